@@ -1,0 +1,59 @@
+"""User-facing errors.
+
+Every mistake a learner or teacher can make (an unknown organisation, a date
+that does not parse, an answer of the wrong type) raises :class:`CourseError`
+with a one-line message that says what is wrong and how to fix it. In a
+notebook, ``import casecurity`` installs a handler that prints that line
+instead of a traceback, because a wall of pandas internals teaches nothing.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+__all__ = ["CourseError", "suggest", "install_notebook_handler"]
+
+
+class CourseError(ValueError):
+    """A mistake the user can fix; the message says how."""
+
+
+def suggest(value: object, choices: Iterable[str], what: str) -> CourseError:
+    """Build a CourseError for an unknown ``value`` among ``choices``.
+
+    >>> str(suggest("CTSO", ["CSTO", "SCO"], "organization"))
+    "Unknown organization 'CTSO'; did you mean 'CSTO'?"
+    """
+    choices = sorted({str(c) for c in choices})
+    text = str(value)
+    close = difflib.get_close_matches(text.upper(), [c.upper() for c in choices], n=3, cutoff=0.5)
+    by_upper = {c.upper(): c for c in choices}
+    close = [by_upper[c] for c in close]
+    if not close:  # names such as "kazakstan" match better case-insensitively
+        close = difflib.get_close_matches(text.lower(), [c.lower() for c in choices], n=3, cutoff=0.5)
+        by_lower = {c.lower(): c for c in choices}
+        close = [by_lower[c] for c in close]
+    if close:
+        options = " or ".join(repr(c) for c in close)
+        return CourseError(f"Unknown {what} {text!r}; did you mean {options}?")
+    shown = ", ".join(choices[:12]) + (", ..." if len(choices) > 12 else "")
+    return CourseError(f"Unknown {what} {text!r}; valid choices are: {shown}.")
+
+
+def _show_course_error(shell, etype, evalue, tb, tb_offset=None):  # pragma: no cover - IPython only
+    print(f"{etype.__name__}: {evalue}")
+    return None
+
+
+def install_notebook_handler() -> bool:
+    """Show CourseError in IPython as one line; return True when installed."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: normal exceptions are fine
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    shell.set_custom_exc((CourseError,), _show_course_error)
+    return True
