@@ -1,0 +1,57 @@
+# The course's commands. `make lab` and `make test` set everything up on a fresh machine
+# (only Python 3.11, make and the package index needed) and are cheap to re-run.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+LAB_ARGS ?=
+PYTEST_ARGS ?=
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+export PYTHON
+
+.PHONY: help setup lab test lint nbval unit bench exercises outputs freeze clean
+
+help:
+	@echo "make lab        set up (first time) and open the course in JupyterLab"
+	@echo "make test       set up (first time) and run every test (lint, unit, browser, notebooks)"
+	@echo "make exercises  regenerate exercises/ from solutions/"
+	@echo "make outputs    re-execute notebooks/ and solutions/ and save their outputs"
+	@echo "make bench      time and size every notebook"
+
+# setup_env.py compares a hash of the requirement files with the last install: re-runs are instant.
+setup:
+	@python3 tools/setup_env.py
+
+lab: setup
+	@$(BIN)/jupyter trust notebooks/*.ipynb solutions/*.ipynb >/dev/null 2>&1 || true
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb $(LAB_ARGS)
+
+lint: setup
+	$(BIN)/ruff check casecurity tests tools notebooks solutions exercises
+
+# Strict nbval over lessons and solutions, and the unit and browser tests, on both cores.
+# --dist loadfile keeps each notebook's cells on one worker (they share one kernel).
+test: setup lint
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) tests notebooks solutions $(PYTEST_ARGS)
+
+unit: setup
+	$(BIN)/python -m pytest -n 2 --dist loadfile tests $(PYTEST_ARGS)
+
+nbval: setup
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) notebooks solutions $(PYTEST_ARGS)
+
+exercises: setup
+	$(BIN)/python tools/make_exercises.py
+
+outputs: setup
+	$(BIN)/python tools/execute_notebooks.py notebooks solutions
+
+bench: setup
+	$(BIN)/python tools/bench.py
+
+freeze: setup
+	@{ echo "# Every package of the resolved environment (pip freeze), so that transitive dependencies cannot drift."; \
+	   echo "# Regenerate with \`make freeze\` after changing requirements*.txt."; \
+	   $(BIN)/pip freeze --exclude-editable | grep -v '^casecurity'; } > constraints.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts

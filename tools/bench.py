@@ -1,0 +1,94 @@
+"""`make bench`: execution time and size of every notebook, against the course's targets.
+
+Targets (2-core machine): a lesson executes in under 10 s and is saved under 1.5 MB; the
+repository stays under 20 MB; total execution time is under 2x the "floor" (N times a
+notebook whose only cell imports pandas, folium and ipywidgets: kernel start-up plus the
+stack); `import casecurity` adds under 0.3 s to `import pandas, folium`.
+Timings are measured here, never asserted in tests: shared machines are noisy.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parent.parent
+FOLDERS = ["notebooks", "solutions", "exercises"]
+LESSON_SECONDS, LESSON_MB, REPO_MB, RATIO, IMPORT_S = 10.0, 1.5, 20.0, 2.0, 0.3
+
+
+def run(nb, folder: Path) -> float:
+    started = time.perf_counter()
+    NotebookClient(nb, timeout=600, kernel_name="python3", allow_errors=True,
+                   resources={"metadata": {"path": str(folder)}}).execute()
+    return time.perf_counter() - started
+
+
+def map_outputs(path: Path) -> int:
+    nb = json.loads(path.read_text(encoding="utf-8"))
+    count = 0
+    for cell in nb.get("cells", []):
+        for output in cell.get("outputs", []):
+            html = "".join(output.get("data", {}).get("text/html", ""))
+            count += "leaflet" in html.lower() or "folium" in html.lower()
+    return count
+
+
+def import_overhead() -> float:
+    def best(code: str) -> float:
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, "-c", code], check=True)
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    return best("import pandas, folium, casecurity, casecurity.data") - best("import pandas, folium")
+
+
+def repo_megabytes() -> float:
+    files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
+    names = [n for n in files.decode().split("\0") if n]
+    return sum((ROOT / n).stat().st_size for n in names if (ROOT / n).exists()) / 1e6
+
+
+def main() -> None:
+    os.environ["CASECURITY_PROGRESS"] = os.path.join(tempfile.mkdtemp(), "progress.json")
+    paths = [p for folder in FOLDERS for p in sorted((ROOT / folder).glob("*.ipynb"))]
+    floor_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import pandas, folium, ipywidgets")])
+    floor = min(run(floor_nb, ROOT) for _ in range(2))
+    rows = []
+    for number, path in enumerate(paths, 1):
+        print(f"[{number}/{len(paths)}] {path.relative_to(ROOT)}", file=sys.stderr, flush=True)
+        seconds = run(nbformat.read(path, as_version=4), path.parent)
+        rows.append((str(path.relative_to(ROOT)), seconds, path.stat().st_size / 1024, map_outputs(path)))
+    print(f"\n{'notebook':<40} {'seconds':>8} {'KB':>8} {'maps':>5}  verdict")
+    for name, seconds, kb, maps in rows:
+        over = []
+        if name.startswith("notebooks/") and seconds > LESSON_SECONDS:
+            over.append(f"> {LESSON_SECONDS:.0f} s")
+        if kb / 1024 > LESSON_MB:
+            over.append(f"> {LESSON_MB} MB")
+        print(f"{name:<40} {seconds:8.1f} {kb:8.0f} {maps:5d}  {'OVER ' + ', '.join(over) if over else 'ok'}")
+    total = sum(r[1] for r in rows)
+    ratio = total / (len(rows) * floor) if rows else 0.0
+    size = repo_megabytes()
+    overhead = import_overhead()
+    print(f"\n{'total':<40} {total:8.1f} {sum(r[2] for r in rows):8.0f} {sum(r[3] for r in rows):5d}")
+    print(f"floor (kernel + import pandas, folium, ipywidgets): {floor:.2f} s")
+    print(f"ratio total / (N x floor): {ratio:.2f}  (target < {RATIO})  {'ok' if ratio < RATIO else 'OVER'}")
+    print(f"repository size: {size:.1f} MB  (target < {REPO_MB:.0f} MB)  {'ok' if size < REPO_MB else 'OVER'}")
+    print(f"import casecurity overhead: {overhead:+.2f} s  (target < {IMPORT_S} s)  "
+          f"{'ok' if overhead < IMPORT_S else 'OVER'}")
+
+
+if __name__ == "__main__":
+    main()

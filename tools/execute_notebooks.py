@@ -1,0 +1,72 @@
+"""Re-execute notebooks and save their outputs in place (`make outputs`).
+
+Outputs are made exactly as strict nbval will re-make them: a fresh kernel started in the
+notebook's folder, online map mode, a throwaway progress file. Each notebook is written
+atomically, and only after it executed without error, so a failure never leaves a
+half-written lesson behind.
+
+    python tools/execute_notebooks.py notebooks solutions        # folders or .ipynb files
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+from nbclient.exceptions import CellExecutionError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def notebooks_in(args: list[str]) -> list[Path]:
+    found = []
+    for arg in args or ["notebooks", "solutions"]:
+        path = (ROOT / arg) if not Path(arg).is_absolute() else Path(arg)
+        if path.is_dir():
+            found.extend(sorted(path.glob("*.ipynb")))
+        elif path.suffix == ".ipynb" and path.exists():
+            found.append(path)
+        else:
+            sys.exit(f"error: {arg} is neither a folder nor a notebook")
+    return found
+
+
+def execute(path: Path) -> float:
+    nb = nbformat.read(path, as_version=4)
+    started = time.perf_counter()
+    NotebookClient(nb, timeout=300, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute()
+    elapsed = time.perf_counter() - started
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".ipynb.tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        nbformat.write(nb, handle)
+    os.replace(tmp, path)
+    return elapsed
+
+
+def main() -> None:
+    os.environ.pop("CASECURITY_OFFLINE", None)  # saved outputs use online mode (see README)
+    os.environ.pop("CASECURITY_RESULTS", None)
+    os.environ["CASECURITY_PROGRESS"] = os.path.join(tempfile.mkdtemp(), "progress.json")
+    paths = notebooks_in(sys.argv[1:])
+    failed = []
+    for number, path in enumerate(paths, 1):
+        label = path.relative_to(ROOT)
+        print(f"[{number}/{len(paths)}] {label} ...", end=" ", flush=True)
+        try:
+            print(f"{execute(path):.1f} s")
+        except CellExecutionError as error:
+            print("FAILED")
+            failed.append(f"{label}: {str(error).strip().splitlines()[-1]}")
+    if failed:
+        print("\nNot saved (fix and re-run):\n  " + "\n  ".join(failed), file=sys.stderr)
+        sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()
