@@ -113,7 +113,7 @@ def main() -> None:
     LOG.write_text("")
     pip(["install", "-r", "requirements.txt", "-r", "requirements-test.txt", "-c", "constraints.txt"],
         "the pinned packages")
-    pip(["install", "--no-deps", "--no-build-isolation", "-e", "."], "the course package (casecurity)")
+    pip(["install", "--no-deps", "-e", "."], "the course package (casecurity)")
     STAMP.write_text(wanted + "\n")
     print("The course environment is ready.", file=sys.stderr)
 
