@@ -27,11 +27,11 @@ def suggest(value: object, choices: Iterable[str], what: str) -> CourseError:
     """
     choices = sorted({str(c) for c in choices})
     text = str(value)
-    close = difflib.get_close_matches(text.upper(), [c.upper() for c in choices], n=3, cutoff=0.5)
+    close = difflib.get_close_matches(text.upper(), [c.upper() for c in choices], n=3, cutoff=0.6)
     by_upper = {c.upper(): c for c in choices}
     close = [by_upper[c] for c in close]
     if not close:  # names such as "kazakstan" match better case-insensitively
-        close = difflib.get_close_matches(text.lower(), [c.lower() for c in choices], n=3, cutoff=0.5)
+        close = difflib.get_close_matches(text.lower(), [c.lower() for c in choices], n=3, cutoff=0.6)
         by_lower = {c.lower(): c for c in choices}
         close = [by_lower[c] for c in close]
     if close:
