@@ -454,15 +454,12 @@ def _membership_alt_text(
 
 
 def _category_colors(categories: list[str]) -> dict[str, str]:
-    """The colour of each event category: the same as on the events map (casecurity.maps).
+    """The colour of each event category, from casecurity.palette (the same as on the events map).
 
-    The row already names the category, so colour is never the only cue. Categories the map
+    The row already names the category, so colour is never the only cue. Categories the palette
     does not know (a vocabulary extended later) get the neutral grey.
     """
-    # the map module owns the category colours; importing it here keeps chart and map identical
-    from casecurity.maps import _EVENT_COLORS
-
-    return {category: _EVENT_COLORS.get(category, palette.NEUTRAL) for category in categories}
+    return {category: palette.event_color(category) for category in categories}
 
 
 def events_timeline_chart(category=None, between=None) -> SVGChart:

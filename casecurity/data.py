@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # pandas is imported lazily: `import casecurity.data` must st
 __all__ = [
     "AS_OF",
     "TABLES",
+    "to_timestamp",
     "CourseError",
     "clear_cache",
     "countries_geo",
@@ -371,8 +372,11 @@ def load(name: str) -> pd.DataFrame:
 # --------------------------------------------------------------------------- arguments
 
 
-def _to_timestamp(value: object, what: str = "date") -> pd.Timestamp:
-    """Read a date argument: 'YYYY-MM-DD', date, datetime, Timestamp or an int year."""
+def to_timestamp(value: object, what: str = "date") -> pd.Timestamp:
+    """Read a date argument ('YYYY-MM-DD', date, datetime, Timestamp or an int year) as a Timestamp.
+
+    Anything else raises a one-line CourseError that says which forms are accepted.
+    """
     import pandas as pd
 
     how = f"give the {what} as 'YYYY-MM-DD' (e.g. '2010-01-01'), a datetime.date, or a year such as 2010"
@@ -547,7 +551,7 @@ def members(org: str, on: object = None, status: str | list[str] | None = "membe
     casecurity.errors.CourseError: Unknown organization 'CTSO'; did you mean 'CSTO'?
     """
     org_id = _org_id(org)
-    day = _to_timestamp(AS_OF if on is None else on, "date `on`")
+    day = to_timestamp(AS_OF if on is None else on, "date `on`")
     statuses = _choose(status, _vocabulary("memberships", "status"), "membership status")
     spells = _table_frame("memberships")
     mask = (spells["organization_id"] == org_id) & _active(spells["start_date"], spells["end_date"], day)
@@ -573,7 +577,7 @@ def memberships_of(iso3: str, on: object = None) -> pd.DataFrame:
     spells = _table_frame("memberships")
     mask = spells["iso3"] == code
     if on is not None:
-        mask &= _active(spells["start_date"], spells["end_date"], _to_timestamp(on, "date `on`"))
+        mask &= _active(spells["start_date"], spells["end_date"], to_timestamp(on, "date `on`"))
     result = spells.loc[mask].copy()
     organizations = _table_frame("organizations")
     result["organization"] = result["organization_id"].map(
@@ -627,7 +631,7 @@ def treaties(
     spells = _party_spells()
     day = None
     if in_force_on is not None:
-        day = _to_timestamp(in_force_on, "date `in_force_on`")
+        day = to_timestamp(in_force_on, "date `in_force_on`")
         mask &= _active(table["in_force_date"], table["end_date"], day)
         spells = spells.loc[_active(spells["bound_from"], spells["left_date"], day)]
     if party is not None:
@@ -671,7 +675,7 @@ def facilities(
     if statuses is not None:
         mask &= table["status"].isin(statuses)
     if active_on is not None:
-        mask &= _active(table["opened"], table["closed"], _to_timestamp(active_on, "date `active_on`"))
+        mask &= _active(table["opened"], table["closed"], to_timestamp(active_on, "date `active_on`"))
     return table.loc[mask].sort_values("id").reset_index(drop=True)
 
 
@@ -701,9 +705,9 @@ def events(
         start, end = between
         last_day = table["end_date"].fillna(table["start_date"])
         if start is not None:
-            mask &= last_day >= _to_timestamp(start, "start of `between`")
+            mask &= last_day >= to_timestamp(start, "start of `between`")
         if end is not None:
-            mask &= table["start_date"] <= _to_timestamp(end, "end of `between`")
+            mask &= table["start_date"] <= to_timestamp(end, "end of `between`")
     if country is not None:
         code = iso3_of(country)
         mask &= table["countries"].fillna("").str.split(";").apply(lambda codes: code in codes)
@@ -914,7 +918,7 @@ def _key_problems(name: str, table: _Table, schema: dict, tables: dict[str, _Tab
 
 def _cross_problems(tables: dict[str, _Table]) -> list[str]:
     problems: list[str] = []
-    as_of = _to_timestamp(AS_OF)
+    as_of = to_timestamp(AS_OF)
 
     def ordered(name: str, first: str, second: str, strict: bool) -> None:
         table = tables.get(name)

@@ -89,22 +89,6 @@ _NATURAL_EARTH = (
 )
 _NO_STATUS = ""  # key for "no spell on that date" in style tables
 
-# Event categories get colours from the palette's colour-blind-safe sets; the
-# category word is always written next to the colour (legend, tooltip, table).
-_EVENT_COLORS = {
-    "independence": palette.TOL_MUTED["indigo"],
-    "founding": palette.OKABE_ITO["blue"],
-    "membership": palette.OKABE_ITO["sky_blue"],
-    "treaty": palette.OKABE_ITO["bluish_green"],
-    "deployment": palette.OKABE_ITO["black"],
-    "exercise": palette.OKABE_ITO["orange"],
-    "armed_clash": palette.OKABE_ITO["vermillion"],
-    "terrorist_attack": palette.TOL_MUTED["wine"],
-    "unrest": palette.OKABE_ITO["reddish_purple"],
-    "diplomacy": palette.TOL_MUTED["teal"],
-    "withdrawal": palette.TOL_MUTED["olive"],
-}
-
 _offline_override: bool | None = None
 
 
@@ -1074,7 +1058,7 @@ def events_map(
     frame["drawn"] = frame["lat"].notna() & frame["lon"].notna()
     drawn = frame.loc[frame["drawn"]]
     for cat, group in drawn.groupby(drawn["category"].astype(str), sort=True):
-        color = _EVENT_COLORS.get(cat, palette.NEUTRAL)
+        color = palette.event_color(cat)
         layer = folium.FeatureGroup(name=f"{_esc(cat.replace('_', ' '))} ({len(group)})", show=True)
         for row in group.itertuples():
             when = _fmt_date(row.start_date, getattr(row, "start_precision", None))
@@ -1112,7 +1096,7 @@ def events_map(
     folium.LayerControl(collapsed=False, position="topleft").add_to(m)
     present = sorted(drawn["category"].astype(str).unique())
     rows = [
-        (_svg_circle(_EVENT_COLORS.get(c, palette.NEUTRAL), 0.7, None), c.replace("_", " ")) for c in present
+        (_svg_circle(palette.event_color(c), 0.7, None), c.replace("_", " ")) for c in present
     ]
     legend = _legend("Event category", rows, "Click a marker for the date, summary and sources.")
     table = frame[["id", "start_date", "end_date", "title", "category", "countries", "lat", "lon",
@@ -1140,6 +1124,8 @@ def _range_text(low: object, high: object) -> str:
 
 def _strongest(obligations: str) -> str:
     listed = [o for o in str(obligations or "").split(";") if o]
+    if "declaration" in listed:  # a political declaration binds to nothing it lists: never draw it as a pact
+        return "declaration"
     for candidate in palette.OBLIGATIONS:
         if candidate in listed:
             return candidate

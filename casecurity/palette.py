@@ -78,6 +78,20 @@ FACILITY_STATUS = {
     "closed": {"fill_opacity": 0.15, "dash_array": "3 3", "radius": 7, "label": "closed"},
     "reported": {"fill_opacity": 0.5, "dash_array": "1 3", "radius": 7, "label": "reported, unconfirmed"},
 }
+# the category word is always written next to the colour (legend, tooltip, table)
+EVENT_CATEGORIES = {
+    "independence": TOL_MUTED["indigo"],
+    "founding": OKABE_ITO["blue"],
+    "membership": OKABE_ITO["sky_blue"],
+    "treaty": OKABE_ITO["bluish_green"],
+    "deployment": OKABE_ITO["black"],
+    "exercise": OKABE_ITO["orange"],
+    "armed_clash": OKABE_ITO["vermillion"],
+    "terrorist_attack": TOL_MUTED["wine"],
+    "unrest": OKABE_ITO["reddish_purple"],
+    "diplomacy": TOL_MUTED["teal"],
+    "withdrawal": TOL_MUTED["olive"],
+}
 OBLIGATIONS = {
     "defense": {"color": OKABE_ITO["vermillion"], "dash_array": None, "weight": 4},
     "basing": {"color": OKABE_ITO["black"], "dash_array": "8 4", "weight": 3},
@@ -97,6 +111,11 @@ def org_color(org_id: str) -> str:
 def power_color(iso3: str) -> str:
     """Colour of an external power (``"RUS"``); neutral grey when it has none."""
     return POWERS.get(str(iso3).upper(), NEUTRAL)
+
+
+def event_color(category: str) -> str:
+    """Colour of an event category (``"armed_clash"``); neutral grey when it has none."""
+    return EVENT_CATEGORIES.get(str(category), NEUTRAL)
 
 
 def status_style(status: str) -> dict:

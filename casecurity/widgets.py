@@ -278,9 +278,9 @@ class MembershipExplorer(_Explorer):
 
 def _nearest_choice(on, values: list[str]) -> str:
     """The slider position for a requested date: the latest option on or before it."""
-    from casecurity.data import _to_timestamp
+    from casecurity.data import to_timestamp
 
-    day = _to_timestamp(on, "date `on`").date().isoformat()
+    day = to_timestamp(on, "date `on`").date().isoformat()
     earlier = [v for v in values if v <= day]
     return earlier[-1] if earlier else values[0]
 
