@@ -1,1 +1,369 @@
-"""Placeholder: filled in by its issue."""
+"""Teacher grading: ``python -m casecurity.grade SUBMISSIONS... --out grades.csv``.
+
+Each submitted notebook is executed in a fresh kernel, in a temporary copy, by a
+child process that has a memory limit (``resource.setrlimit``, inherited by the
+kernel). Checks write their outcomes to the file named by ``CASECURITY_RESULTS``;
+the grader reads them *by question id*, so deleted, reordered or duplicated
+cells do not matter; the last check of a question counts, and a question never
+checked is ``not_attempted`` with 0 points. A notebook that is not valid JSON,
+crashes its kernel, runs too long or belongs to another lesson yields ``error``
+rows with a clear message, and grading goes on with the next one.
+
+Usage::
+
+    python -m casecurity.grade submissions/ --out grades.csv --feedback feedback/ \\
+        [--lesson 02] [--timeout 60] [--notebook-timeout 600] [--memory-mb 2048] [--jobs 1]
+
+The CSV has the columns ``submission, lesson, question, status, points, max_points,
+message``. ``--feedback DIR`` writes one HTML page per submission with the messages
+(never the checking code). Exit status: 0 when grading completed, 2 for bad usage.
+"""
+
+from __future__ import annotations
+
+import argparse
+import concurrent.futures
+import csv
+import html
+import io
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+__all__ = ["COLUMNS", "grade_notebook", "find_submissions", "detect_lesson", "main"]
+
+COLUMNS = ("submission", "lesson", "question", "status", "points", "max_points", "message")
+_IMPORT = re.compile(r"(?:from\s+casecurity\.exercises\s+import\s+lesson(\d+)|"
+                     r"import\s+casecurity\.exercises\.lesson(\d+))")
+
+
+class UsageError(Exception):
+    """Bad command line: reported as one line, exit status 2."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line instead of argparse's usage block
+        raise UsageError(message)
+
+
+# --------------------------------------------------------------------------------------------
+# Finding submissions and their lesson
+# --------------------------------------------------------------------------------------------
+
+
+def find_submissions(paths: list[str]) -> list[Path]:
+    """Notebook files named directly or found (recursively) in folders, in a stable order."""
+    found: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found += sorted(p for p in path.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)
+        elif path.is_file():
+            found.append(path)
+        else:
+            raise UsageError(f"no such file or folder: {raw}")
+    return found
+
+
+def detect_lesson(notebook: dict) -> tuple[str | None, str]:
+    """The lesson number from metadata ``casecurity.lesson`` or the ``lessonNN`` import; (None, why)."""
+    metadata = notebook.get("metadata") or {}
+    declared = (metadata.get("casecurity") or {}).get("lesson") if isinstance(metadata, dict) else None
+    imported = set()
+    for cell in notebook.get("cells") or []:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            source = cell.get("source", "")
+            source = "".join(source) if isinstance(source, list) else str(source)
+            imported |= {f"{int(a or b):02d}" for a, b in _IMPORT.findall(source)}
+    if declared is not None and str(declared).isdigit():
+        return f"{int(declared):02d}", ""
+    if len(imported) == 1:
+        return imported.pop(), ""
+    if imported:
+        return None, f"the notebook imports several lessons ({', '.join(sorted(imported))}); use --lesson"
+    return None, "cannot tell the lesson: no 'from casecurity.exercises import lessonNN' line; use --lesson"
+
+
+# --------------------------------------------------------------------------------------------
+# Executing one notebook (in a child process with a memory limit)
+# --------------------------------------------------------------------------------------------
+
+
+def _run_notebook(notebook_path: str, cell_timeout: float, notebook_timeout: float, memory_mb: int) -> dict:
+    """Execute a notebook in place of the child process; return {"status": ..., "problem": ...}."""
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import DeadKernelError
+
+    if memory_mb:
+        import resource
+
+        limit = int(memory_mb) * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))  # inherited by the kernel
+    try:
+        notebook = nbformat.read(notebook_path, as_version=4)
+    except Exception as exc:  # JSON that is not a notebook nbformat understands
+        return {"problem": f"the notebook could not be read ({type(exc).__name__}: {str(exc)[:200]})",
+                "timed_out_cells": 0}
+    client = NotebookClient(
+        notebook,
+        timeout=cell_timeout,
+        allow_errors=True,  # one broken cell must not stop the later checks
+        interrupt_on_timeout=True,  # an endless loop loses its own cell only
+        kernel_name="python3",
+        resources={"metadata": {"path": str(Path(notebook_path).parent)}},
+    )
+    deadline = time.monotonic() + notebook_timeout
+    timed_out_cells = 0
+    problem = ""
+    try:
+        with client.setup_kernel():
+            for index, cell in enumerate(notebook.cells):
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    problem = f"the notebook ran longer than {notebook_timeout:g} s and was stopped"
+                    break
+                client.timeout = max(1, int(min(cell_timeout, remaining)))
+                started = time.monotonic()
+                client.execute_cell(cell, index)
+                if cell.cell_type == "code" and time.monotonic() - started >= client.timeout:
+                    timed_out_cells += 1
+    except DeadKernelError:
+        problem = "the kernel died (the notebook crashed or ran out of memory)"
+    except Exception as exc:  # nbclient failures are reported, not raised
+        problem = f"the notebook could not be run ({type(exc).__name__}: {str(exc)[:200]})"
+    return {"problem": problem, "timed_out_cells": timed_out_cells}
+
+
+def _child_main(argv: list[str]) -> int:
+    notebook_path, cell_timeout, notebook_timeout, memory_mb, report = argv
+    outcome = _run_notebook(notebook_path, float(cell_timeout), float(notebook_timeout), int(memory_mb))
+    Path(report).write_text(json.dumps(outcome), encoding="utf-8")
+    return 0
+
+
+def grade_notebook(
+    path: Path,
+    *,
+    lesson: str | None = None,
+    cell_timeout: float = 60,
+    notebook_timeout: float = 600,
+    memory_mb: int = 2048,
+) -> list[dict]:
+    """Grade one submission; return its CSV rows (dicts). Never raises for a bad notebook."""
+    from casecurity.exercises import _lesson_number, get_lesson
+
+    submission = str(path)
+
+    def error(message: str, lesson_number: str = "") -> list[dict]:
+        return [dict(submission=submission, lesson=lesson_number, question="", status="error",
+                     points=0, max_points=0, message=message)]
+
+    try:
+        text = path.read_text(encoding="utf-8")
+        notebook = json.loads(text)
+        if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
+            raise ValueError("no list of cells")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return error(f"not a valid notebook file ({type(exc).__name__}: {str(exc)[:120]}); ask for a fresh copy")
+    detected, why = detect_lesson(notebook)
+    wanted = _lesson_number(lesson) if lesson is not None else None
+    if wanted and detected and detected != wanted:
+        return error(f"this notebook is for lesson {detected}, not lesson {wanted}", detected)
+    number = wanted or detected
+    if number is None:
+        return error(why)
+    try:
+        info = get_lesson(number)
+    except Exception as exc:
+        info = None
+        why = f"{type(exc).__name__}: {exc}"
+    if info is None:
+        return error(f"no question module for lesson {number} ({why or 'casecurity.exercises.lesson' + number})",
+                     number)
+
+    with tempfile.TemporaryDirectory(prefix="casecurity-grade-") as scratch:
+        scratch_path = Path(scratch)
+        copy = scratch_path / "submission.ipynb"
+        copy.write_text(text, encoding="utf-8")
+        results = scratch_path / "results.jsonl"
+        report = scratch_path / "report.json"
+        env = dict(os.environ)
+        env["CASECURITY_RESULTS"] = str(results)
+        env["CASECURITY_PROGRESS"] = str(scratch_path / "progress.json")  # never the teacher's own
+        env.pop("CASECURITY_SOLUTIONS", None)
+        command = [sys.executable, "-m", "casecurity.grade", "--run-one", str(copy), str(cell_timeout),
+                   str(notebook_timeout), str(memory_mb), str(report)]
+        problem = ""
+        try:
+            subprocess.run(command, env=env, cwd=scratch, timeout=notebook_timeout + 60,
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        except subprocess.TimeoutExpired:
+            problem = f"the notebook ran longer than {notebook_timeout:g} s and was stopped"
+        try:
+            outcome = json.loads(report.read_text(encoding="utf-8"))
+            problem = problem or outcome.get("problem", "")
+            timed_out = int(outcome.get("timed_out_cells", 0))
+        except (OSError, ValueError):
+            problem = problem or "the notebook could not be run (the grading process stopped, maybe out of memory)"
+            timed_out = 0
+        checked: dict[str, dict] = {}
+        try:
+            lines = results.read_text(encoding="utf-8").splitlines()
+        except OSError:
+            lines = []
+        for line in lines:
+            try:
+                record = json.loads(line)
+            except ValueError:
+                continue
+            if isinstance(record, dict) and record.get("lesson") == number:
+                checked[str(record.get("question"))] = record  # the last check of a question counts
+
+    rows = []
+    for name, question in info.questions.items():
+        record = checked.get(name)
+        if record is not None:
+            rows.append(dict(submission=submission, lesson=number, question=name, status=record.get("status", ""),
+                             points=record.get("points", 0), max_points=question.points,
+                             message=str(record.get("message", ""))))
+        elif problem:
+            rows.append(dict(submission=submission, lesson=number, question=name, status="error", points=0,
+                             max_points=question.points, message=f"not checked: {problem}"))
+        else:
+            note = f" ({timed_out} cell(s) ran too long and were stopped)" if timed_out else ""
+            rows.append(dict(submission=submission, lesson=number, question=name, status="not_attempted",
+                             points=0, max_points=question.points, message=f"never checked{note}"))
+    return rows
+
+
+# --------------------------------------------------------------------------------------------
+# Output
+# --------------------------------------------------------------------------------------------
+
+
+def _number(value) -> str:
+    return f"{value:g}" if isinstance(value, int | float) else str(value)
+
+
+def write_csv(rows: list[dict], out: Path) -> None:
+    """Write the grades atomically (a half-written gradebook is worse than none)."""
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    for row in rows:
+        writer.writerow({k: _number(row[k]) if k in ("points", "max_points") else row[k] for k in COLUMNS})
+    _atomic_write(out, buffer.getvalue())
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        stream.write(text)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    os.chmod(temp, 0o666 & ~mask)  # mkstemp makes 0600 files; a gradebook is shared
+    os.replace(temp, path)
+
+
+_SYMBOLS = {"correct": "✓ Correct", "incorrect": "✗ Incorrect", "not_attempted": "○ Not attempted",
+            "submitted": "✎ Submitted for review", "error": "⚠ Error"}
+
+
+def write_feedback(rows: list[dict], folder: Path) -> Path:
+    """One HTML page per submission: status in words, points and messages (no checking code)."""
+    submission = rows[0]["submission"]
+    earned = sum(float(r["points"] or 0) for r in rows)
+    possible = sum(float(r["max_points"] or 0) for r in rows)
+    body = "".join(
+        f"<tr><td>{html.escape(str(r['question']))}</td><td>{html.escape(_SYMBOLS.get(r['status'], r['status']))}"
+        f"</td><td>{_number(r['points'])} / {_number(r['max_points'])}</td><td>{html.escape(r['message'])}</td></tr>"
+        for r in rows
+    )
+    page = (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        f"<title>Feedback: {html.escape(Path(submission).name)}</title></head><body>"
+        f"<h1>Feedback on {html.escape(Path(submission).name)}</h1>"
+        f"<p>Lesson {html.escape(str(rows[0]['lesson']))}: {_number(earned)} of {_number(possible)} points.</p>"
+        "<table><thead><tr><th scope=\"col\">Question</th><th scope=\"col\">Result</th>"
+        f"<th scope=\"col\">Points</th><th scope=\"col\">Message</th></tr></thead><tbody>{body}</tbody></table>"
+        "</body></html>\n"
+    )
+    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(Path(submission).with_suffix(""))).strip("_") + ".html"
+    target = folder / name
+    _atomic_write(target, page)
+    return target
+
+
+def _summary(rows: list[dict]) -> str:
+    by_submission: dict[str, list[dict]] = {}
+    for row in rows:
+        by_submission.setdefault(row["submission"], []).append(row)
+    table = [("submission", "lesson", "points", "correct", "errors")]
+    for submission, group in by_submission.items():
+        points = sum(float(r["points"] or 0) for r in group)
+        possible = sum(float(r["max_points"] or 0) for r in group)
+        table.append((submission, str(group[0]["lesson"]), f"{_number(points)}/{_number(possible)}",
+                      str(sum(r["status"] == "correct" for r in group)),
+                      str(sum(r["status"] == "error" for r in group))))
+    widths = [max(len(row[i]) for row in table) for i in range(5)]
+    return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in table)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command-line entry point; returns the exit status."""
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["--run-one"]:
+        return _child_main(argv[1:])
+    parser = _Parser(prog="python -m casecurity.grade", description=__doc__.splitlines()[0])
+    parser.add_argument("submissions", nargs="+", help="notebook files or folders of notebooks")
+    parser.add_argument("--out", required=True, help="CSV file to write")
+    parser.add_argument("--feedback", help="folder for one HTML feedback page per submission")
+    parser.add_argument("--lesson", help="expected lesson number; other lessons give error rows")
+    parser.add_argument("--timeout", type=float, default=60, help="seconds per cell (default 60)")
+    parser.add_argument("--notebook-timeout", type=float, default=None,
+                        help="seconds per notebook (default 10 x --timeout)")
+    parser.add_argument("--memory-mb", type=int, default=2048, help="memory limit per notebook (default 2048)")
+    parser.add_argument("--jobs", type=int, default=1, help="notebooks graded in parallel (default 1)")
+    try:
+        args = parser.parse_args(argv)
+        if args.timeout <= 0 or args.memory_mb < 0 or args.jobs < 1:
+            raise UsageError("--timeout and --jobs must be positive and --memory-mb not negative")
+        if args.lesson is not None and not str(args.lesson).removeprefix("lesson").isdigit():
+            raise UsageError(f"--lesson must be a lesson number such as 02, not {args.lesson!r}")
+        submissions = find_submissions(args.submissions)
+        if not submissions:
+            raise UsageError("no .ipynb files found in the given paths")
+    except UsageError as exc:
+        print(f"python -m casecurity.grade: error: {exc}", file=sys.stderr)
+        return 2
+    notebook_timeout = args.notebook_timeout or 10 * args.timeout
+
+    def one(path: Path) -> list[dict]:
+        return grade_notebook(path, lesson=args.lesson, cell_timeout=args.timeout,
+                              notebook_timeout=notebook_timeout, memory_mb=args.memory_mb)
+
+    all_rows: list[dict] = []
+    with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        for number, (path, rows) in enumerate(zip(submissions, pool.map(one, submissions), strict=True), 1):
+            points = sum(float(r["points"] or 0) for r in rows)
+            possible = sum(float(r["max_points"] or 0) for r in rows)
+            errors = sum(r["status"] == "error" for r in rows)
+            print(f"[{number}/{len(submissions)}] {path}: {_number(points)}/{_number(possible)} points"
+                  + (f", {errors} error row(s)" if errors else ""), file=sys.stderr)
+            all_rows += rows
+            if args.feedback:
+                write_feedback(rows, Path(args.feedback))
+    write_csv(all_rows, Path(args.out))
+    print(_summary(all_rows), file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

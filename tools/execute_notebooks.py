@@ -45,6 +45,7 @@ def execute(path: Path) -> float:
     fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".ipynb.tmp")
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
         nbformat.write(nb, handle)
+    os.chmod(tmp, 0o644)  # mkstemp makes owner-only files; notebooks are shared course material
     os.replace(tmp, path)
     return elapsed
 

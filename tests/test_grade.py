@@ -1,0 +1,133 @@
+"""python -m casecurity.grade on a folder of fixture submissions, one per failure mode."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from casecurity import grade
+
+ROOT = Path(__file__).resolve().parents[1]
+FIXTURES = ROOT / "tests" / "fixtures"
+SUBMISSIONS = FIXTURES / "submissions"
+
+# (submission, question) -> (lesson, status, points, max_points), worked out from each fixture
+# notebook and lesson99's points (q1: 1, q2: 2, q3: 1).
+EXPECTED = {
+    ("all_correct", "q1"): ("99", "correct", "1", "1"),
+    ("all_correct", "q2"): ("99", "correct", "2", "2"),
+    ("all_correct", "q3"): ("99", "correct", "1", "1"),
+    ("broken_json", ""): ("", "error", "0", "0"),
+    ("crashing", "q1"): ("99", "correct", "1", "1"),  # checked before the kernel died
+    ("crashing", "q2"): ("99", "error", "0", "2"),
+    ("crashing", "q3"): ("99", "error", "0", "1"),
+    ("deleted_reordered", "q1"): ("99", "not_attempted", "0", "1"),  # its cell was deleted
+    ("deleted_reordered", "q2"): ("99", "correct", "2", "2"),  # wrong first, then right: last counts
+    ("deleted_reordered", "q3"): ("99", "correct", "1", "1"),  # moved before q2
+    ("infinite_loop", "q1"): ("99", "correct", "1", "1"),
+    ("infinite_loop", "q2"): ("99", "correct", "2", "2"),  # the loop's cell was stopped, the rest ran
+    ("infinite_loop", "q3"): ("99", "not_attempted", "0", "1"),
+    ("memory_hog", "q1"): ("99", "correct", "1", "1"),
+    ("memory_hog", "q2"): ("99", "not_attempted", "0", "2"),
+    ("memory_hog", "q3"): ("99", "incorrect", "0", "1"),  # checked after the failed allocation
+    ("partly_correct", "q1"): ("99", "incorrect", "0", "1"),  # right, then wrong: last counts
+    ("partly_correct", "q2"): ("99", "correct", "2", "2"),
+    ("partly_correct", "q3"): ("99", "not_attempted", "0", "1"),  # answer left as ...
+    ("wrong_lesson", ""): ("00", "error", "0", "0"),
+}
+
+
+def _env(tmp_path):
+    import os
+
+    env = dict(os.environ)
+    env["CASECURITY_LESSONS_PATH"] = str(FIXTURES / "lessons")
+    env["CASECURITY_PROGRESS"] = str(tmp_path / "teacher-progress.json")
+    return env
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    tmp_path = tmp_path_factory.mktemp("grade")
+    out, feedback = tmp_path / "grades.csv", tmp_path / "feedback"
+    command = [sys.executable, "-m", "casecurity.grade", str(SUBMISSIONS), "--out", str(out),
+               "--feedback", str(feedback), "--lesson", "99", "--timeout", "5", "--memory-mb", "2048", "--jobs", "2"]
+    process = subprocess.run(command, env=_env(tmp_path), capture_output=True, text=True, timeout=600)
+    with open(out, newline="", encoding="utf-8") as stream:
+        rows = list(csv.DictReader(stream))
+    return process, rows, feedback, tmp_path
+
+
+@pytest.mark.slow
+def test_rows_are_exactly_the_expected_ones(graded):
+    process, rows, _, _ = graded
+    assert process.returncode == 0, process.stderr
+    assert list(rows[0]) == list(grade.COLUMNS)
+    got = {(Path(r["submission"]).stem, r["question"]): (r["lesson"], r["status"], r["points"], r["max_points"])
+           for r in rows}
+    assert len(rows) == len(got)  # one row per submission and question
+    assert got == EXPECTED
+
+
+@pytest.mark.slow
+def test_messages_explain_the_problem(graded):
+    _, rows, _, _ = graded
+    message = {(Path(r["submission"]).stem, r["question"]): r["message"] for r in rows}
+    assert "not a valid notebook" in message[("broken_json", "")]
+    assert "kernel died" in message[("crashing", "q2")]
+    assert "lesson 00, not lesson 99" in message[("wrong_lesson", "")]
+    assert "ran too long" in message[("infinite_loop", "q3")]
+    assert "lower than the expected value" in message[("partly_correct", "q1")]
+    assert "\n" not in "".join(message.values())
+
+
+@pytest.mark.slow
+def test_progress_lines_summary_and_feedback(graded):
+    process, rows, feedback, tmp_path = graded
+    submissions = {r["submission"] for r in rows}
+    progress_lines = [line for line in process.stderr.splitlines() if line.startswith("[")]
+    assert len(progress_lines) == len(submissions) == 8
+    assert "submission" in process.stderr and "points" in process.stderr  # the summary table
+    pages = sorted(feedback.glob("*.html"))
+    assert len(pages) == 8
+    crashing = next(p for p in pages if "crashing" in p.name).read_text(encoding="utf-8")
+    assert "kernel died" in crashing and "os._exit" not in crashing and "check(" not in crashing
+    assert not (tmp_path / "teacher-progress.json").exists()  # kernels never touch the teacher's progress
+
+
+@pytest.mark.parametrize("args", [[], ["x.ipynb"], ["/no/such/folder", "--out", "g.csv"],
+                                  [str(SUBMISSIONS), "--out", "g.csv", "--timeout", "-1"],
+                                  [str(SUBMISSIONS), "--out", "g.csv", "--lesson", "two"]])
+def test_bad_usage_exits_2_with_one_line(args, capsys):
+    assert grade.main(args) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and err.startswith("python -m casecurity.grade: error:")
+
+
+def test_lesson_detection():
+    def notebook(source, metadata=None):
+        return {"metadata": metadata or {}, "cells": [{"cell_type": "code", "source": source}]}
+
+    assert grade.detect_lesson(notebook("from casecurity.exercises import lesson02 as ex"))[0] == "02"
+    assert grade.detect_lesson(notebook("import casecurity.exercises.lesson3"))[0] == "03"
+    assert grade.detect_lesson(notebook("x = 1", {"casecurity": {"lesson": "5"}}))[0] == "05"
+    several = grade.detect_lesson(notebook("from casecurity.exercises import lesson01\n"
+                                           "from casecurity.exercises import lesson02"))
+    assert several[0] is None and "several" in several[1]
+    assert grade.detect_lesson(notebook("print(1)"))[0] is None
+
+
+def test_unknown_lesson_and_undetectable_lesson_give_error_rows(tmp_path):
+    import nbformat
+
+    path = tmp_path / "no_lesson.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("print(1)")]), path)
+    rows = grade.grade_notebook(path)
+    assert [(r["status"], r["question"]) for r in rows] == [("error", "")]
+    assert "cannot tell the lesson" in rows[0]["message"]
+    rows = grade.grade_notebook(path, lesson="96")
+    assert rows[0]["status"] == "error" and "no question module for lesson 96" in rows[0]["message"]

@@ -1,0 +1,113 @@
+"""tools/make_exercises.py: the learner's notebook generated from the single-source solution."""
+
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+ROOT = Path(__file__).resolve().parents[1]
+spec = importlib.util.spec_from_file_location("make_exercises", ROOT / "tools" / "make_exercises.py")
+make_exercises = importlib.util.module_from_spec(spec)
+spec.loader.exec_module(make_exercises)
+
+CHECK_CELL = """# Which states form Central Asia?
+### BEGIN SOLUTION
+countries = data.load("countries")
+central = countries.loc[countries["group"] == "central_asia", "iso3"]
+### END SOLUTION
+ex.q1.check(central)"""
+
+FUNCTION_CELL = """### BEGIN SOLUTION
+def active(start, end, on):
+    \"\"\"True when [start, end) contains on.\"\"\"
+    return start <= on and (end is None or on < end)
+### END SOLUTION
+ex.q2.check(active)"""
+
+
+def solution_notebook() -> nbformat.NotebookNode:
+    check = new_code_cell(CHECK_CELL, execution_count=3,
+                          outputs=[new_output("execute_result", {"text/plain": "✓ Correct"}, execution_count=3)],
+                          metadata={"execution": {"iopub.status.busy": "2026-11-27T10:00:00"}, "tags": ["q1"]})
+    nb = new_notebook(cells=[
+        new_markdown_cell("# Lesson 42: exercises"),
+        new_code_cell("from casecurity import data\nfrom casecurity.exercises import lesson42 as ex", execution_count=1),
+        check,
+        new_code_cell(FUNCTION_CELL, execution_count=4),
+        new_markdown_cell("Model answer: because...", metadata={"tags": ["solution"],
+                                                                "casecurity": {"question": "q3"}}),
+        new_code_cell("print('worked example')", metadata={"tags": ["solution"]}, execution_count=5,
+                      outputs=[new_output("stream", name="stdout", text="worked example\n")]),
+        new_code_cell("    ### BEGIN SOLUTION\n    total = 1\n    ### END SOLUTION", execution_count=6),
+    ], metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+                 "language_info": {"name": "python", "version": "3.11.9"}, "widgets": {"state": {}}})
+    for index, cell in enumerate(nb.cells):
+        cell["id"] = f"cell{index}"
+    return nb
+
+
+@pytest.fixture
+def folders(tmp_path):
+    solutions, exercises = tmp_path / "solutions", tmp_path / "exercises"
+    solutions.mkdir()
+    nbformat.write(solution_notebook(), solutions / "42_test.ipynb")
+    return solutions, exercises
+
+
+def run(folders, *extra):
+    solutions, exercises = folders
+    return make_exercises.main(["--solutions", str(solutions), "--exercises", str(exercises), *extra])
+
+
+def test_generated_notebook(folders):
+    assert run(folders) == 0
+    nb = nbformat.read(folders[1] / "42_test.ipynb", as_version=4)
+    sources = [c.source for c in nb.cells]
+    assert sources[2] == "# Which states form Central Asia?\ncentral = ...  # your code here\nex.q1.check(central)"
+    assert sources[3] == ('def active(start, end, on):\n    """True when [start, end) contains on."""\n'
+                          "    ...  # your code here\nex.q2.check(active)")
+    assert "Model answer" not in "".join(sources)  # markdown solution cell dropped
+    assert sources[4] == ""  # code solution cell emptied, kept as a place to work
+    assert sources[5] == "    total = ...  # your code here"  # indentation kept
+    assert "BEGIN SOLUTION" not in "".join(sources) and "data.load" not in "".join(sources)
+    for cell in nb.cells:
+        if cell.cell_type == "code":
+            assert cell.outputs == [] and cell.execution_count is None
+        assert set(cell.metadata) <= {"tags", "casecurity"}
+        assert "solution" not in cell.metadata.get("tags", [])
+    assert nb.cells[2].metadata == {"tags": ["q1"]}
+    assert nb.metadata["casecurity"] == {"lesson": "42", "generated_from": "solutions/42_test.ipynb"}
+    assert "widgets" not in nb.metadata and nb.metadata["language_info"] == {"name": "python"}
+    nbformat.validate(nb)
+
+
+def test_regeneration_is_byte_identical_and_check_passes(folders):
+    assert run(folders) == 0
+    first = (folders[1] / "42_test.ipynb").read_bytes()
+    assert run(folders) == 0
+    assert (folders[1] / "42_test.ipynb").read_bytes() == first
+    assert run(folders, "--check") == 0
+
+
+def test_check_lists_stale_missing_and_orphan_files(folders, capsys):
+    assert run(folders, "--check") == 1  # missing
+    assert "42_test.ipynb (missing)" in capsys.readouterr().err
+    assert run(folders) == 0
+    nb = solution_notebook()
+    nb.cells[0].source = "# Lesson 42: exercises, revised"
+    nbformat.write(nb, folders[0] / "42_test.ipynb")
+    (folders[1] / "43_gone.ipynb").write_text("{}")
+    assert run(folders, "--check") == 1
+    err = capsys.readouterr().err
+    assert "42_test.ipynb (stale)" in err and "43_gone.ipynb (orphan" in err
+    assert "revised" not in (folders[1] / "42_test.ipynb").read_text()  # --check writes nothing
+
+
+def test_repository_exercises_are_up_to_date():
+    if not any((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb")):
+        pytest.skip("no solution notebooks yet")
+    assert make_exercises.main(["--check"]) == 0, "run `make exercises`"

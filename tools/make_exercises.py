@@ -1,0 +1,206 @@
+"""Generate exercises/NN_topic.ipynb from the single source solutions/NN_topic.ipynb.
+
+- Code between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes a placeholder:
+  ``answer = ...  # your code here`` (named after the variable that the block assigns and the
+  check call uses); a block that defines a function keeps its ``def`` line with ``...`` as body.
+- Cells tagged ``solution`` are dropped when markdown and emptied when code.
+- Outputs, execution counts and volatile metadata are cleared, so regenerating is byte-identical.
+
+Usage: ``python tools/make_exercises.py [--check] [--solutions DIR] [--exercises DIR]``.
+``--check`` writes nothing and exits 1 listing the exercise notebooks that are stale,
+missing or orphaned (no solution notebook).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import re
+import sys
+import tempfile
+import textwrap
+from pathlib import Path
+
+import nbformat
+
+ROOT = Path(__file__).resolve().parents[1]
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+PLACEHOLDER = "...  # your code here"
+_CHECK_CALL = re.compile(r"\.check\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*[,)]")
+# Cell metadata worth keeping; everything else (execution timings, collapsed, scrolled) is noise.
+_KEEP_CELL_METADATA = ("tags", "casecurity")
+_KEEP_NOTEBOOK_METADATA = ("kernelspec", "casecurity")
+
+
+def _assigned_names(block: str) -> list[str]:
+    """Top-level names assigned in a block, in order (empty when it does not parse)."""
+    try:
+        tree = ast.parse(textwrap.dedent(block))
+    except SyntaxError:
+        return []
+    names = []
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else [getattr(node, "target", None)]
+        if isinstance(node, ast.Assign | ast.AnnAssign | ast.AugAssign):
+            names += [t.id for t in targets if isinstance(t, ast.Name)]
+    return names
+
+
+def _function_headers(block: str) -> list[str]:
+    """``def`` lines (signature only) of the functions a block defines at top level."""
+    source = textwrap.dedent(block)
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return []
+    lines = source.splitlines()
+    headers = []
+    for node in tree.body:
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            first = node.decorator_list[0].lineno if node.decorator_list else node.lineno
+            header = lines[first - 1 : node.body[0].lineno - 1] or [lines[node.lineno - 1]]
+            body = node.body[0]
+            if isinstance(body, ast.Expr) and isinstance(getattr(body, "value", None), ast.Constant) \
+                    and isinstance(body.value.value, str):  # keep the docstring: it is the task
+                header = lines[first - 1 : body.end_lineno]
+            headers.append("\n".join(header + ["    " + PLACEHOLDER]))
+    return headers
+
+
+def placeholder_for(block: str, checked_names: list[str]) -> str:
+    """What the learner sees instead of a solution block."""
+    functions = _function_headers(block)
+    if functions:
+        return "\n\n".join(functions)
+    assigned = _assigned_names(block)
+    used = [name for name in checked_names if name in assigned]
+    name = used[-1] if used else (assigned[-1] if assigned else None)
+    return f"{name} = {PLACEHOLDER}" if name else "# your code here"
+
+
+def strip_solution_code(source: str) -> str:
+    """Replace every marked block of one cell's source by its placeholder (indentation kept)."""
+    checked_names = _CHECK_CALL.findall(source)
+    lines = source.split("\n")
+    output, block, indent = [], None, ""
+    for line in lines:
+        stripped = line.strip()
+        if stripped.startswith(BEGIN) and block is None:
+            block, indent = [], line[: len(line) - len(line.lstrip())]
+        elif stripped.startswith(END) and block is not None:
+            replacement = placeholder_for("\n".join(block), checked_names)
+            output += [indent + part if part else part for part in replacement.split("\n")]
+            block = None
+        elif block is not None:
+            block.append(line)
+        else:
+            output.append(line)
+    if block is not None:  # an unterminated block: hide it rather than leak the answer
+        output.append(indent + placeholder_for("\n".join(block), checked_names))
+    return "\n".join(output)
+
+
+def make_exercise(solution: nbformat.NotebookNode, source_name: str) -> nbformat.NotebookNode:
+    """The learner's notebook for one solution notebook."""
+    cells = []
+    for cell in solution.cells:
+        metadata = {k: cell.metadata[k] for k in _KEEP_CELL_METADATA if k in cell.get("metadata", {})}
+        tags = [t for t in metadata.get("tags", []) if t != "solution"]
+        is_solution = "solution" in cell.get("metadata", {}).get("tags", [])
+        if tags:
+            metadata["tags"] = tags
+        else:
+            metadata.pop("tags", None)
+        if is_solution and cell.cell_type != "code":
+            continue
+        if cell.cell_type == "code":
+            source = "" if is_solution else strip_solution_code(cell.source)
+            new = nbformat.v4.new_code_cell(source=source, metadata=metadata)
+        elif cell.cell_type == "markdown":
+            new = nbformat.v4.new_markdown_cell(source=cell.source, metadata=metadata)
+        else:
+            new = nbformat.v4.new_raw_cell(source=cell.source, metadata=metadata)
+        if cell.get("id"):
+            new["id"] = cell["id"]  # stable ids keep regeneration byte-identical
+        cells.append(new)
+    metadata = {k: solution.metadata[k] for k in _KEEP_NOTEBOOK_METADATA if k in solution.metadata}
+    metadata["language_info"] = {"name": "python"}
+    course = dict(metadata.get("casecurity", {}))
+    course["generated_from"] = f"solutions/{source_name}"
+    match = re.match(r"(\d+)_", source_name)
+    if match and "lesson" not in course:
+        course["lesson"] = match.group(1)
+    metadata["casecurity"] = course
+    notebook = nbformat.v4.new_notebook(cells=cells, metadata=metadata)
+    notebook.nbformat, notebook.nbformat_minor = 4, max(solution.get("nbformat_minor", 5), 5)
+    for index, cell in enumerate(notebook.cells):
+        cell.setdefault("id", f"cell-{index}")
+    return notebook
+
+
+def render(notebook: nbformat.NotebookNode) -> str:
+    """Deterministic text of a notebook (nbformat's sorted, indented JSON plus a final newline)."""
+    text = nbformat.writes(notebook)
+    return text if text.endswith("\n") else text + "\n"
+
+
+def expected_exercises(solutions: Path) -> dict[str, str]:
+    """File name -> exercise notebook text, for every solutions/NN_*.ipynb."""
+    result = {}
+    for path in sorted(solutions.glob("[0-9][0-9]_*.ipynb")):
+        solution = nbformat.read(path, as_version=4)
+        result[path.name] = render(make_exercise(solution, path.name))
+    return result
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
+        stream.write(text)
+    mask = os.umask(0o022)
+    os.umask(mask)
+    os.chmod(temp, 0o666 & ~mask)  # mkstemp makes 0600 files; generated notebooks are shared
+    os.replace(temp, path)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if exercises/ is stale; write nothing")
+    parser.add_argument("--solutions", type=Path, default=ROOT / "solutions")
+    parser.add_argument("--exercises", type=Path, default=ROOT / "exercises")
+    args = parser.parse_args(argv)
+    if not args.solutions.is_dir():
+        print(f"make_exercises: no solutions folder at {args.solutions}", file=sys.stderr)
+        return 2
+    try:
+        wanted = expected_exercises(args.solutions)
+    except (OSError, ValueError, nbformat.ValidationError) as exc:
+        print(f"make_exercises: cannot read a solution notebook: {exc}", file=sys.stderr)
+        return 2
+    existing = {p.name for p in args.exercises.glob("[0-9][0-9]_*.ipynb")} if args.exercises.is_dir() else set()
+    stale = []
+    for name, text in wanted.items():
+        target = args.exercises / name
+        current = target.read_text(encoding="utf-8") if target.is_file() else None
+        if current != text:
+            stale.append(f"{target} ({'missing' if current is None else 'stale'})")
+            if not args.check:
+                args.exercises.mkdir(parents=True, exist_ok=True)
+                _atomic_write(target, text)
+    orphans = sorted(existing - set(wanted))
+    if args.check:
+        problems = stale + [f"{args.exercises / name} (orphan: no solutions/{name})" for name in orphans]
+        if problems:
+            print("make_exercises: out of date; run `make exercises`:\n  " + "\n  ".join(problems), file=sys.stderr)
+            return 1
+        print(f"make_exercises: {len(wanted)} exercise notebook(s) up to date")
+        return 0
+    for name in orphans:
+        print(f"make_exercises: warning: {args.exercises / name} has no solution notebook", file=sys.stderr)
+    print(f"make_exercises: {len(stale)} written, {len(wanted) - len(stale)} unchanged")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
