@@ -89,12 +89,24 @@ def pip(args: list[str], what: str) -> None:
         )
     if result.returncode != 0:
         text = LOG.read_text(errors="replace")
-        if any(sign in text for sign in NETWORK_SIGNS):
+        if any(sign in text for sign in NETWORK_SIGNS) or not index_reachable():
             fail(
                 f"could not download {what} from the package index (PyPI); "
                 f"check the internet connection or proxy, then re-run (details: {LOG.relative_to(ROOT)})"
             )
         fail(f"installing {what} failed; see {LOG.relative_to(ROOT)} for pip's message")
+
+
+def index_reachable() -> bool:
+    """Can pip list a well-known package? (An unreachable index can look like a version conflict.)"""
+    try:
+        probe = subprocess.run(
+            [str(VENV / "bin" / "python"), "-m", "pip", "index", "versions", "pip", "--disable-pip-version-check"],
+            capture_output=True, text=True, timeout=120, cwd=ROOT,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return probe.returncode == 0
 
 
 def main() -> None:
