@@ -1,0 +1,106 @@
+"""Lesson 00 (start here): a practice question and a short quiz on how the course works.
+
+q1 is the practice data question of the lesson; q2–q4 are multiple-choice questions
+about the course's own conventions (what "Not attempted" means, where expected answers
+come from, the half-open date convention).
+
+The expected answer of q1 is computed from ``data/countries.csv`` at check time, so a
+correction to the data never leaves a stale answer key behind.
+"""
+
+from __future__ import annotations
+
+from casecurity.exercises import ChoiceQuestion, CountrySetQuestion, define_lesson
+
+
+def _central_asian_states():
+    """ISO3 codes of the countries whose ``group`` is ``central_asia``."""
+    from casecurity import data
+
+    countries = data.load("countries")
+    return countries.loc[countries["group"] == "central_asia", "iso3"]
+
+
+def _only_turkmenistan_missing(got, expected) -> bool:
+    """Four of the five and nothing else: the state left out is Turkmenistan."""
+    return expected - got == {"TKM"} and got <= expected
+
+
+q1 = CountrySetQuestion(
+    "Which states form Central Asia in this course? Give their names or ISO3 codes.",
+    expected=_central_asian_states,
+    hints=[
+        "Load the countries table with data.load('countries') and look at its 'group' column.",
+        "Keep the rows where countries['group'] == 'central_asia', then take the 'iso3' column.",
+    ],
+    mistakes=[
+        (lambda got: "AFG" in got, "Afghanistan borders Central Asia but is a neighbour, not one of the five."),
+        (lambda got: "MNG" in got, "Mongolia is sometimes counted in Inner Asia, but not in this course's five."),
+        (lambda got: "RUS" in got or "CHN" in got, "Russia and China are external powers in this course."),
+        # Turkmenistan is in neither the CSTO nor the SCO, so lists built from those blocs miss it.
+        (
+            _only_turkmenistan_missing,
+            "4 of 5 right; missing: Turkmenistan. It belongs to neither the CSTO nor the SCO, "
+            "but it is one of the five Central Asian states.",
+        ),
+    ],
+)
+
+q2 = ChoiceQuestion(
+    "You run ex.q1.check(answer) while the cell still says answer = ... and the result reads "
+    "'○ Not attempted'. What does that mean?",
+    options={
+        "a": "Your answer was wrong.",
+        "b": "No answer was given yet (answer is ... or None), so nothing was graded.",
+        "c": "The course could not work out the expected answer and you should report a bug.",
+        "d": "You have used up your attempts for this question.",
+    },
+    answer="b",
+    explanations={
+        "a": "A wrong answer reads '✗ Incorrect' and says why; 'Not attempted' means there was no answer to grade.",
+        "b": "Right: ... (or None) is the placeholder. Replace it with your answer and run the cell again.",
+        "c": "That case reads '⚠ Could not check' and asks you to report it; 'Not attempted' is something else.",
+        "d": "There is no limit on attempts: check as often as you like; progress keeps your last result.",
+    },
+    hints=["Look at the placeholder in the cell: what value does answer have?"],
+)
+
+q3 = ChoiceQuestion(
+    "Where does the expected answer of a check come from?",
+    options={
+        "a": "A fixed answer key typed into the course when the lesson was written.",
+        "b": "It is computed from the course dataset in data/ at the moment you check.",
+        "c": "It is downloaded from the internet each time you check.",
+        "d": "It is copied from the saved output of the solution notebook.",
+    },
+    answer="b",
+    explanations={
+        "a": "No: answers are never typed in as literals, so they cannot go stale when a row is corrected.",
+        "b": "Right: each check queries data/ (through casecurity.data), so a correction to the data "
+        "flows into every check.",
+        "c": "No: checks work offline; the dataset ships with the course.",
+        "d": "No: the solution notebook shows a worked answer (solution()), but checks compute their own.",
+    },
+    hints=["The README says what happens when a row of the data is corrected."],
+)
+
+
+q4 = ChoiceQuestion(
+    "A membership spell in memberships.csv has start_date 2006-06-23 and end_date 2012-12-19. "
+    "Does it count the state as a member on 19 December 2012?",
+    options={
+        "a": "Yes: the end date is the last day of membership.",
+        "b": "No: the end date is the first day the status no longer held.",
+        "c": "Only if end_precision is 'day'.",
+    },
+    answer="b",
+    explanations={
+        "a": "Not in this course: spells are half-open, [start, end). The last day of membership is "
+        "the day before end_date.",
+        "b": "Right: spells are half-open, [start, end). On the end date itself the spell is no longer active.",
+        "c": "Precision says how exact a date is; it does not change the rule that end_date is excluded.",
+    },
+    hints=["Read 'Spells are half-open' in data/README.md.", "Try data.members('CSTO', on='2012-12-19')."],
+)
+
+define_lesson(__name__, title="Start here", notebook="00_start_here")

@@ -1,0 +1,439 @@
+"""Lesson 01 (foundations: five states, one neighbourhood): questions and two lesson helpers.
+
+Every expected answer is a callable evaluated at check time from :mod:`casecurity.data`
+(tables in ``data/`` and the country outlines in ``data/geo/``), so a data correction
+updates the answer key too.
+
+Helpers used by the lesson notebook:
+
+- :func:`obligation_table` — the obligation vocabulary of ``treaties.csv`` (ATOP's five
+  categories plus the course's additions), each with a plain-words meaning, the number of
+  treaties coded with it and the earliest example.
+- :func:`afghan_border_states` — which of the five states touch Afghanistan, derived from
+  the Natural Earth outlines rather than typed in.
+"""
+
+from __future__ import annotations
+
+from casecurity.exercises import (
+    ChoiceQuestion,
+    CountrySetQuestion,
+    MapQuestion,
+    ReflectionQuestion,
+    TableQuestion,
+    ValueQuestion,
+    define_lesson,
+)
+
+# The treaty the lesson is about and the year the independence questions look at.
+CST_ID = "cst_1992"
+CST_SIGNED = "1992-05-15"
+INDEPENDENCE_YEAR = ("1991-01-01", "1991-12-31")
+DAYS_PER_YEAR = 365.25
+
+# Plain-words meaning of each obligation code, in the order the lesson presents them.
+# The first five are ATOP's categories (Leeds et al. 2002); the rest are this course's
+# additions, as documented in data/README.md ("treaties.obligations").
+OBLIGATION_MEANINGS = {
+    "defense": "help a party that is attacked (ATOP)",
+    "offense": "join in military action that is not a response to an attack (ATOP)",
+    "neutrality": "stay out of a conflict involving a party (ATOP; in data/ also a recognised neutral status)",
+    "nonaggression": "not use force against each other (ATOP)",
+    "consultation": "consult when a crisis could turn military (ATOP)",
+    "basing": "host or allow the use of military facilities (course addition)",
+    "military_cooperation": "train, supply or plan together (course addition)",
+    "border": "settle, delimit or build confidence along a border (course addition)",
+    "friendship": "general friendship and cooperation (course addition)",
+    "strategic_partnership": "a declared strategic or allied partnership (course addition)",
+    "counter_terrorism": "cooperate against terrorism, separatism and extremism (course addition)",
+    "nuclear_weapon_free": "keep the territory free of nuclear weapons (course addition)",
+    "declaration": "a political declaration, not a binding treaty (course addition)",
+}
+
+
+def _data():
+    from casecurity import data
+
+    return data
+
+
+def central_asian_states() -> list[str]:
+    """ISO3 codes of the five Central Asian states (countries.group == 'central_asia'), sorted."""
+    countries = _data().load("countries")
+    return sorted(countries.loc[countries["group"] == "central_asia", "iso3"].astype(str))
+
+
+def obligation_table():
+    """One row per obligation code: meaning, number of treaties coded with it, earliest example.
+
+    Columns: ``obligation, meaning, treaties, earliest_example, signed``. Codes that no
+    treaty uses yet (``offense`` today) have 0 treaties and no example: the vocabulary is
+    ATOP's, but Central Asia's treaties have no offensive pledge.
+    """
+    import pandas as pd
+
+    treaties = _data().treaties().sort_values(["signed_date", "id"], kind="stable")
+    coded = treaties["obligations"].fillna("").str.split(";")
+    in_data = sorted({code.strip() for codes in coded for code in codes if code.strip()})
+    order = list(OBLIGATION_MEANINGS) + [code for code in in_data if code not in OBLIGATION_MEANINGS]
+    rows = []
+    for code in order:
+        with_code = treaties[coded.map(lambda codes, code=code: code in [c.strip() for c in codes])]
+        first = with_code.iloc[0] if len(with_code) else None
+        rows.append({
+            "obligation": code,
+            "meaning": OBLIGATION_MEANINGS.get(code, "(not described in this lesson)"),
+            "treaties": len(with_code),
+            "earliest_example": "—" if first is None else str(first["name"]),
+            "signed": "—" if first is None else _with_precision(first["signed_date"], first.get("signed_precision")),
+        })
+    return pd.DataFrame(rows, columns=["obligation", "meaning", "treaties", "earliest_example", "signed"])
+
+
+def _with_precision(day, precision) -> str:
+    """A date written only as precisely as the source gives it (2001, 2001-12 or 2001-12-01)."""
+    text = day.date().isoformat()
+    return {"year": text[:4], "month": text[:7]}.get(str(precision), text)
+
+
+def _outlines() -> dict:
+    from shapely.geometry import shape
+
+    return {f["properties"]["iso3"]: shape(f["geometry"]) for f in _data().countries_geo()["features"]}
+
+
+def afghan_border_states() -> list[str]:
+    """The Central Asian states whose outline touches Afghanistan's (Natural Earth 1:50m), sorted.
+
+    A shared border means the two outlines meet: their distance is zero. Kyrgyzstan, the
+    nearest of the others, is about a degree away (Tajikistan's Pamirs lie in between).
+    """
+    outlines = _outlines()
+    afghanistan = outlines["AFG"]
+    return [code for code in central_asian_states() if outlines[code].distance(afghanistan) == 0]
+
+
+# --------------------------------------------------------------------------- expected answers
+
+
+def _capitals():
+    countries = _data().load("countries")
+    chosen = countries.loc[countries["group"] == "central_asia", ["name", "capital"]]
+    return chosen.sort_values("name").reset_index(drop=True)
+
+
+def _independence_1991():
+    events = _data().events(category="independence", between=INDEPENDENCE_YEAR)
+    return events[["id", "start_date", "countries"]].sort_values(["start_date", "id"]).reset_index(drop=True)
+
+
+def _cst_original_signatories():
+    parties = _data().load("treaty_parties")
+    chosen = (parties["treaty_id"] == CST_ID) & (parties["signed_date"] == CST_SIGNED)
+    return sorted(parties.loc[chosen, "iso3"].astype(str))
+
+
+def _cst_in_force():
+    treaties = _data().load("treaties").set_index("id")
+    return treaties.loc[CST_ID, "in_force_date"]
+
+
+def _cst_signed():
+    treaties = _data().load("treaties").set_index("id")
+    return treaties.loc[CST_ID, "signed_date"]
+
+
+def _last_independence():
+    return _independence_1991()["start_date"].max()
+
+
+def _years_independence_to_cst():
+    return round((_cst_in_force() - _last_independence()).days / DAYS_PER_YEAR, 2)
+
+
+def _years_from(start):
+    return (_cst_in_force() - start).days / DAYS_PER_YEAR
+
+
+def _close_to(value, target, tolerance=0.05):
+    return abs(float(value) - float(target)) <= tolerance
+
+
+def _has(code):
+    return lambda got: code in got
+
+
+def _lacks(code):
+    return lambda got: code not in got
+
+
+class OrderedTableQuestion(TableQuestion):
+    """A TableQuestion that also wants the rows in order of one column (ties in any order)."""
+
+    def __init__(self, prompt, expected, *, order_by, **kwargs):
+        super().__init__(prompt, expected, **kwargs)
+        self.order_by = order_by
+
+    def _grade(self, answer, expected):
+        status, message, normalised = super()._grade(answer, expected)
+        if status == "correct":
+            import pandas as pd
+
+            values = pd.to_datetime(answer[self.order_by], errors="coerce")
+            if not values.is_monotonic_increasing:
+                return "incorrect", (f"the rows are right but not in order of {self.order_by!r}: "
+                                     f"add .sort_values({self.order_by!r})."), normalised
+        return status, message, normalised
+
+
+class CapitalsMapQuestion(MapQuestion):
+    """A MapQuestion whose markers must also sit on the five capitals (within a quarter degree)."""
+
+    TOLERANCE_DEGREES = 0.25
+
+    def _grade(self, answer, expected):
+        status, message, normalised = super()._grade(answer, expected)
+        if status != "correct":
+            return status, message, normalised
+        import folium
+
+        from casecurity.exercises import _walk
+
+        countries = _data().load("countries").set_index("iso3")
+        wanted = {code: (float(countries.loc[code, "capital_lat"]), float(countries.loc[code, "capital_lon"]))
+                  for code in central_asian_states()}
+        found = set()
+        for element in _walk(answer):
+            if isinstance(element, folium.Marker) and element.location:
+                lat, lon = (float(v) for v in element.location[:2])
+                for code, (clat, clon) in wanted.items():
+                    if abs(lat - clat) <= self.TOLERANCE_DEGREES and abs(lon - clon) <= self.TOLERANCE_DEGREES:
+                        found.add(code)
+        missing = sorted(str(countries.loc[code, "capital"]) for code in set(wanted) - found)
+        if missing:
+            return "incorrect", (f"no marker on {', '.join(missing)}: place each marker at "
+                                 "[capital_lat, capital_lon] from data.load('countries')."), normalised
+        return status, "five markers, one on each capital, over Central Asia.", normalised
+
+
+def _marker_count(answer) -> int:
+    import folium
+
+    from casecurity.exercises import _walk
+
+    return sum(isinstance(element, folium.Marker) for element in _walk(answer))
+
+
+# --------------------------------------------------------------------------- questions
+
+q1 = TableQuestion(
+    "Make a table of the five Central Asian states and their capitals: a DataFrame with the "
+    "columns 'name' and 'capital', one row per state.",
+    expected=_capitals,
+    key="name",
+    hints=[
+        "data.load('countries') has a 'group' column; the five states have group == 'central_asia'.",
+        "countries.loc[countries['group'] == 'central_asia', ['name', 'capital']] keeps the rows and the "
+        "two columns (double brackets give a DataFrame).",
+    ],
+    mistakes=[
+        (lambda df: df["capital"].astype(str).str.contains("Almaty|Alma-Ata", case=False).any(),
+         "Almaty (Alma-Ata) was Kazakhstan's capital in 1991, but the capital moved north to Akmola, now "
+         "Astana, in December 1997; use the capital column of the data."),
+        (lambda df: len(df) > 5, "your table has more than five rows: keep only group == 'central_asia' "
+                                 "(Afghanistan, Russia and China are neighbours)."),
+    ],
+)
+
+q2 = ChoiceQuestion(
+    "Article 4 of the 1992 Collective Security Treaty says that aggression against one party is "
+    "aggression against all, and that the others will give it the necessary help, including military "
+    "help. In this course's terms, what kind of commitment is that article?",
+    options={
+        "a": "Collective security in the League of Nations / UN sense: every state in the system acts against "
+             "any aggressor, even one of its own members.",
+        "b": "Collective defence: a limited group of allies promise to help each other if one of them is attacked.",
+        "c": "Cooperative security: dialogue and confidence-building with no promise of military help.",
+        "d": "Neutrality: the parties promise to stay out of each other's wars.",
+    },
+    answer="b",
+    explanations={
+        "a": "Not quite: despite the treaty's name, Article 4 binds a small group of parties to help each "
+             "other; a collective-security system in the UN sense covers (nearly) all states and turns "
+             "against any aggressor, members included.",
+        "b": "Right: a mutual-assistance pledge among a limited group against an attack is collective "
+             "defence (NATO's Article 5 is the classic example), whatever the treaty is called.",
+        "c": "No: cooperative security builds trust (like the Shanghai Five border agreements) but Article 4 "
+             "goes further and promises help, including military help.",
+        "d": "No: neutrality means staying out; Article 4 promises to come in.",
+    },
+    hints=[
+        "Ask: who is protected (a closed group or everybody?) and against whom (outsiders or any aggressor?).",
+        "The lesson's 'Three ideas' section contrasts the UN's collective security with NATO-style "
+        "collective defence; the treaty's name is not the test, its obligation is.",
+    ],
+)
+
+q3 = OrderedTableQuestion(
+    "Which events of category 'independence' happened in 1991? Give a DataFrame with the columns "
+    "'id', 'start_date' and 'countries', sorted by start_date (earliest first).",
+    expected=_independence_1991,
+    key="id",
+    order_by="start_date",
+    hints=[
+        "data.events(category='independence', between=('1991-01-01', '1991-12-31')) filters the events table.",
+        "Keep the three columns with [['id', 'start_date', 'countries']] and sort with .sort_values('start_date').",
+    ],
+    mistakes=[
+        (lambda df: df["id"].astype(str).str.contains("cis").any(),
+         "the founding of the CIS (21 Dec 1991) is category 'founding', not 'independence'."),
+        (lambda df: len(df) < 5, "fewer than five rows: each of the five states declared independence in 1991 "
+                                 "(check the between= dates cover the whole year)."),
+    ],
+)
+
+q4 = CountrySetQuestion(
+    "Which states signed the Collective Security Treaty in Tashkent on 15 May 1992 (the original "
+    "signatories)? Give names or ISO3 codes.",
+    expected=_cst_original_signatories,
+    hints=[
+        "data.load('treaty_parties') has one row per party and spell; the treaty id is 'cst_1992'.",
+        "Keep the rows with treaty_id == 'cst_1992' and signed_date == '1992-05-15', then take 'iso3'.",
+    ],
+    mistakes=[
+        (_has("BLR"), "Belarus did not sign in 1992: it acceded on 31 December 1993 (a common error, repeated "
+                      "in many summaries that list today's members as the founders)."),
+        (lambda got: bool(got & {"AZE", "GEO"}), "Azerbaijan and Georgia acceded in 1993, not at Tashkent in 1992."),
+        (_lacks("UZB"), "Uzbekistan was an original signatory in 1992 (it left in 1999, rejoined in 2006 and was "
+                        "suspended in 2012): the question asks who signed in 1992."),
+        (_has("TKM"), "Turkmenistan never signed the treaty: it chose neutrality."),
+    ],
+)
+
+q5 = ChoiceQuestion(
+    "data/treaties.csv codes the Shanghai Five's 1996 agreement on military confidence in the border "
+    "areas as 'nonaggression'. What does that obligation commit the parties to?",
+    options={
+        "a": "Come to each other's help if one of them is attacked.",
+        "b": "Not to use force against each other (here: keep forces near the shared border non-threatening).",
+        "c": "Let each other station troops on their territory.",
+        "d": "Stay neutral if one of them goes to war with a third state.",
+    },
+    answer="b",
+    explanations={
+        "a": "That is 'defense' (ATOP). The 1996 agreement promises no help at all; it is about not threatening "
+             "each other along the former Sino-Soviet border.",
+        "b": "Right: a non-aggression commitment is a promise not to attack each other; unlike 'defense' it "
+             "says nothing about helping a partner.",
+        "c": "That is the course's 'basing' code (e.g. the 1999 Russia–Tajikistan basing treaty).",
+        "d": "That is 'neutrality' (ATOP): staying out of a partner's conflict with someone else.",
+    },
+    hints=[
+        "Look at the table ex.obligation_table() in the lesson: each code has a one-line meaning.",
+        "ATOP separates promises to help (defense, offense), to stay out (neutrality), not to attack "
+        "(nonaggression) and to talk (consultation).",
+    ],
+)
+
+q6 = ValueQuestion(
+    "How many years passed between the LAST of the five Central Asian declarations of independence "
+    "(events of category 'independence' in 1991) and the entry into force of the Collective Security "
+    "Treaty (column in_force_date of 'cst_1992' in data.load('treaties'))? Count the days and divide "
+    "by 365.25; answer as a number (two decimals are enough).",
+    expected=_years_independence_to_cst,
+    tolerance=0.02,
+    hints=[
+        "The last declaration is the latest start_date among the 1991 independence events; the treaty's "
+        "in_force_date is a Timestamp too.",
+        "Subtracting two Timestamps gives a Timedelta: (in_force - last).days / 365.25.",
+    ],
+    mistakes=[
+        (lambda got: _close_to(got, _years_from(_independence_1991()["start_date"].min())),
+         "you started from the FIRST declaration (31 Aug 1991); the question asks from the last one."),
+        (lambda got: _close_to(got, (_cst_signed() - _last_independence()).days / DAYS_PER_YEAR),
+         "you used the signing date (15 May 1992); the question asks for the entry into force (in_force_date)."),
+        (lambda got: float(got) > 100, "that looks like a number of days: divide by 365.25 to get years."),
+        (lambda got: float(got) < 0, "negative: subtract the independence date from the entry-into-force date."),
+    ],
+)
+
+q7 = CountrySetQuestion(
+    "Which Central Asian states share a border with Afghanistan? Derive it from the country outlines in "
+    "data.countries_geo() (for example with shapely: two states share a border when their outlines "
+    "meet). Give names or ISO3 codes.",
+    expected=afghan_border_states,
+    hints=[
+        "from shapely.geometry import shape; outlines = {f['properties']['iso3']: shape(f['geometry']) "
+        "for f in data.countries_geo()['features']}",
+        "Keep the five states whose outline has distance 0 to outlines['AFG'] "
+        "(outlines[code].distance(outlines['AFG']) == 0). The region map in the lesson lets you check by eye.",
+    ],
+    mistakes=[
+        (_has("KGZ"), "Kyrgyzstan does not touch Afghanistan: Tajikistan's Gorno-Badakhshan (the Pamirs) lies "
+                      "between them. Zoom in on the lesson's region map."),
+        (_has("KAZ"), "Kazakhstan is far from Afghanistan: Uzbekistan and Turkmenistan lie in between."),
+        (_lacks("UZB"), "Uzbekistan's Afghan border is short (roughly 135–145 km along the Amu Darya near "
+                        "Termez), but it is real."),
+        (_lacks("TKM"), "Turkmenistan has one of the longest borders with Afghanistan (about 744–804 km "
+                        "depending on the source)."),
+        (_has("AFG"), "the question asks which Central Asian states border Afghanistan, not Afghanistan itself."),
+    ],
+)
+
+q8 = CapitalsMapQuestion(
+    "Build a folium map centred on Central Asia with one marker on each of the five capitals "
+    "(folium.Marker or folium.CircleMarker, placed at capital_lat, capital_lon from "
+    "data.load('countries')). Assign the map to `answer`.",
+    markers=5,
+    hints=[
+        "m = folium.Map(location=[43, 65], zoom_start=4) makes a map centred on the region.",
+        "Loop over the five rows of data.load('countries') with group == 'central_asia' and call "
+        "folium.Marker([row.capital_lat, row.capital_lon], tooltip=row.capital).add_to(m).",
+    ],
+    mistakes=[
+        (lambda m: _marker_count(m) > 5,
+         "more than five markers: maps.region_map() (or a loop over the whole countries table) also marks "
+         "the neighbours' capitals. Keep only group == 'central_asia'."),
+        (lambda m: _marker_count(m) in (1, 2, 3, 4),
+         "fewer than five markers: add one for every Central Asian capital."),
+    ],
+)
+
+q9 = ReflectionQuestion(
+    "Why did Afghanistan shape the early security arrangements of the region (1991–2001)? Answer in "
+    "120–250 words, naming at least two concrete events or arrangements.",
+    model_answer=(
+        "Three of the five states (Tajikistan, Uzbekistan, Turkmenistan) inherited the Soviet border with "
+        "Afghanistan, about 2,200–2,300 km of it, most of it Tajikistan's, running along rivers and high mountains "
+        "that are hard to guard. Afghanistan was at war throughout the 1990s, and its wars spilled north: "
+        "the Tajik opposition used bases in northern Afghanistan during the Tajik civil war (1992–1997), "
+        "and the Islamic Movement of Uzbekistan raided Kyrgyzstan and Uzbekistan in 1999 and 2000. The "
+        "new states had little military of their own (Tajikistan could not even take over the Soviet units on "
+        "its soil), so the first answers were collective and Russian-led: Russian border "
+        "guards stayed on the Tajik–Afghan border under a 1993 agreement, the former Soviet 201st division "
+        "stayed in Tajikistan and formed the core of the CIS peacekeeping force set up in 1993, and when "
+        "the Taliban took Kabul in September 1996 the CIS leaders met in Almaty and warned they could "
+        "invoke the 1992 Collective Security Treaty. In 2001 the treaty states created rapid-deployment "
+        "forces for Central Asia. Afghanistan was not the only driver (the Soviet collapse and "
+        "Russia's wish to keep influence mattered too), and Turkmenistan chose neutrality instead of the "
+        "treaty, but the southern border explains why the early arrangements were about border guards, "
+        "peacekeepers and rapid reaction rather than about defending against a great power."
+    ),
+    rubric=[
+        "Uses geography: which states border Afghanistan, and that the Tajik border is the longest and hardest.",
+        "Names at least two concrete events or arrangements with approximate dates (e.g. CIS peacekeeping "
+        "force 1993, Taliban in Kabul 1996 and the Almaty meeting, IMU incursions 1999–2000, rapid-deployment "
+        "forces 2001, Russian border guards).",
+        "Explains the mechanism: new states with little military of their own plus spill-over threats led "
+        "to Russian-led collective answers.",
+        "Notes a limit or counter-point (e.g. Turkmenistan's neutrality, Uzbekistan leaving the treaty in 1999, "
+        "Russia's own interests).",
+    ],
+    min_words=60,
+    hints=[
+        'Start from the map: which of the five share the Afghan border, and how easy is that border to guard?',
+        "Name events that crossed it (the Tajik civil war's bases, the IMU raids of 1999-2000) and the collective answers that followed (border guards, the CIS peacekeeping force, the 1992 treaty).",
+    ],
+)
+
+define_lesson(__name__, title="Foundations: five states, one neighbourhood", notebook="01_foundations")

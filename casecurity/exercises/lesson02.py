@@ -1,0 +1,387 @@
+"""Lesson 02 (alliances: the CSTO, the SCO and the rest): questions and one lesson helper.
+
+Every expected answer is a callable evaluated at check time from :mod:`casecurity.data`,
+so a correction to ``data/memberships.csv`` updates the answer key too.
+
+The helper :func:`overlap_matrix` builds the "who belongs to what on a date" table that
+the lesson shows; no package function builds it yet (see the lesson-02 report).
+"""
+
+from __future__ import annotations
+
+from casecurity.exercises import (
+    ChoiceQuestion,
+    CountrySetQuestion,
+    MapQuestion,
+    ReflectionQuestion,
+    TableQuestion,
+    ValueQuestion,
+    define_lesson,
+)
+
+# The date questions q1 and q8 ask about, and the founding day of the SCO (15 Jun 2001):
+# spells starting after it are enlargement, not foundation.
+CSTO_QUESTION_DATE = "2015-01-01"
+SCO_MAP_DATE = "2020-01-01"
+SCO_FOUNDED = "2001-06-15"
+
+# Default columns of the overlap matrix: the organisations the lesson discusses, in reading order.
+LESSON_ORGS = ("CSTO", "SCO", "CIS", "EAEU", "OTS", "PFP", "C5+1", "CAHS")
+
+
+def _data():
+    from casecurity import data
+
+    return data
+
+
+def central_asian_states() -> list[str]:
+    """ISO3 codes of the five Central Asian states (countries.group == 'central_asia'), sorted."""
+    countries = _data().load("countries")
+    return sorted(countries.loc[countries["group"] == "central_asia", "iso3"].astype(str))
+
+
+def overlap_matrix(on=None, countries=None, orgs=LESSON_ORGS):
+    """Who belongs to what on one day: a DataFrame with one row per country, one column per organisation.
+
+    Args:
+        on: the day (any form ``data`` accepts); default the dataset's as-of date.
+        countries: ISO3 codes or names; default the five Central Asian states.
+        orgs: organisation ids (default: the ones this lesson discusses).
+
+    Each cell holds the country's status on that day (``member``, ``observer``, ``suspended``,
+    ``frozen``, ``associate``, ``partner``, ``guest`` ...) or ``"—"`` when it has none, so the
+    table never relies on colour. The index is the country name; ``.attrs["on"]`` records the date.
+    """
+    import pandas as pd
+
+    data = _data()
+    day = data.to_timestamp(data.AS_OF if on is None else on, "date `on`").date()
+    codes = central_asian_states() if countries is None else [data.iso3_of(c) for c in countries]
+    known = set(data.load("organizations")["id"].astype(str))
+    wanted = []
+    for org in orgs:
+        match = [k for k in known if k.upper() == str(org).strip().upper()]
+        if not match:
+            from casecurity.errors import suggest
+
+            raise suggest(org, sorted(known), "organization")
+        wanted.append(match[0])
+    rows = {}
+    for code in codes:
+        spells = data.memberships_of(code, on=day)
+        status = dict(zip(spells["organization_id"].astype(str), spells["status"].astype(str), strict=True))
+        rows[data.country_name(code)] = [status.get(org, "—") for org in wanted]
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=wanted)
+    table.index.name = "country"
+    table.attrs["on"] = day.isoformat()
+    return table
+
+
+# --------------------------------------------------------------------------- expected answers
+
+
+def _csto_central_asian_members():
+    members = _data().members("CSTO", on=CSTO_QUESTION_DATE)
+    return [code for code in members["iso3"] if code in central_asian_states()]
+
+
+def _sco_member_count():
+    data = _data()
+    return len(data.members("SCO", on=data.AS_OF))
+
+
+def _sco_all_statuses_count():
+    data = _data()
+    return len(data.members("SCO", on=data.AS_OF, status=None))
+
+
+def _uzbek_csto_member_spells():
+    spells = _data().load("memberships")
+    chosen = (spells["organization_id"] == "CSTO") & (spells["iso3"] == "UZB") & (spells["status"] == "member")
+    return int(chosen.sum())
+
+
+def _sco_enlargement():
+    spells = _data().load("memberships")
+    chosen = (
+        (spells["organization_id"] == "SCO")
+        & (spells["status"] == "member")
+        & (spells["start_date"] > SCO_FOUNDED)
+    )
+    return spells.loc[chosen, ["iso3", "start_date"]].sort_values(["start_date", "iso3"]).reset_index(drop=True)
+
+
+def _csto_and_eaeu_central_asians():
+    data = _data()
+    csto = set(data.members("CSTO", on=data.AS_OF)["iso3"])
+    eaeu = set(data.members("EAEU", on=data.AS_OF)["iso3"])
+    return sorted(csto & eaeu & set(central_asian_states()))
+
+
+def _sco_members_on_map_date():
+    return list(_data().members("SCO", on=SCO_MAP_DATE)["iso3"])
+
+
+def _has(code):
+    return lambda got: code in got
+
+
+def _shaded(folium_map) -> frozenset[str]:
+    """ISO3 codes of the states drawn in a map's GeoJson layers (as MapQuestion sees them)."""
+    import folium
+
+    from casecurity.exercises import _feature_countries, _walk
+
+    codes = set()
+    for element in _walk(folium_map):
+        if isinstance(element, folium.GeoJson):
+            codes |= _feature_countries(getattr(element, "data", None))
+    return frozenset(codes)
+
+
+def _sco_any_status_on_map_date():
+    return frozenset(_data().members("SCO", on=SCO_MAP_DATE, status=None)["iso3"])
+
+
+def _extra_are_non_members(shaded: frozenset[str]) -> bool:
+    """True when the map holds every member plus only states with a non-member SCO status."""
+    members = frozenset(_sco_members_on_map_date())
+    extra = shaded - members
+    return bool(extra) and members <= shaded and extra <= _sco_any_status_on_map_date()
+
+
+def _sco_members_today():
+    data = _data()
+    return frozenset(data.members("SCO", on=data.AS_OF)["iso3"])
+
+
+# --------------------------------------------------------------------------- questions
+
+q1 = CountrySetQuestion(
+    f"Which Central Asian states were members of the CSTO on {CSTO_QUESTION_DATE}? "
+    "Give names or ISO3 codes.",
+    expected=_csto_central_asian_members,
+    hints=[
+        "data.members('CSTO', on='2015-01-01') lists the member spells active that day.",
+        "Keep only the five Central Asian states: data.load('countries') has a 'group' column "
+        "('central_asia'). Watch the status column: only 'member' counts.",
+    ],
+    mistakes=[
+        (_has("UZB"), "Uzbekistan's CSTO membership was suspended on 19 December 2012 (its spell "
+                      "after that has status 'suspended'), so it was not a member in 2015."),
+        (_has("TKM"), "Turkmenistan has never joined the CSTO: its permanent neutrality rules out "
+                      "military blocs."),
+        (lambda got: bool(got & {"RUS", "BLR", "ARM"}), "Russia, Belarus and Armenia were members, "
+                                                        "but the question asks only for Central Asian states."),
+    ],
+)
+
+q2 = ChoiceQuestion(
+    "Which statement about the CSTO's dates is right?",
+    options={
+        "a": "The CSTO was founded in Tashkent on 15 May 1992 by six states, and its membership has "
+             "not changed since then.",
+        "b": "The Collective Security Treaty was signed in 1992; the organisation was set up in "
+             "2002–2003 (Charter signed in Chisinau on 7 October 2002, in force 18 September 2003).",
+        "c": "The CSTO was founded in Shanghai on 15 June 2001, together with the SCO, as the "
+             "military wing of the Shanghai Five.",
+        "d": "The treaty and the organisation were both signed in Chisinau on 7 October 2002; "
+             "nothing was signed in 1992.",
+    },
+    answer="b",
+    explanations={
+        "a": "This is the common mix-up: 1992 is the treaty (signed in Tashkent by six states, "
+             "including Uzbekistan but not Belarus); the organisation came ten years later, and "
+             "membership has changed several times.",
+        "b": "Right: treaty 1992, organisation 2002 (Charter) and 2003 (in force).",
+        "c": "2001 and Shanghai are the SCO's founding year and city; the CSTO has nothing to do with them.",
+        "d": "Only the Charter was signed in Chisinau in 2002; the treaty is ten years older (15 May 1992).",
+    },
+    hints=["Two different things share the name: a treaty and an organisation built on it.",
+           "Look for the option that gives two dates."],
+)
+
+q3 = ValueQuestion(
+    "How many SCO member states are there as of the dataset's as-of date (data.AS_OF)? "
+    "Give a number.",
+    expected=_sco_member_count,
+    hints=[
+        "data.members('SCO', on=data.AS_OF) uses status='member' by default.",
+        "len(...) of that table is the answer; observers, partners and guests are not members.",
+    ],
+    mistakes=[
+        (lambda got: got == _sco_all_statuses_count(),
+         "You counted every status: partners (former observers and dialogue partners) and "
+         "Turkmenistan as a guest are not members. Keep status == 'member'."),
+        (lambda got: got == 6, "Six is the number of founders (2001); the SCO has enlarged since then."),
+        (lambda got: got == 8, "Eight was the count after India and Pakistan joined in 2017; "
+                               "Iran (2023) and Belarus (2024) joined later."),
+        (lambda got: got == 9, "Nine was the count after Iran joined in 2023; Belarus joined on 4 July 2024."),
+    ],
+)
+
+q4 = ChoiceQuestion(
+    "What does Article 4 of the 1992 Collective Security Treaty require when a member is attacked?",
+    options={
+        "a": "Every other member must send troops automatically, within 24 hours and without any "
+             "further decision, to the member that was attacked.",
+        "b": "Aggression against one member counts as aggression against all, and the others give "
+             "it the necessary assistance, including military, under Article 51 of the UN Charter; "
+             "in practice any collective response needs a decision of the Collective Security Council.",
+        "c": "Members must help a member government put down any internal unrest or protest "
+             "whenever that government asks them for help.",
+        "d": "Members only have to consult each other when one is attacked; the treaty rules out "
+             "any military assistance.",
+    },
+    answer="b",
+    explanations={
+        "a": "Nothing in Article 4 is automatic or has a deadline: assistance is decided collectively.",
+        "b": "Right: the pledge is broad, but it is carried out through a Council decision, which is "
+             "why requests in 2010 and 2022 could be turned down or answered with monitors.",
+        "c": "Article 4 is about aggression by another state. Kazakhstan's 2022 request was framed "
+             "under Article 4, but that was the Council's reading, not what the article says.",
+        "d": "Consultation is Article 2; Article 4 explicitly mentions military assistance.",
+    },
+    hints=["Article 4 is modelled on collective self-defence under the UN Charter (Article 51).",
+           "Remember what happened when Armenia invoked it in 2022: who decides?"],
+)
+
+q5 = ValueQuestion(
+    "In how many separate spells was Uzbekistan a *member* (status 'member') of the CSTO system? "
+    "Give a number.",
+    expected=_uzbek_csto_member_spells,
+    hints=[
+        "Filter data.load('memberships') for organization_id 'CSTO' and iso3 'UZB'.",
+        "Then keep status == 'member' and count the rows; a 'suspended' spell is not membership.",
+    ],
+    mistakes=[
+        (lambda got: got == 3, "Three counts the 'suspended' spell (from 19 Dec 2012) as membership. "
+                               "Uzbekistan left twice (1999, 2012) but came back only once (2006)."),
+        (lambda got: got == 1, "Uzbekistan's participation lapsed in 1999 and was restored in 2006: "
+                               "look at every CSTO row for UZB."),
+    ],
+)
+
+q6 = TableQuestion(
+    "Build a table of the SCO's enlargement: one row per state that became a full member after the "
+    f"founding day ({SCO_FOUNDED}), with the columns 'iso3' and 'start_date' (the day its member "
+    "spell began).",
+    expected=_sco_enlargement,
+    key="iso3",
+    columns=["iso3", "start_date"],
+    hints=[
+        "Start from data.load('memberships') and keep organization_id == 'SCO' and status == 'member'.",
+        f"Keep rows whose start_date is after '{SCO_FOUNDED}', then select [['iso3', 'start_date']].",
+    ],
+    mistakes=[
+        (lambda got: got["iso3"].duplicated().any(),
+         "A state appears twice: you kept its observer or dialogue-partner spell as well. "
+         "Keep status == 'member'."),
+        (lambda got: bool({"CHN", "RUS", "KAZ"} & set(got["iso3"])),
+         "Founding members (15 June 2001) are not enlargement: keep start_date after the founding day."),
+        (lambda got: "UZB" in set(got["iso3"]),
+         "Uzbekistan joined the Shanghai Five on 14 June 2001 but is a founding member of the SCO "
+         "(15 June 2001), not an enlargement."),
+    ],
+)
+
+q7 = ChoiceQuestion(
+    "Why is the SCO not a defence alliance?",
+    options={
+        "a": "Because its Charter has no mutual-defence clause: its security work is coordination against "
+             "terrorism, separatism and extremism (RATS in Tashkent) and joint 'Peace Mission' exercises, "
+             "and it declares that it is not directed against other states.",
+        "b": "Because India and Pakistan joined in 2017, and its Charter forbids alliances between "
+             "member states that have border disputes.",
+        "c": "Because it has no permanent bodies: it is only a yearly summit of heads of state, "
+             "with no secretariat and no staff.",
+        "d": "Because its Charter forbids its members to hold joint military exercises with each "
+             "other or with outsiders.",
+    },
+    answer="a",
+    explanations={
+        "a": "Right: no Article-4-style pledge exists in the SCO Charter; its officials stress it "
+             "'is not a military bloc'.",
+        "b": "The Charter has no such rule, and the SCO was not an alliance before 2017 either.",
+        "c": "It has two permanent bodies: the Secretariat in Beijing and RATS in Tashkent.",
+        "d": "No such ban exists: SCO members exercise together in the Peace Mission counter-terrorism drills.",
+    },
+    hints=["Compare the SCO Charter's Article 1 (goals and tasks) with Article 4 of the CSTO treaty.",
+           "What do the Peace Mission exercises rehearse?"],
+)
+
+q8 = CountrySetQuestion(
+    "Which Central Asian states were members of both the CSTO and the Eurasian Economic Union "
+    "(EAEU) on the dataset's as-of date (data.AS_OF)?",
+    expected=_csto_and_eaeu_central_asians,
+    hints=[
+        "Take the member iso3 codes of each organisation with data.members(org, on=data.AS_OF).",
+        "Intersect the two sets (set(a) & set(b)), then keep the Central Asian states.",
+    ],
+    mistakes=[
+        (_has("TJK"), "Tajikistan is in the CSTO but not in the EAEU."),
+        (_has("UZB"), "Uzbekistan is only an EAEU observer (since Dec 2020), and its CSTO membership "
+                      "is suspended."),
+        (_has("TKM"), "Turkmenistan belongs to neither: its neutrality keeps it out of both blocs."),
+        (lambda got: bool(got & {"RUS", "BLR", "ARM"}), "Only Central Asian states are asked for."),
+    ],
+)
+
+q9 = MapQuestion(
+    f"Draw a folium map of the SCO's member states on {SCO_MAP_DATE}: shade exactly those states in a "
+    "GeoJson layer inside a folium.FeatureGroup named 'SCO members', and centre the map on Central Asia.",
+    layers=["SCO members"],
+    shaded=_sco_members_on_map_date,
+    hints=[
+        "data.members('SCO', on='2020-01-01') gives the members; data.countries_geo() the shapes "
+        "(each feature has properties['iso3']).",
+        "Keep the features whose iso3 is a member, wrap them in {'type': 'FeatureCollection', "
+        "'features': [...]}, add folium.GeoJson(...) to folium.FeatureGroup(name='SCO members'), "
+        "add the group to folium.Map(location=[45, 65], zoom_start=3).",
+    ],
+    mistakes=[
+        (lambda got: hasattr(got, "alt_text"),
+         "maps.membership_map draws every country of the region (non-members in grey) in one layer; "
+         "for this task build your own layer that holds only the members."),
+        (lambda got: _shaded(got) == _sco_members_today(),
+         f"You shaded today's members (data.AS_OF); the question asks for {SCO_MAP_DATE}, "
+         "before Iran (2023) and Belarus (2024) joined."),
+        (lambda got: _extra_are_non_members(_shaded(got)),
+         "You shaded states that only had another SCO status that day: observers, dialogue partners "
+         "and guests (e.g. Afghanistan, Belarus, Iran, Mongolia in 2020) are not members."),
+    ],
+)
+
+MODEL_ANSWER = (
+    "On paper, yes: Article 4 of the 1992 treaty treats aggression against one member as aggression "
+    "against all and promises assistance, including military. In practice the pledge works only when "
+    "the Collective Security Council decides to act, and the record is uneven. In June 2010 Kyrgyzstan's "
+    "interim government asked Russia for troops during the Osh violence; Moscow called it an internal "
+    "conflict and the CSTO held consultations instead. In September 2022 Armenia invoked Article 4 after "
+    "Azerbaijani attacks on its territory and received only a fact-finding and monitoring mission; "
+    "Armenia froze its participation in 2024. The one real deployment, Kazakhstan in January 2022 "
+    "(about 2,030 troops, ~2,500 announced, gone within two weeks), answered domestic unrest framed as "
+    "outside-backed terrorism, not an external attack. So the CSTO behaves less like a collective-defence "
+    "alliance than like a Russian-led instrument for regime security, used when Moscow and the other "
+    "members agree, and its Central Asian members hedge through the SCO and bilateral ties."
+)
+
+q10 = ReflectionQuestion(
+    "Is the CSTO a collective-defence alliance in practice? Answer in 120–250 words, using the "
+    "Kyrgyzstan 2010, Armenia 2022 and Kazakhstan 2022 cases.",
+    model_answer=MODEL_ANSWER,
+    rubric=[
+        "States what Article 4 promises and that a Collective Security Council decision is needed.",
+        "Uses Kyrgyzstan 2010 correctly (request to Russia refused; consultations only).",
+        "Uses Armenia 2022 correctly (Article 4 invoked; monitoring mission, no troops).",
+        "Uses Kazakhstan 2022 correctly (first deployment; domestic unrest; ~2,030 deployed vs ~2,500 "
+        "announced; withdrawn by 19 January).",
+        "Reaches a reasoned verdict that distinguishes the treaty text from practice.",
+    ],
+    min_words=80,
+    hints=["Start with what Article 4 says, then test it against each case.",
+           "Ask in each case: who asked, for what, who decided, and what was sent?"],
+)
+
+define_lesson(__name__, title="Alliances: the CSTO, the SCO and the rest", notebook="02_alliances")

@@ -1,0 +1,457 @@
+"""Lesson 04 (the major powers: Russia, China, the United States and others): questions and helpers.
+
+Every expected answer is a callable evaluated at check time from :mod:`casecurity.data`,
+so a correction to ``data/facilities.csv`` or ``data/treaties.csv`` updates the answer key too.
+
+Lesson helpers (used by ``notebooks/04_major_powers.ipynb``):
+
+- :func:`presence_years` and :func:`presence_table`: how long each power has held military
+  facilities in the region, summed over its facilities, in years.
+- :func:`facilities_explorer`: a year slider that redraws the facilities map.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from casecurity.exercises import (
+    ChoiceQuestion,
+    CountrySetQuestion,
+    FunctionQuestion,
+    MapQuestion,
+    ReflectionQuestion,
+    TableQuestion,
+    ValueQuestion,
+    define_lesson,
+)
+
+# Dates the questions ask about (named once so prompts, answers and tests agree).
+TABLE_QUESTION_DATE = "2005-01-01"
+KYRGYZSTAN_QUESTION_DATE = "2010-01-01"
+# A year has 365.25 days on average (leap years included): presence-years = days / 365.25.
+DAYS_PER_YEAR = 365.25
+# The first New Year after the Alma-Ata Declaration (21 Dec 1991) that ended the USSR:
+# clipping at this day counts only post-Soviet years.
+POST_SOVIET_START = "1992-01-01"
+
+
+def _data():
+    from casecurity import data
+
+    return data
+
+
+def _day(value) -> dt.date:
+    """Any date form the data API accepts -> datetime.date (CourseError on nonsense)."""
+    data = _data()
+    return data.to_timestamp(value, "date").date()
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def presence_days(operator: str, as_of=None, since=None, status: str = "confirmed") -> int:
+    """Days of military presence of one operating state, summed over its facilities.
+
+    Each facility counts ``(closed, or as_of if still open) - opened`` days. Facilities
+    without an opening date are left out (nothing can be counted for them).
+
+    Args:
+        operator: ISO3 code or name (``"RUS"``, ``"Russia"``).
+        as_of: the end of the count for facilities still open; default ``data.AS_OF``.
+        since: count only days on or after this date (e.g. ``POST_SOVIET_START``); default: no clip.
+        status: ``"confirmed"`` (statuses active and closed), ``"reported"`` (only the
+            unconfirmed ``reported`` rows) or ``"all"``.
+    """
+    data = _data()
+    if status not in ("confirmed", "reported", "all"):
+        from casecurity.errors import suggest
+
+        raise suggest(status, ["confirmed", "reported", "all"], "status")
+    end_default = _day(data.AS_OF if as_of is None else as_of)
+    start_clip = None if since is None else _day(since)
+    rows = data.facilities(operator=operator)
+    if status == "confirmed":
+        rows = rows[rows["status"] != "reported"]
+    elif status == "reported":
+        rows = rows[rows["status"] == "reported"]
+    import pandas as pd
+
+    total = 0
+    for opened, closed in zip(rows["opened"], rows["closed"], strict=True):
+        if pd.isna(opened):  # the opening date is unknown: nothing can be counted
+            continue
+        start = opened.date()
+        end = end_default if pd.isna(closed) else min(closed.date(), end_default)
+        if start_clip is not None:
+            start = max(start, start_clip)
+        total += max((end - start).days, 0)
+    return total
+
+
+def presence_years(operator: str, as_of=None, since=None, status: str = "confirmed") -> float:
+    """:func:`presence_days` divided by 365.25, so a leap-year-rich span is not overcounted."""
+    return presence_days(operator, as_of=as_of, since=since, status=status) / DAYS_PER_YEAR
+
+
+def presence_table(as_of=None, since=None):
+    """Presence-years by operating state, largest first: a DataFrame with one row per operator.
+
+    Columns: ``operator_iso3``, ``power`` (name), ``facilities`` (confirmed: active or closed),
+    ``presence_years`` (confirmed facilities, rounded to 0.1), ``reported_facilities`` and
+    ``reported_years`` (status ``reported``: journalists saw it, governments deny or recast it;
+    kept apart so that an unconfirmed site never inflates the confirmed total). Operators that are
+    themselves Central Asian states are left out: they are hosts, not foreign powers.
+    """
+    import pandas as pd
+
+    data = _data()
+    table = data.load("facilities")
+    countries = data.load("countries")
+    # A facility run by a Central Asian state itself (the Chinese-funded Tajik police base at Vakhon)
+    # is not a foreign presence, so its operator gets no row.
+    hosts = set(countries.loc[countries["group"] == "central_asia", "iso3"].astype(str))
+    rows = []
+    for code in sorted(set(table["operator_iso3"].dropna().astype(str)) - hosts):
+        mine = table[table["operator_iso3"] == code]
+        rows.append(
+            {
+                "operator_iso3": code,
+                "power": data.country_name(code),
+                "facilities": int((mine["status"] != "reported").sum()),
+                "presence_years": round(presence_years(code, as_of=as_of, since=since), 1),
+                "reported_facilities": int((mine["status"] == "reported").sum()),
+                "reported_years": round(presence_years(code, as_of=as_of, since=since, status="reported"), 1),
+            }
+        )
+    result = pd.DataFrame(rows).sort_values(["presence_years", "operator_iso3"], ascending=[False, True])
+    return result.reset_index(drop=True)
+
+
+def facilities_explorer(year: int = 2005, show_map: bool = True):
+    """A year slider (1992 to the data's as-of year) that redraws the facilities map and table.
+
+    The summary line states in words how many facilities each power had open on 1 January of
+    the chosen year. Returns an ``ipywidgets.VBox`` with ``.year`` (the slider), ``.summary``,
+    ``.visual`` (the map's HTML) and ``.table`` (the DataFrame behind the map).
+    """
+    import html
+
+    import ipywidgets as widgets
+
+    from casecurity import maps
+
+    data = _data()
+    last = data.AS_OF.year
+    if isinstance(year, bool) or not isinstance(year, int):
+        from casecurity.errors import CourseError
+
+        raise CourseError(f"Give the year as a whole number, e.g. facilities_explorer(year=2005), not {year!r}.")
+    slider = widgets.IntSlider(
+        value=min(max(year, 1992), last), min=1992, max=last, step=1,
+        description="1 January of:", style={"description_width": "initial"},
+        continuous_update=False,
+    )
+    summary = widgets.HTML()
+    visual = widgets.HTML(layout=widgets.Layout(width="100%"))
+    table_view = widgets.HTML()
+    box = widgets.VBox([slider, summary] + ([visual] if show_map else []) + [table_view])
+    box.year, box.summary, box.visual = slider, summary, visual
+
+    def update(_change=None):
+        on = f"{slider.value}-01-01"
+        m = maps.facilities_map(on=on)
+        shown = m.table
+        box.table = shown
+        counts = shown.groupby("operator_iso3").size()
+        parts = [f"{data.country_name(code)} {count}" for code, count in counts.items()]
+        text = f"On 1 January {slider.value}: {len(shown)} foreign-run facilities open or reported"
+        text += (" (" + ", ".join(parts) + ")." if parts else ".")
+        summary.value = f'<p role="status" aria-live="polite">{html.escape(text)}</p>'
+        if show_map:
+            visual.value = m._repr_html_()
+        columns = {"name": "Facility", "operator_iso3": "Operator", "host_iso3": "Host", "status_shown": "Status"}
+        table_view.value = shown[list(columns)].rename(columns=columns).to_html(index=False)
+
+    slider.observe(update, names="value")
+    update()
+    return box
+
+
+# ----------------------------------------------------------------------------- expected answers
+
+
+def _active_by_operator():
+    """Facilities open on TABLE_QUESTION_DATE, counted per operator (the q4 reference)."""
+    frame = _data().facilities(active_on=TABLE_QUESTION_DATE)
+    counts = frame.groupby("operator_iso3", observed=True).size().rename("facilities").reset_index()
+    return counts.sort_values("operator_iso3").reset_index(drop=True)
+
+
+def _powers_in_kyrgyzstan():
+    return _data().facilities(host="KGZ", active_on=KYRGYZSTAN_QUESTION_DATE)["operator_iso3"]
+
+
+def _last_us_closure_year():
+    closed = _data().facilities(operator="USA")["closed"].dropna()
+    return int(closed.max().year)
+
+
+def _operators():
+    return sorted(_data().load("facilities")["operator_iso3"].dropna().astype(str).unique())
+
+
+def _presence_cases():
+    return [((code,), presence_years(code)) for code in _operators()]
+
+
+def _close(a, b, rel=1e-6) -> bool:
+    return abs(float(a) - float(b)) <= rel * max(1.0, abs(float(b)))
+
+
+def _used_status_column(frame) -> bool:
+    """The q4 answer equals the count of facilities whose *current* status is active."""
+    current = _data().facilities(status="active")
+    wanted = current.groupby("operator_iso3", observed=True).size()
+    given = frame.set_index("operator_iso3")["facilities"]
+    return dict(given.astype(int)) == dict(wanted.astype(int))
+
+
+def _counted_every_facility(frame) -> bool:
+    """The q4 answer counts all facilities ever, whatever their dates."""
+    every = _data().load("facilities").groupby("operator_iso3", observed=True).size()
+    given = frame.set_index("operator_iso3")["facilities"]
+    return dict(given.astype(int)) == dict(every.astype(int))
+
+
+# ----------------------------------------------------------------------------- questions
+
+
+q1 = CountrySetQuestion(
+    f"Which foreign powers had a military facility open in Kyrgyzstan on {KYRGYZSTAN_QUESTION_DATE}? "
+    "Give names or ISO3 codes of the operating states.",
+    expected=_powers_in_kyrgyzstan,
+    hints=[
+        "data.facilities() takes host= and active_on= filters.",
+        f"data.facilities(host='KGZ', active_on='{KYRGYZSTAN_QUESTION_DATE}')['operator_iso3'] lists the operators.",
+    ],
+    mistakes=[
+        (lambda got: got == frozenset({"RUS"}),
+         "Russia is right, but you forgot Manas: the US used it from December 2001 until June 2014."),
+        (lambda got: got == frozenset({"USA"}),
+         "The US ran Manas, but Russia was there too: Kant air base opened in October 2003."),
+        (lambda got: "KGZ" in got, "Kyrgyzstan is the host; the question asks for the foreign operators."),
+        (lambda got: "CHN" in got, "No Chinese facility in Kyrgyzstan is recorded in the data."),
+    ],
+)
+
+q2 = ValueQuestion(
+    "In which year did the last US military facility in Central Asia close? Answer with a year (a number).",
+    expected=_last_us_closure_year,
+    hints=[
+        "Filter the facilities table to operator 'USA' and look at the 'closed' column.",
+        "data.facilities(operator='USA')['closed'].max().year",
+    ],
+    mistakes=[
+        (lambda got: got == 2005, "2005 is when the US left Karshi-Khanabad (K2) in Uzbekistan; Manas stayed open."),
+        (lambda got: got == 2021,
+         "2021 is when US forces left Afghanistan; the US had no facility in Central Asia by then."),
+        (lambda got: got == 2009, "In 2009 Manas was renamed the Transit Center, but it stayed open."),
+    ],
+)
+
+q3 = ChoiceQuestion(
+    "What did the 12 March 2002 Declaration on the Strategic Partnership and Cooperation Framework "
+    "commit the United States to?",
+    options={
+        "a": "To defend Uzbekistan if attacked, like NATO's Article 5.",
+        "b": "To 'regard with grave concern' any external threat to Uzbekistan's security, and to "
+             "cooperate and consult: a political declaration, not a defence guarantee.",
+        "c": "To keep a permanent base at Karshi-Khanabad for at least 25 years.",
+        "d": "Nothing on security: the declaration dealt only with trade.",
+    },
+    answer="b",
+    explanations={
+        "a": "No: the declaration contains no promise of military assistance. It is a political document, "
+             "not a defence treaty.",
+        "b": "Right: a statement of concern plus cooperation and consultation, with Uzbek reform pledges in "
+             "return; it gave no defence guarantee, and it did not stop the eviction from K2 in 2005.",
+        "c": "No: basing rested on a separate 2001 status-of-forces agreement, and the US left K2 in November "
+             "2005 after an eviction notice.",
+        "d": "No: security cooperation is one of its five parts (with political, economic, humanitarian and "
+             "legal cooperation).",
+    },
+    hints=[
+        "Look at the obligations of usa_uzb_declaration_2002 in data.treaties().",
+        "The treaty table codes it 'declaration', not 'defense'; its note quotes the key phrase.",
+    ],
+)
+
+q4 = TableQuestion(
+    f"How many facilities did each operating state have open on {TABLE_QUESTION_DATE}? Give a DataFrame "
+    "with the columns 'operator_iso3' and 'facilities' (one row per operator with at least one).",
+    expected=_active_by_operator,
+    key="operator_iso3",
+    hints=[
+        f"data.facilities(active_on='{TABLE_QUESTION_DATE}') keeps the facilities open that day.",
+        "Then .groupby('operator_iso3', observed=True).size().rename('facilities').reset_index().",
+    ],
+    mistakes=[
+        (_used_status_column,
+         "You counted the facilities whose status is 'active' today; the status column describes the "
+         "as-of date, not 2005. Filter on the dates with active_on=."),
+        (_counted_every_facility,
+         "You counted every facility ever recorded; keep only those opened on or before the date and "
+         "not yet closed (active_on=)."),
+    ],
+)
+
+q5 = ChoiceQuestion(
+    "What can be said about the Chinese outpost near Shaymak (Murghab district, Tajikistan)?",
+    options={
+        "a": "It is a Chinese base under a published basing treaty, like Russia's 201st base.",
+        "b": "Journalists reported Chinese troops there; Tajik officials describe it as a Tajik post built "
+             "with Chinese grants, so the data marks it 'reported'.",
+        "c": "It was a US facility handed to China in 2014.",
+        "d": "It is the SCO's joint headquarters.",
+    },
+    answer="b",
+    explanations={
+        "a": "No: no basing treaty with China is in the data, and neither government acknowledges a Chinese base.",
+        "b": "Right: reported by journalists (Washington Post 2019, RFE/RL 2021), denied or recast by officials; "
+             "the course keeps such rows as 'reported' and out of the confirmed totals.",
+        "c": "No: the US never had a facility in Tajikistan's Pamirs; Manas (Kyrgyzstan) went back to Kyrgyzstan.",
+        "d": "No: none of the reports links the site to the SCO; they describe a Chinese or Tajik border post.",
+    },
+    hints=[
+        "Look at the row chn_murghab_outpost in data.load('facilities'): its status and its note.",
+        "What does the status 'reported' mean in the course's vocabulary?",
+    ],
+)
+
+q6 = ChoiceQuestion(
+    "When did the C5+1 (the five Central Asian states and the United States) first meet at the level of presidents?",
+    options={
+        "a": "1 November 2015 in Samarkand.",
+        "b": "19 September 2023 in New York, at the UN General Assembly.",
+        "c": "6 November 2025 at the White House.",
+        "d": "12 March 2002 in Washington.",
+    },
+    answer="b",
+    explanations={
+        "a": "No: Samarkand (2015) was the first formal meeting of foreign ministers with Secretary Kerry.",
+        "b": "Right: President Biden met the five presidents on the sidelines of the 78th UN General Assembly.",
+        "c": "No: that was the second leaders' meeting, the first hosted in Washington.",
+        "d": "No: that is the date of the US-Uzbek declaration, a bilateral document.",
+    },
+    hints=[
+        "Look for C5+1 in data.events(category='diplomacy').",
+        "Two C5+1 events are in the data: a ministerial one and a presidential one.",
+    ],
+)
+
+
+def _counted_reported(function) -> bool:
+    return function("CHN") > 0
+
+
+def _divided_by_365(function) -> bool:
+    return _close(function("USA"), presence_days("USA") / 365)
+
+
+def _counted_to_today_for_closed(function) -> bool:
+    """Closed facilities counted up to the as-of date instead of their closing day."""
+    data = _data()
+    rows = data.facilities(operator="USA")
+    wrong = sum((data.AS_OF - opened.date()).days for opened in rows["opened"]) / DAYS_PER_YEAR
+    return _close(function("USA"), wrong)
+
+
+q7 = FunctionQuestion(
+    "Write a function presence_years(operator) that returns the presence-years of one operating state "
+    "(ISO3 code): the sum over its facilities of (closed date, or data.AS_OF if still open) minus the "
+    "opened date, in days, divided by 365.25. Leave out facilities whose status is 'reported' and those "
+    "without an opening date.",
+    cases=_presence_cases,
+    hints=[
+        "Start from rows = data.facilities(operator=operator) and drop rows[rows['status'] == 'reported'].",
+        "end = rows['closed'].fillna(pd.Timestamp(data.AS_OF)); days = (end - rows['opened']).dt.days; "
+        "return days.sum() / 365.25 (NaT opening dates give NaN, which .sum() skips).",
+    ],
+    mistakes=[
+        (_counted_reported,
+         "presence_years('CHN') should be 0: China's only facility in the data is 'reported', not confirmed."),
+        (_divided_by_365, "Divide by 365.25 (the average year), not 365."),
+        (_counted_to_today_for_closed,
+         "Closed facilities stop counting on their closing day: use 'closed' when it is given."),
+    ],
+)
+
+
+def _layer_names():
+    return _operators()
+
+
+def _named_like_package_map(folium_map) -> bool:
+    import folium
+
+    from casecurity.exercises import _walk
+
+    names = [str(e.layer_name) for e in _walk(folium_map) if isinstance(e, folium.FeatureGroup)]
+    return any(name.rstrip().endswith(")") for name in names)
+
+
+q8 = MapQuestion(
+    "Build a folium map of every facility in data.facilities() with one folium.FeatureGroup per operating "
+    "state, each named with the operator's ISO3 code (e.g. 'RUS'), and centre it on Central Asia.",
+    layers=_layer_names,
+    hints=[
+        "m = folium.Map(location=[42, 68], zoom_start=4); then loop over "
+        "data.facilities().groupby('operator_iso3', observed=True).",
+        "For each group: layer = folium.FeatureGroup(name=code); add a folium.CircleMarker per row; "
+        "layer.add_to(m); finally folium.LayerControl().add_to(m).",
+    ],
+    mistakes=[
+        (_named_like_package_map,
+         "Your layers look like maps.facilities_map's ('Russia (12)'); name each layer by the ISO3 code alone."),
+    ],
+)
+
+q9 = ReflectionQuestion(
+    "What does each power offer the Central Asian states, and what does it ask in return? Compare at least "
+    "Russia, China and the United States, and say which claims are confirmed and which only reported.",
+    model_answer=(
+        "Russia offers a defence umbrella through the CSTO and bilateral alliance treaties, bases such as the "
+        "201st in Tajikistan and Kant in Kyrgyzstan, discounted arms, free or cheap officer training and help "
+        "against threats from Afghanistan; it asks for basing rights (often nearly free), loyalty in the CSTO, "
+        "and that no Western base returns to the region (Moscow called a US presence 'unacceptable' in 2021). "
+        "China offers settled borders, trade, loans and investment (the Belt and Road was launched in Astana in "
+        "2013), and funds border posts; it asks for help against groups it calls terrorists or separatists, "
+        "above all Uyghur militants, and for non-alignment against it (the 2025 treaty). Its troops in the "
+        "Tajik Pamirs are reported by journalists but officially denied. The United States offered rent, aid "
+        "and a 2002 declaration of 'grave concern' for Uzbekistan in exchange for bases for the war in "
+        "Afghanistan (K2 2001-2005, Manas 2001-2014) and reform pledges; since 2015 the C5+1 offers dialogue, "
+        "border-security and economic help, and since 2025 interest in critical minerals. Germany, France and "
+        "India paid for or improved airfields they needed for Afghanistan; Turkey sells drones; the EU funds "
+        "border management and investment. The host states trade access for money, arms and recognition, and "
+        "play the powers against each other (Bakiyev's 2009 Manas bargaining)."
+    ),
+    rubric=[
+        "Names a concrete offer AND a concrete demand for Russia, China and the United States.",
+        "Uses evidence from the data (a facility, a treaty, a date) for each power.",
+        "Separates confirmed facts from reported ones (e.g. the Chinese outpost in Tajikistan).",
+        "Notices that the Central Asian states also bargain (rent, aid, multi-vector policy).",
+        "Cites at least one source or data row.",
+    ],
+    min_words=80,
+    hints=[
+        'Take the powers one at a time and list what each brings (bases, arms, money, markets, training, legitimacy) using the facilities and treaties tables.',
+        'Then ask what each wants back (basing rights, votes, loyalty in a bloc, market access) and mark which claims the lesson calls confirmed and which only reported.',
+    ],
+)
+
+define_lesson(
+    __name__,
+    title="The major powers: Russia, China, the United States and others",
+    notebook="04_major_powers",
+)

@@ -1,0 +1,524 @@
+"""Lesson 05 (threats and challenges): questions and two lesson helpers.
+
+Every expected answer is a callable evaluated at check time from :mod:`casecurity.data`
+(``events.csv`` and ``cyber_index.csv``), so a corrected row updates the answer key too.
+
+Helpers used by the lesson notebook (no package function builds them yet):
+
+- :func:`gci_overview` — the ITU Global Cybersecurity Index results of the five states,
+  one row per state, one column per edition, written out in words (rank or tier);
+- :func:`fergana_map` — the region map zoomed on the Fergana valley, with the three
+  large enclaves (Sokh, Shakhimardan, Vorukh) marked.
+"""
+
+from __future__ import annotations
+
+from casecurity.exercises import (
+    ChoiceQuestion,
+    FunctionQuestion,
+    MapQuestion,
+    ReflectionQuestion,
+    TableQuestion,
+    ValueQuestion,
+    define_lesson,
+)
+
+# The GCI edition whose ranks q1 asks about, and the first edition published as tiers.
+GCI_RANK_EDITION = 2020
+GCI_TIER_EDITION = 2024
+# Tier names as published in GCI 2024 (Kazinform, 13 Sep 2024, quoting the ITU report).
+GCI_TIER_NAMES = {"1": "Role-modelling", "2": "Advancing", "3": "Establishing", "4": "Evolving", "5": "Building"}
+
+# The two Kyrgyz–Tajik interstate clashes are the events whose countries are exactly these two.
+KGZ_TJK = ("KGZ", "TJK")
+
+# The Fergana valley view, (south, west), (north, east).
+FERGANA_BOUNDS = [[39.55, 69.6], [41.45, 73.5]]
+# The three large enclaves: name, owner, surrounding state, approximate centre (lat, lon),
+# area as sources give it, and the page the coordinates were read from. The coordinates come
+# from Wikipedia mirrors (tertiary); tests check that each point lies inside its owner's
+# Natural Earth outline, which is what the map draws.
+ENCLAVES = (
+    {
+        "name": "Sokh",
+        "owner": "UZB",
+        "inside": "KGZ",
+        "lat": 39.95,
+        "lon": 71.12,
+        "area": "220–352 km² (sources differ)",
+        "source_url": "https://ipfs.io/ipfs/QmXoypizjW3WknFiJnKLwHCnL72vedxjQkDDP1mXWo6uco/wiki/Sokh_District.html",
+    },
+    {
+        "name": "Shakhimardan (Shohimardon)",
+        "owner": "UZB",
+        "inside": "KGZ",
+        "lat": 39.983,
+        "lon": 71.8,
+        "area": "about 38–90 km² (sources differ)",
+        "source_url": "https://de.wikial.top/wiki/Shohimardon",
+    },
+    {
+        "name": "Vorukh",
+        "owner": "TJK",
+        "inside": "KGZ",
+        "lat": 39.85,
+        "lon": 70.583,
+        "area": "about 97–130 km² (sources differ)",
+        "source_url": "https://de.zxc.wiki/wiki/Woruch",
+    },
+)
+
+
+def _data():
+    from casecurity import data
+
+    return data
+
+
+def _central_asian_states() -> list[str]:
+    countries = _data().load("countries")
+    return sorted(countries.loc[countries["group"] == "central_asia", "iso3"].astype(str))
+
+
+# --------------------------------------------------------------------------- stub-aware function question
+
+
+# --------------------------------------------------------------------------- lesson helpers
+
+
+def gci_overview():
+    """The GCI results of the five states as a readable table (one row per state, one column per edition).
+
+    A cell says ``rank 31`` for the ranked editions (2017–2020), ``Tier 2 (Advancing)`` for 2024,
+    and ``—`` where the data row is empty (not published, or not found in a source we could read).
+    Scores are left out: they are missing for most rows and the 2017 scale differs (0–1).
+    """
+    import pandas as pd
+
+    data = _data()
+    cyber = data.load("cyber_index")
+    editions = sorted(int(e) for e in cyber["edition"].dropna().unique())
+    rows = {}
+    for code in _central_asian_states():
+        cells = []
+        for edition in editions:
+            row = cyber[(cyber["iso3"] == code) & (cyber["edition"] == edition)]
+            cells.append(_gci_cell(row.iloc[0]) if len(row) else "—")
+        rows[data.country_name(code)] = cells
+    table = pd.DataFrame.from_dict(rows, orient="index", columns=[f"GCI {e}" for e in editions])
+    table.index.name = "country"
+    return table
+
+
+def _gci_cell(row) -> str:
+    import pandas as pd
+
+    if not pd.isna(row["tier"]) and str(row["tier"]).strip():
+        tier = str(row["tier"]).strip()
+        return f"Tier {tier} ({GCI_TIER_NAMES.get(tier, '?')})"
+    if not pd.isna(row["rank"]):
+        return f"rank {int(row['rank'])}"
+    return "—"
+
+
+def fergana_map():
+    """The region map zoomed on the Fergana valley, with the Sokh, Shakhimardan and Vorukh enclaves marked.
+
+    Returns a ``folium.Map`` with ``.alt_text`` and ``.table`` (one row per enclave: name,
+    owner, inside, lat, lon, area, source_url), like the builders in :mod:`casecurity.maps`.
+    """
+    import folium
+    import pandas as pd
+    from branca.element import Element
+
+    from casecurity import maps, palette
+
+    data = _data()
+    m = maps.region_map()
+    layer = folium.FeatureGroup(name="Enclaves (Sokh, Shakhimardan, Vorukh)", show=True)
+    for enclave in ENCLAVES:
+        owner, inside = data.country_name(enclave["owner"]), data.country_name(enclave["inside"])
+        text = f"{enclave['name']}: part of {owner}, surrounded by {inside}; {enclave['area']}"
+        folium.CircleMarker(
+            location=[enclave["lat"], enclave["lon"]],
+            radius=7,
+            color=palette.OKABE_ITO["black"],
+            weight=2,
+            fill=True,
+            fill_color=palette.OKABE_ITO["vermillion"],
+            fill_opacity=0.8,
+            tooltip=folium.Tooltip(text),
+            popup=folium.Popup(f"{text}<br><a href='{enclave['source_url']}' target='_blank'>coordinates</a>",
+                               max_width=300),
+        ).add_to(layer)
+    layer.add_to(m)
+    # The layer control doubles as a legend entry for the red dots (the region legend does not list them).
+    folium.LayerControl(collapsed=False, position="topleft").add_to(m)
+    # A later fit_bounds wins over the region view that region_map() set.
+    m.fit_bounds(FERGANA_BOUNDS)
+    table = pd.DataFrame(list(ENCLAVES))
+    names = ", ".join(
+        f"{e['name']} ({data.country_name(e['owner'])}, inside {data.country_name(e['inside'])})" for e in ENCLAVES
+    )
+    alt = (
+        "Map of the Fergana valley, where Kyrgyzstan, Tajikistan and Uzbekistan meet, zoomed from the "
+        f"regional map; red dots mark the three main enclaves: {names}. Natural Earth outlines; "
+        "enclave positions are approximate."
+    )
+    m.get_root().html.add_child(Element(f'<p class="casecurity-sr-only">{alt}</p>'), name="casecurity_alt_fergana")
+    m.alt_text = alt
+    m.table = table
+    return m
+
+
+# --------------------------------------------------------------------------- expected answers
+
+
+def _gci_edition(edition: int):
+    cyber = _data().load("cyber_index")
+    return cyber[cyber["edition"] == edition]
+
+
+def _best_ranked_2020() -> str:
+    ranked = _gci_edition(GCI_RANK_EDITION).dropna(subset=["rank"]).sort_values("rank")
+    return str(ranked.iloc[0]["iso3"])
+
+
+def _worst_ranked_2020() -> str:
+    ranked = _gci_edition(GCI_RANK_EDITION).dropna(subset=["rank"]).sort_values("rank")
+    return str(ranked.iloc[-1]["iso3"])
+
+
+def _unranked_2020() -> set[str]:
+    rows = _gci_edition(GCI_RANK_EDITION)
+    return set(rows.loc[rows["rank"].isna(), "iso3"].astype(str))
+
+
+def _names_for(code: str) -> set[str]:
+    """Accepted spellings of one state: its ISO3 code and its course name."""
+    return {code, _data().country_name(code)}
+
+
+def _is_state(answer, code: str) -> bool:
+    if not isinstance(answer, str):
+        return False
+    try:
+        return _data().iso3_of(answer.strip()) == code
+    except Exception:
+        return False
+
+
+def _tiers_2024():
+    rows = _gci_edition(GCI_TIER_EDITION)
+    table = rows[["iso3", "tier"]].sort_values("iso3").reset_index(drop=True)
+    return table
+
+
+def _involves_all(countries, codes) -> bool:
+    return set(codes) <= set(str(countries or "").split(";"))
+
+
+def _kgz_tjk_armed_clashes():
+    """Armed clashes whose countries include both KGZ and TJK (others may be listed too)."""
+    events = _data().events(category="armed_clash")
+    mask = events["countries"].apply(lambda c: _involves_all(c, KGZ_TJK))
+    return events.loc[mask, ["id", "start_date", "fatalities_low", "fatalities_high"]].reset_index(drop=True)
+
+
+def _interstate_kgz_tjk_clashes():
+    """The Kyrgyz–Tajik border clashes proper: armed clashes whose countries are exactly KGZ and TJK."""
+    events = _data().events(category="armed_clash")
+    mask = events["countries"].apply(lambda c: set(str(c or "").split(";")) == set(KGZ_TJK))
+    return events.loc[mask].reset_index(drop=True)
+
+
+def _attacks_by_decade():
+    attacks = _data().events(category="terrorist_attack")
+    decades = (attacks["start_date"].dt.year // 10 * 10).astype(int)
+    table = decades.value_counts().sort_index().rename_axis("decade").reset_index(name="attacks")
+    return table
+
+
+def _sum_range(events) -> tuple[int, int]:
+    return int(events["fatalities_low"].sum()), int(events["fatalities_high"].sum())
+
+
+def _fatality_cases():
+    data = _data()
+    clashes = _interstate_kgz_tjk_clashes()
+    all_clashes = data.events(category="armed_clash")
+    one_row = clashes.head(1)
+    return [((frame,), _sum_range(frame)) for frame in (clashes, all_clashes, one_row)]
+
+
+def _armed_clash_markers() -> int:
+    events = _data().events(category="armed_clash")
+    return int((events["lat"].notna() & events["lon"].notna()).sum())
+
+
+def _all_drawn_events() -> int:
+    events = _data().events()
+    return int((events["lat"].notna() & events["lon"].notna()).sum())
+
+
+def _marker_count(m) -> int | None:
+    import folium
+
+    from casecurity.exercises import _walk
+
+    if not isinstance(m, folium.Map):
+        return None
+    return sum(isinstance(e, folium.Marker) for e in _walk(m))
+
+
+# --------------------------------------------------------------------------- mistakes (q7)
+
+
+def _call_first_case(function, cases):
+    (args, wanted) = cases[0]
+    return function(*args), wanted
+
+
+def _one_bound_only(function, cases) -> bool:
+    given, (low, high) = _call_first_case(function, cases)
+    values = tuple(int(v) for v in given)
+    return low != high and values in {(low, low), (high, high)}
+
+
+def _single_number(function, cases) -> bool:
+    given, _wanted = _call_first_case(function, cases)
+    return not isinstance(given, tuple | list)
+
+
+def _list_not_tuple(function, cases) -> bool:
+    given, wanted = _call_first_case(function, cases)
+    return isinstance(given, list) and tuple(int(v) for v in given) == wanted
+
+
+def _included_imu(function, cases) -> bool:
+    # The learner's function may filter on its own; compare with the sums over every KGZ+TJK clash.
+    given, _wanted = _call_first_case(function, cases)
+    broad = _sum_range(_kgz_tjk_armed_clashes())
+    return tuple(int(v) for v in given) == broad
+
+
+# --------------------------------------------------------------------------- questions
+
+q1 = ValueQuestion(
+    f"In the ITU Global Cybersecurity Index {GCI_RANK_EDITION}, which of the five Central Asian states had the "
+    "best global rank? Give its name or ISO3 code.",
+    expected=lambda: _names_for(_best_ranked_2020()),
+    hints=[
+        "Load data.load('cyber_index') and keep the rows of the 2020 edition.",
+        "Rank 1 is the best position in the world, so you want the smallest rank number; rows with an empty "
+        "rank were not published or not found — drop them (dropna(subset=['rank'])) before sort_values('rank').",
+    ],
+    mistakes=[
+        (lambda got: _is_state(got, _worst_ranked_2020()),
+         "That state has the highest rank *number*, which is the worst position: rank 1 is the best."),
+        (lambda got: any(_is_state(got, code) for code in _unranked_2020()),
+         "That state has no 2020 rank in the data (empty cell: not published or not found), so it cannot be "
+         "the best-ranked one."),
+    ],
+)
+
+q2 = ChoiceQuestion(
+    f"In cyber_index.csv every {GCI_TIER_EDITION} row has a tier but an empty rank. Why?",
+    options={
+        "a": "The course lost the ranks when it converted the ITU report to CSV.",
+        "b": "The 2024 edition replaced the world ranking with five tiers (Tier 1 'Role-modelling' to Tier 5 "
+             "'Building'), so there is no rank to record.",
+        "c": "The five states refused to take part in the 2024 survey.",
+        "d": "A tier is just a rank divided by 40, so the rank was redundant.",
+    },
+    answer="b",
+    explanations={
+        "a": "No: the ITU itself stopped publishing ranks in 2024; the empty rank cells are faithful to the source.",
+        "b": "Right: GCI 2024 groups countries into five tiers; compare states within an edition, and do not "
+             "line a 2024 tier up against a 2020 rank as if they were the same scale.",
+        "c": "No: all five have a 2024 tier, which the ITU gives only to states it assessed.",
+        "d": "No: tiers are bands of the overall score (e.g. Tier 3 'Establishing' = 55–85 points), not ranks.",
+    },
+    hints=["Look at the note column of a 2024 row.", "What changed in the fifth edition of the index?"],
+)
+
+q3 = TableQuestion(
+    f"Make a DataFrame with the GCI {GCI_TIER_EDITION} tier of each of the five states: columns 'iso3' and "
+    "'tier', one row per state.",
+    expected=_tiers_2024,
+    key="iso3",
+    columns=["iso3", "tier"],
+    hints=[
+        "Filter data.load('cyber_index') on the edition column.",
+        "Keep the columns with double brackets: rows[['iso3', 'tier']].",
+    ],
+    mistakes=[
+        (lambda df: "rank" in df.columns and "tier" not in df.columns,
+         "2024 uses tiers, not ranks: the rank column is empty for that edition — keep the 'tier' column."),
+        (lambda df: df["tier"].isna().all(),
+         "Your tier column is empty: only the 2024 edition has tiers — check the edition you filtered on."),
+        (lambda df: df["tier"].astype(str).str.contains("tier", case=False).any(),
+         "Keep the tier as it is in the data (e.g. '2'), without the word 'Tier'."),
+    ],
+)
+
+q4 = TableQuestion(
+    "Make a DataFrame of the armed clashes whose countries include both Kyrgyzstan (KGZ) and Tajikistan (TJK), "
+    "with the columns 'id', 'start_date', 'fatalities_low' and 'fatalities_high'.",
+    expected=_kgz_tjk_armed_clashes,
+    key="id",
+    hints=[
+        "data.events(category='armed_clash', country='KGZ') keeps the clashes that involve Kyrgyzstan.",
+        "Then keep the rows whose 'countries' also contain TJK, e.g. df[df['countries'].str.contains('TJK')], "
+        "and select the four columns.",
+    ],
+    mistakes=[
+        (lambda df: "1992_tjk_civil_war" in set(df["id"]),
+         "The Tajik civil war involved only Tajikistan in the data: keep events that list both KGZ and TJK."),
+        (lambda df: "2021_taliban_kabul" in set(df["id"]),
+         "The Taliban's capture of Kabul involves neither state: filter on the countries column."),
+        (lambda df: {"1999_batken_incursion", "2000_imu_incursions"}.isdisjoint(set(df["id"])),
+         "The IMU incursions of 1999 and 2000 list KGZ and TJK too (with UZB): 'include both' does not mean "
+         "'exactly these two'."),
+        (lambda df: "fatalities_low" not in df.columns or "fatalities_high" not in df.columns,
+         "Keep both fatality columns: the sources give a range (low–high), never one agreed number."),
+    ],
+)
+
+q5 = ChoiceQuestion(
+    "Kyrgyzstan and Tajikistan fought over their border in April 2021 and September 2022. Why did the CSTO not "
+    "intervene militarily?",
+    options={
+        "a": "Kyrgyzstan had left the CSTO before 2021.",
+        "b": "Both were CSTO members: the alliance is built to answer aggression from outside, and its leaders "
+             "treated a conflict between two members as a bilateral matter for talks, not for collective force.",
+        "c": "The CSTO had no forces that could be sent anywhere.",
+        "d": "The UN Security Council forbade it.",
+    },
+    answer="b",
+    explanations={
+        "a": "No: Kyrgyzstan has been a member since 1992 and its Security Council secretary said in Sept 2022 "
+             "that leaving was not being considered.",
+        "b": "Right: Article 4 speaks of aggression against a member; with members on both sides, the CSTO "
+             "called for a ceasefire and offered to help talks. Years earlier, after a shoot-out near Vorukh, its "
+             "Secretary-General had said a third party had no right to interfere in such border incidents.",
+        "c": "No: the CSTO sent about 2,030 troops to Kazakhstan in January 2022, a few months earlier.",
+        "d": "No: the Security Council took no such decision; the constraint was the CSTO's own design.",
+    },
+    hints=["Who is a CSTO member?", "Against whom does Article 4 promise help?"],
+)
+
+q6 = TableQuestion(
+    "Count the terrorist attacks in the events table by decade: a DataFrame with the columns 'decade' "
+    "(e.g. 1990) and 'attacks', one row per decade that has at least one attack.",
+    expected=_attacks_by_decade,
+    key="decade",
+    hints=[
+        "data.events(category='terrorist_attack') gives the attacks; their year is df['start_date'].dt.year.",
+        "year // 10 * 10 turns 1999 into 1990; then value_counts().sort_index(), and "
+        ".rename_axis('decade').reset_index(name='attacks').",
+    ],
+    mistakes=[
+        (lambda df: (df["decade"].astype(int) < 1000).all(),
+         "Your decades look like 199 and 200: multiply year // 10 by 10 again to get 1990, 2000, ..."),
+        (lambda df, expected: int(df["attacks"].sum()) > int(expected["attacks"].sum()),
+         "You counted more events than there are attacks: filter on category='terrorist_attack' first."),
+        (lambda df: (df["attacks"] == 0).any(),
+         "Leave out decades without an attack (the question asks for decades with at least one)."),
+    ],
+)
+
+q7 = FunctionQuestion(
+    "Write fatality_range(events) that takes a DataFrame of events and returns the tuple (low, high): the sum "
+    "of 'fatalities_low' and the sum of 'fatalities_high' (missing values count as unknown, i.e. are skipped). "
+    "It is tested on the two Kyrgyz–Tajik border clashes (countries exactly 'KGZ;TJK'), on every armed clash "
+    "and on a single event.",
+    cases=_fatality_cases,
+    hints=[
+        "pandas' .sum() already skips missing values: events['fatalities_low'].sum().",
+        "Return both sums as a tuple of plain ints: return int(low), int(high).",
+    ],
+    mistakes=[
+        (_one_bound_only,
+         "You returned the same sum twice: add up the low bounds for 'low' and the high bounds for 'high' — "
+         "a range has two ends."),
+        (lambda function, cases: _call_first_case(function, cases)[0] is None,
+         "Your function returned None: did you forget the return statement?"),
+        (_single_number, "Return a pair (low, high), not a single number: the sources do not agree on one figure."),
+        (_list_not_tuple, "The sums are right; return them as a tuple (low, high), not a list."),
+        (_included_imu,
+         "Your function filters the events itself and keeps the IMU incursions: use the DataFrame it is given."),
+    ],
+)
+
+q8 = ChoiceQuestion(
+    "After the Taliban took Kabul on 15 August 2021, what did the CSTO actually do?",
+    options={
+        "a": "It sent peacekeepers into northern Afghanistan.",
+        "b": "It invoked Article 4 on behalf of Tajikistan.",
+        "c": "It held large exercises in Tajikistan near the Afghan border in October 2021 (about 4,000 troops) "
+             "and agreed to strengthen the Tajik–Afghan border.",
+        "d": "Nothing: the CSTO does not deal with Afghanistan.",
+    },
+    answer="c",
+    explanations={
+        "a": "No: no CSTO troops entered Afghanistan; the drills stayed on Tajik soil about 20 km from the border.",
+        "b": "No: there was no aggression against Tajikistan to invoke it for; the response was exercises and plans.",
+        "c": "Right: Poisk, Eshelon and Vzaimodeistvie 2021 at Kharb-Maidon and Momirak, after Rubezh-2021 in "
+             "Kyrgyzstan in September; deterrence and reassurance rather than intervention.",
+        "d": "No: Afghanistan dominated the CSTO's Dushanbe summit of September 2021.",
+    },
+    hints=["Look at data.events(category='exercise', between=('2021-08-15', '2021-12-31')).",
+           "Where were the exercises held, and on whose territory?"],
+)
+
+q9 = MapQuestion(
+    "Build a map of every armed clash in the events table (one marker per event that has coordinates), "
+    "centred on Central Asia.",
+    markers=_armed_clash_markers,
+    hints=[
+        "maps.events_map(category='armed_clash') does it in one call.",
+        "With folium: folium.Map(location=[42, 68], zoom_start=4), then one folium.CircleMarker per row of "
+        "data.events(category='armed_clash').dropna(subset=['lat', 'lon']).",
+    ],
+    mistakes=[
+        (lambda m: _marker_count(m) == _all_drawn_events(),
+         "You drew every event: keep only category 'armed_clash'."),
+        (lambda m: _marker_count(m) == 0, "The map has no markers: add one per armed clash."),
+    ],
+)
+
+q10 = ReflectionQuestion(
+    "Which threat covered in this lesson is most likely to draw an external power deeper into Central Asia, "
+    "and which power? Argue in about 150–250 words, using at least two pieces of evidence from the lesson "
+    "(events, data rows or cited sources).",
+    model_answer=(
+        "Spill-over from Afghanistan is the most likely trigger. It is the one threat that every outside power "
+        "claims a stake in and that already produced a collective response: within two months of the Taliban "
+        "taking Kabul (15 Aug 2021) the CSTO held three exercises with about 4,000 troops near the Tajik–Afghan "
+        "border, led by Russia's Central Military District and built around the 201st base, and the SCO made "
+        "Afghanistan the centre of its Dushanbe declaration. Russia is the power most likely to be drawn in, "
+        "because it has troops on the spot (Tajikistan, Kyrgyzstan) and treaty commitments; China's interest "
+        "shows in the reported outposts in the Tajik Pamirs. ISIS-K's recruitment of Central Asians and the "
+        "Crocus attack of 2024 tie terrorism to the same theatre. Border conflicts inside the region are less "
+        "likely to draw a power in: in 2021 and 2022 the CSTO stayed out because both sides were members, and "
+        "the 2025 treaties moved the dispute to diplomacy. Cyber threats draw in partners through training and "
+        "equipment rather than troops. A counter-argument: Russia's war in Ukraine limits what it can send, "
+        "which could open room for China."
+    ),
+    rubric=[
+        "Names one threat and one external power, and says 'deeper' compared with what exists today.",
+        "Uses at least two pieces of evidence from the lesson (e.g. the 2021 CSTO drills, the 201st base, the "
+        "Dushanbe declaration, ISIS-K recruitment, the 2021/2022 clashes, the 2025 treaties).",
+        "Explains the mechanism (treaty obligation, bases already present, threat to the power's own territory).",
+        "Considers at least one counter-argument or a rival threat/power.",
+        "Does not state invented numbers; ranges and dates come from the data or cited sources.",
+    ],
+    min_words=100,
+    hints=[
+        'List the threats of the lesson and, for each, which outside power has both a motive and an instrument (a base, a treaty, an organisation) to act on it.',
+        'Support your choice with two pieces of evidence: an event from data.events(), a data row or a cited source, and say what would change your mind.',
+    ],
+)
+
+define_lesson(__name__, title="Threats and challenges", notebook="05_threats")

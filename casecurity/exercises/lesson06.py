@@ -1,0 +1,554 @@
+"""Lesson 06 (where it is heading, and a capstone briefing): questions and lesson helpers.
+
+Every expected answer is a callable evaluated at check time from :mod:`casecurity.data`, so a
+corrected row updates the answer key too.
+
+Helpers used by the lesson and exercise notebooks (short cells call them; the logic lives here):
+
+- :func:`status_table` — each Central Asian state's status in every organisation on a date;
+- :func:`member_counts` — how many states held ``member`` status in an organisation, year by year;
+- :func:`treaties_by_partner` — treaties (and declarations) linking the region to each outside power;
+- :func:`facilities_by_power` — confirmed foreign-run facilities open on 1 January, by operator;
+- :func:`add_briefing_layer` — add a named layer outlining chosen states to any folium map.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import folium
+import pandas as pd
+
+from casecurity import data, palette
+from casecurity.errors import CourseError
+from casecurity.exercises import (
+    ChoiceQuestion,
+    CountrySetQuestion,
+    FunctionQuestion,
+    MapQuestion,
+    ReflectionQuestion,
+    TableQuestion,
+    define_lesson,
+)
+
+#: The five states the course is about, in the order tables list them.
+CENTRAL_ASIA = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
+#: Outside powers compared in the lesson (the EU is not a state, so it has no treaty rows of its own).
+POWERS = ("RUS", "CHN", "USA", "TUR")
+#: The 2022 regional treaty (treaties.csv id).
+CA_TREATY = "ca_friendship_treaty_2022"
+#: The name of the layer the capstone map must carry.
+BRIEFING_LAYER = "Briefing"
+#: Word limits of the capstone's written assessment.
+MIN_WORDS, MAX_WORDS = 200, 400
+
+
+# --------------------------------------------------------------------------------------- helpers
+
+
+def _day(on: object) -> dt.date:
+    """``on`` as a date through the data module's rules (None = the as-of date)."""
+    if on is None:
+        return data.AS_OF
+    data.memberships_of("KAZ", on=on)  # validates `on` with the course's one-line errors
+    return pd.Timestamp(f"{on}-01-01" if isinstance(on, int) else on).date()
+
+
+def status_table(on: object = None) -> pd.DataFrame:
+    """Each Central Asian state's status in every organisation on ``on`` (default: the as-of date).
+
+    One row per state (index: the state's name), one column per organisation any of them had a
+    status in; an empty cell means no status that day. Statuses are the data's words
+    (``member``, ``observer``, ``guest``, ``suspended`` ...), so a reader can tell membership
+    from the weaker links.
+    """
+    day = _day(on)
+    rows = {}
+    for code in CENTRAL_ASIA:
+        spells = data.memberships_of(code, on=day)
+        rows[data.country_name(code)] = dict(
+            zip(spells["organization_id"], spells["status"].astype(str), strict=True)
+        )
+    table = pd.DataFrame.from_dict(rows, orient="index").fillna("")
+    table = table[sorted(table.columns)]
+    table.index.name = f"status on {day.isoformat()}"
+    return table
+
+
+def member_counts(org: str, years: range | list[int], month_day: str = "12-31") -> pd.DataFrame:
+    """Number of states with ``member`` status in ``org`` on ``month_day`` of each year.
+
+    Also counts every status (members plus observers, partners, guests ...) so the two can be
+    compared. Columns: year, members, any_status.
+    """
+    rows = []
+    for year in years:
+        day = f"{int(year)}-{month_day}"
+        rows.append(
+            {
+                "year": int(year),
+                "members": len(data.members(org, on=day)),
+                "any_status": len(data.members(org, on=day, status=None)),
+            }
+        )
+    return pd.DataFrame(rows, columns=["year", "members", "any_status"])
+
+
+def treaties_by_partner(powers: tuple[str, ...] = POWERS) -> pd.DataFrame:
+    """Treaties and declarations in the data that list an outside power and a Central Asian state.
+
+    One row per power: ``bilateral`` and ``multilateral`` counts, ``defence`` (those coded with a
+    ``defense`` obligation), ``basing``, and ``declarations`` (political statements, not binding).
+    Signed documents are counted whether or not an entry-into-force date is known, because for
+    many the data has none.
+    """
+    table = data.treaties()
+    table["party_set"] = table["parties"].str.split(";").apply(set)
+    table["obligation_set"] = table["obligations"].fillna("").str.split(";").apply(set)
+    with_region = table.loc[table["party_set"].apply(lambda parties: bool(parties & set(CENTRAL_ASIA)))]
+    rows = []
+    for power in powers:
+        own = with_region.loc[with_region["party_set"].apply(lambda parties, p=power: p in parties)]
+        rows.append(
+            {
+                "power": data.country_name(power),
+                "bilateral": int((own["kind"] == "bilateral").sum()),
+                "multilateral": int((own["kind"] == "multilateral").sum()),
+                "defence": int(own["obligation_set"].apply(lambda o: "defense" in o).sum()),
+                "basing": int(own["obligation_set"].apply(lambda o: "basing" in o).sum()),
+                "declarations": int(own["obligation_set"].apply(lambda o: "declaration" in o).sum()),
+            }
+        )
+    return pd.DataFrame(rows).set_index("power")
+
+
+def facilities_by_power(years: range | list[int]) -> pd.DataFrame:
+    """Foreign-run facilities in Central Asia open on 1 January of each year, by operating power.
+
+    Only confirmed sites (status ``active`` or ``closed``) are counted; ``reported`` sites, such as
+    the Chinese outpost in the Tajik Pamirs, are left out because no government has acknowledged
+    them. One row per year, one column per power that ever ran a confirmed site.
+    """
+    confirmed = data.facilities(status=["active", "closed"])
+    confirmed = confirmed.loc[
+        confirmed["host_iso3"].isin(CENTRAL_ASIA) & (confirmed["operator_iso3"] != confirmed["host_iso3"])
+    ]
+    operators = sorted(confirmed["operator_iso3"].unique())
+    rows = []
+    for year in years:
+        open_then = data.facilities(status=["active", "closed"], active_on=int(year))
+        open_then = open_then.loc[open_then["id"].isin(confirmed["id"])]
+        counts = open_then["operator_iso3"].value_counts()
+        rows.append({"year": int(year), **{data.country_name(o): int(counts.get(o, 0)) for o in operators}})
+    return pd.DataFrame(rows).set_index("year")
+
+
+def add_briefing_layer(m: folium.Map, states, label: str = "", name: str = BRIEFING_LAYER) -> folium.Map:
+    """Add a layer called ``name`` that outlines ``states`` (names or ISO3 codes) on map ``m``.
+
+    The outlines are thick black borders with a light fill, so they stay readable on top of any
+    course map; ``label`` is shown in each state's tooltip. Returns ``m`` (so a cell can end
+    with it). Raises CourseError for an unknown state or if ``m`` is not a folium map.
+    """
+    if not isinstance(m, folium.Map):
+        raise CourseError(
+            f"add_briefing_layer needs a folium.Map as first argument, not {type(m).__name__}; "
+            "build one with casecurity.maps first."
+        )
+    if isinstance(states, str):
+        states = [states]
+    codes = [data.iso3_of(s) for s in states]
+    features = [f for f in data.countries_geo()["features"] if f["properties"].get("iso3") in codes]
+    drawn = {f["properties"]["iso3"] for f in features}
+    missing = [c for c in codes if c not in drawn]
+    if missing:
+        raise CourseError(
+            f"No outline for {', '.join(missing)} in the map data; choose states in or near Central Asia."
+        )
+    group = folium.FeatureGroup(name=name)
+    for feature in features:
+        name_here = data.country_name(feature["properties"]["iso3"])
+        folium.GeoJson(
+            feature,
+            style_function=lambda _f: {
+                "color": palette.OKABE_ITO["black"],
+                "weight": 3.5,
+                "fill": True,
+                "fillColor": palette.OKABE_ITO["yellow"],
+                "fillOpacity": 0.25,
+            },
+            tooltip=f"{name_here}: {label}" if label else name_here,
+        ).add_to(group)
+    group.add_to(m)
+    return m
+
+
+# ------------------------------------------------------------------------------- answer keys
+
+
+def _organisation_counts(statuses: tuple[str, ...] = ("member",), on: object = None) -> pd.DataFrame:
+    """Organisations in which each Central Asian state held one of ``statuses`` on ``on``."""
+    day = data.AS_OF if on is None else on
+    rows = []
+    for code in CENTRAL_ASIA:
+        spells = data.memberships_of(code, on=day)
+        held = spells.loc[spells["status"].astype(str).isin(statuses), "organization_id"]
+        rows.append({"iso3": code, "organisations": int(held.nunique())})
+    return pd.DataFrame(rows, columns=["iso3", "organisations"])
+
+
+def _all_statuses() -> tuple[str, ...]:
+    """Every membership status of the data's vocabulary (member, observer, guest, ...)."""
+    return tuple(str(s) for s in data.load("memberships")["status"].cat.categories)
+
+
+def _same_counts(got: pd.DataFrame, other: pd.DataFrame) -> bool:
+    """True when ``got`` gives exactly the counts of ``other`` (the fingerprint of a known mistake)."""
+    given = dict(zip(got["iso3"].astype(str).str.upper(), got["organisations"].astype(int), strict=True))
+    wanted = dict(zip(other["iso3"], other["organisations"], strict=True))
+    return given == wanted
+
+
+def _treaty_signers(on: object = None) -> list[str]:
+    """States that had signed the 2022 Central Asian treaty on ``on`` (default: the as-of date)."""
+    day = pd.Timestamp(data.AS_OF if on is None else on)
+    parties = data.load("treaty_parties")
+    own = parties.loc[parties["treaty_id"] == CA_TREATY]
+    return sorted(own.loc[own["signed_date"].notna() & (own["signed_date"] <= day), "iso3"])
+
+
+def _count_members(org: str, year: int, statuses=("member",), month_day: str = "12-31") -> int:
+    return len(data.members(org, on=f"{year}-{month_day}", status=list(statuses)))
+
+
+def _count_cases():
+    """(org, year) cases for q5 with the expected count of members on 31 December."""
+    cases = [("SCO", y) for y in (2001, 2005, 2016, 2017, 2023, 2024, 2025)]
+    cases += [("CSTO", y) for y in (2005, 2010, 2013, 2024)]
+    return [((org, year), _count_members(org, year)) for org, year in cases]
+
+
+def _calls(function, cases) -> bool:
+    """True when ``function`` returns the given value for every ((args), value) case."""
+    return all(function(*args) == wanted for args, wanted in cases)
+
+
+def _briefing_expected(on: object = None) -> pd.DataFrame:
+    """The capstone table: per Central Asian state, organisations, treaties listed, foreign facilities open."""
+    day = data.AS_OF if on is None else on
+    counts = _organisation_counts(on=day).set_index("iso3")["organisations"]
+    rows = []
+    for code in CENTRAL_ASIA:
+        hosted = data.facilities(host=code, active_on=day, status="active")
+        rows.append(
+            {
+                "iso3": code,
+                "organisations": int(counts[code]),
+                "treaties": len(data.treaties(party=code)),
+                "foreign_facilities": int((hosted["operator_iso3"] != code).sum()),
+            }
+        )
+    return pd.DataFrame(rows, columns=["iso3", "organisations", "treaties", "foreign_facilities"])
+
+
+def _with_reported_facilities() -> pd.DataFrame:
+    """The capstone table if 'reported' facilities are counted as if confirmed (a likely mistake)."""
+    table = _briefing_expected().copy()
+    for index, code in enumerate(table["iso3"]):
+        hosted = data.facilities(host=code, active_on=data.AS_OF)
+        table.loc[index, "foreign_facilities"] = int((hosted["operator_iso3"] != code).sum())
+    return table
+
+
+def _column_equals(got: pd.DataFrame, other: pd.DataFrame, column: str) -> bool:
+    given = dict(zip(got["iso3"].astype(str).str.upper(), got[column].astype(int), strict=True))
+    return given == dict(zip(other["iso3"], other[column], strict=True))
+
+
+# ------------------------------------------------------------------------------------ questions
+
+q1 = ChoiceQuestion(
+    "What was Armenia's position in the CSTO at the end of 2025, according to the sources the lesson cites?",
+    options={
+        "a": "It had formally withdrawn in June 2024, when its prime minister said 'we will leave'.",
+        "b": "It had frozen its participation and stopped paying its contributions, while Russia still "
+        "called it a full member with all rights and obligations.",
+        "c": "The Collective Security Council had suspended it, as it did with Uzbekistan in 2012.",
+        "d": "It was an observer, like Turkmenistan.",
+    },
+    answer="b",
+    explanations={
+        "a": "Pashinyan said 'we will leave' on 12 June 2024 but gave no date, and no withdrawal notice was "
+        "sent: Russia's deputy foreign minister said in March 2025 that Yerevan had not notified any exit.",
+        "b": "Right: the freeze is a political act without a procedure in the Charter; Moscow's position is "
+        "that Armenia remains a member, and the data codes the spell as 'frozen' from February 2024.",
+        "c": "No Council decision suspended Armenia; the freeze was Armenia's own announcement "
+        "(Uzbekistan's 2012 case is the one coded 'suspended').",
+        "d": "The CSTO has no observer status in the data, and Turkmenistan has never joined the CSTO at all.",
+    },
+    hints=[
+        "Look at data.members('CSTO', on=data.AS_OF, status=None) and find Armenia's status.",
+        "Then compare what Yerevan said (a freeze; 'we will leave') with what Moscow said (still a member).",
+    ],
+)
+
+q2 = CountrySetQuestion(
+    "Which states had signed the 2022 Treaty on Friendship, Good-Neighbourliness and Cooperation for the "
+    "Development of Central Asia in the 21st Century by data.AS_OF? Answer with a list of names or ISO3 codes.",
+    expected=_treaty_signers,
+    hints=[
+        f"The parties are in data.load('treaty_parties'); the treaty's id is '{CA_TREATY}'.",
+        "Keep the rows whose signed_date is on or before data.AS_OF, not only those signed on the treaty's date.",
+        "Take the iso3 column of what is left.",
+    ],
+    mistakes=[
+        (
+            lambda got: "TKM" in got,
+            "Turkmenistan attended the 2022 summit but did not sign; no Turkmen signature is recorded in the data "
+            "(or was found in the sources) as of the as-of date.",
+        ),
+        (
+            lambda got: "TJK" not in got and {"KAZ", "KGZ", "UZB"} <= got,
+            "Tajikistan did not sign in 2022, but it signed later, on 28 Aug 2025: use each party's own "
+            "signed_date, not the treaty's 2022 date.",
+        ),
+        (
+            lambda got: bool(got - set(CENTRAL_ASIA)),
+            "This is a treaty among Central Asian states only: no outside power is a party.",
+        ),
+    ],
+)
+
+q3 = TableQuestion(
+    "For each of the five Central Asian states, in how many organisations did it hold the status 'member' "
+    "on data.AS_OF? Give a DataFrame with the columns iso3 and organisations (one row per state).",
+    expected=lambda: _organisation_counts(),
+    key="iso3",
+    hints=[
+        "data.memberships_of(code, on=data.AS_OF) lists one country's spells active that day.",
+        "Keep only the rows whose status is 'member' — observer, guest, partner, associate, suspended and "
+        "frozen are weaker (or dormant) links, not membership.",
+        "Count the distinct organization_id values per state, e.g. in a loop over the five ISO3 codes, "
+        "and build pd.DataFrame({'iso3': [...], 'organisations': [...]}).",
+    ],
+    mistakes=[
+        (
+            lambda got: _same_counts(got, _organisation_counts(_all_statuses())),
+            "You counted every status: Turkmenistan, for example, is only an observer, guest, associate or "
+            "partner in most of its organisations. Keep status == 'member'.",
+        ),
+        (
+            lambda got: _same_counts(got, _organisation_counts(("member", "suspended", "frozen"))),
+            "You counted Uzbekistan's CSTO membership, which has been 'suspended' since 19 Dec 2012; a suspended "
+            "(or frozen) spell is not membership.",
+        ),
+        (
+            lambda got: _same_counts(got, _organisation_counts(("member", "partner"))),
+            "You counted the NATO Partnership for Peace, where every state is a 'partner', not a member.",
+        ),
+    ],
+)
+
+q4 = ChoiceQuestion(
+    "Which statement about the Consultative Meetings of the Heads of State of Central Asia is right?",
+    options={
+        "a": "They began in 2018 and bring together all five Central Asian presidents without an outside "
+        "power; in November 2025 Azerbaijan was admitted as a full participant.",
+        "b": "They are the summits of the C5+1, chaired by the United States.",
+        "c": "They are a defence alliance whose members must help one another if attacked.",
+        "d": "Turkmenistan stays away from them because of its neutrality.",
+    },
+    answer="a",
+    explanations={
+        "a": "Right: the first meeting was in Astana in March 2018; the seventh, in Tashkent on 16 Nov 2025, "
+        "admitted Azerbaijan as a full participant.",
+        "b": "The C5+1 is a separate format with the United States; the Consultative Meetings have no outside "
+        "chair.",
+        "c": "They are a consultative summit with no treaty of their own and no mutual-defence clause.",
+        "d": "Turkmenistan takes part: it hosted the third meeting (Avaza, 2021); see the CAHS rows in "
+        "memberships.csv.",
+    },
+    hints=["Look at data.members('CAHS', on=data.AS_OF) and at the note on Turkmenistan's row."],
+)
+
+
+q5 = FunctionQuestion(
+    "Write a function members_at_end_of(org, year) that returns how many states held the status 'member' "
+    "in organisation org (e.g. 'SCO', 'CSTO') on 31 December of year.",
+    cases=_count_cases,
+    hints=[
+        "data.members(org, on=...) returns one row per member on a date; its default status is 'member'.",
+        "Build the date as an f-string: f'{year}-12-31'.",
+        "Return len(...) of the result.",
+    ],
+    mistakes=[
+        (
+            lambda f: f("SCO", 2005) == _count_members("SCO", 2005, statuses=_all_statuses()),
+            "Your count includes observers (Mongolia, India, Pakistan and Iran were SCO observers in 2005): "
+            "keep status 'member' only.",
+        ),
+        (
+            lambda f: f("SCO", 2017) == _count_members("SCO", 2017, month_day="01-01"),
+            "You counted on 1 January: India and Pakistan joined in June 2017, so they count at the END of 2017.",
+        ),
+        (
+            lambda f: f("CSTO", 2024) == _count_members("CSTO", 2024, statuses=("member", "frozen")),
+            "You counted Armenia, whose CSTO spell is coded 'frozen' from February 2024 (Russia disputes the "
+            "word, but the question asks for status 'member').",
+        ),
+    ],
+)
+
+q6 = ChoiceQuestion(
+    "Under the scenario 'China's security footprint grows', which observation, and which course table, "
+    "would be the clearest early sign?",
+    options={
+        "a": "A new row in facilities.csv with operator_iso3 CHN, status 'active', hosted by a Central Asian "
+        "state (a site that China or the host acknowledges).",
+        "b": "Another country becoming an SCO partner (a new row in memberships.csv).",
+        "c": "China's trade with the region rising (events.csv).",
+        "d": "A higher ITU cybersecurity score for Kazakhstan (cyber_index.csv).",
+    },
+    answer="a",
+    explanations={
+        "a": "Right: an acknowledged Chinese-run site would be new — as of the as-of date the only Chinese "
+        "site in the data is a 'reported' outpost that no government confirms.",
+        "b": "SCO enlargement mostly adds states outside Central Asia; it says little about Chinese forces "
+        "in the region.",
+        "c": "Trade is economic influence, and the course data has no trade table; it is not a security "
+        "footprint.",
+        "d": "A national cyber score measures the state's own capacity, not a foreign presence.",
+    },
+    hints=["A security 'footprint' means people or sites on the ground; which table records those?"],
+)
+
+q7 = MapQuestion(
+    "Capstone, part 1 — the map. Build a folium map for your briefing question: start from any "
+    "casecurity.maps builder (or folium.Map) and add a layer named 'Briefing' that marks what your "
+    "assessment is about (ex.add_briefing_layer(m, [...], label) does it). The map must be centred over "
+    "Central Asia.",
+    layers=[BRIEFING_LAYER],
+    over_central_asia=True,
+    hints=[
+        "For example m = maps.facilities_map(on=data.AS_OF), then ex.add_briefing_layer(m, ['TJK'], 'hosts the 201st base').",
+        "The check looks for a folium.FeatureGroup whose name is 'Briefing', and for a centre or bounds in "
+        "Central Asia; end the cell with the map variable.",
+    ],
+)
+
+q8 = TableQuestion(
+    "Capstone, part 2 — the table. Build one row per Central Asian state with the columns iso3, organisations "
+    "(status 'member' on data.AS_OF, as in q3), treaties (number of treaties in data.treaties(party=...) — "
+    "signed, whatever their entry-into-force date), and foreign_facilities (facilities hosted by the state, "
+    "open on data.AS_OF, with status 'active' and run by another state). You may add columns for your own "
+    "question.",
+    expected=lambda: _briefing_expected(),
+    key="iso3",
+    columns=["iso3", "organisations", "treaties", "foreign_facilities"],
+    hints=[
+        "Reuse your q3 counts for organisations; len(data.treaties(party=code)) gives treaties.",
+        "data.facilities(host=code, active_on=data.AS_OF, status='active') lists sites open that day; keep "
+        "those whose operator_iso3 differs from code.",
+        "Build the rows in a loop over the five codes and make a DataFrame at the end.",
+    ],
+    mistakes=[
+        (
+            lambda got: (
+                _column_equals(got, _with_reported_facilities(), "foreign_facilities")
+                and not _column_equals(got, _briefing_expected(), "foreign_facilities")
+            ),
+            "foreign_facilities counts the 'reported' Chinese outpost in Tajikistan; only confirmed sites "
+            "(status 'active') count.",
+        ),
+        (
+            lambda got: (
+                _same_counts(got, _organisation_counts(_all_statuses()))
+                and not _same_counts(got, _organisation_counts())
+            ),
+            "organisations counts every status; keep 'member' only (as in q3).",
+        ),
+        (
+            lambda got: _column_equals(
+                got,
+                _briefing_expected().assign(
+                    treaties=[len(data.treaties(party=c, in_force_on=data.AS_OF)) for c in CENTRAL_ASIA]
+                ),
+                "treaties",
+            ),
+            "treaties counts only those in force on data.AS_OF; many treaties have no known entry-into-force "
+            "date, so the question counts every treaty listed with the state as party.",
+        ),
+    ],
+)
+
+
+class _AssessmentQuestion(ReflectionQuestion):
+    """A reflection with a word range: a briefing that runs long is sent back, like one that is too short."""
+
+    def __init__(self, *args, max_words: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.max_words = max_words
+
+    def _grade(self, answer, expected):
+        if isinstance(answer, str) and len(answer.split()) > self.max_words:
+            return (
+                "incorrect",
+                f"{len(answer.split())} words: a briefing should be at most {self.max_words}; "
+                "cut it down to the strongest evidence.",
+                answer,
+            )
+        return super()._grade(answer, expected)
+
+
+q9 = _AssessmentQuestion(
+    "Capstone, part 3 — the written assessment (200–400 words). State your question, give your answer in "
+    "one sentence, support it with evidence from your map and table (and at least one cited source), "
+    "name the scenario(s) it points to and two indicators a reader should watch next, and say what would "
+    "change your mind.",
+    model_answer=(  # the same text as the model briefing in solutions/06_future.ipynb
+        "Question: is Russia still the only outside power with a military footprint in Central Asia, as of 27"
+        " November 2026? Bottom line: yes on the ground, but not in the region's diplomacy.\n\n"
+        "Evidence. The map of facilities open on the as-of date shows confirmed sites run by Russia only, in "
+        "Tajikistan, Kyrgyzstan and Kazakhstan; the one Chinese site, an outpost in the Tajik Pamirs, is "
+        "marked 'reported' because no government acknowledges it. The table shows Tajikistan and Kyrgyzstan "
+        "hosting four confirmed Russian sites each and Kazakhstan three, while Turkmenistan and Uzbekistan "
+        "host none. The Western sites of 2001-2014 (K2, Manas, Termez, Dushanbe) have all closed (lesson 04).\n\n"
+        "The same table shows the states hedging. Kazakhstan and Kyrgyzstan count eight full memberships "
+        "each, from the CSTO and the SCO to the Organization of Turkic States; all five take part in the C5+1"
+        " with the United States, which held its first summit at the White House on 6 November 2025 (Central "
+        "Asian Light, Nov 2025). In June 2025 all five signed a treaty of eternal good-neighbourliness with "
+        "China, in which, by reported summaries, the parties promise not to join alliances directed against "
+        "one another (Astana Times, 18 Jun 2025). Uzbekistan's CSTO membership has been suspended since 2012,"
+        " and Armenia's freeze since February 2024 shows that a member can step back from the alliance "
+        "without formally leaving.\n\n"
+        "Scenario. The evidence fits 'Russian-led consolidation' for hard power and 'regional self-reliance' "
+        "for diplomacy at the same time. Indicators to watch: (1) a new row in facilities.csv with a "
+        "non-Russian operator and status 'active' - above all China; (2) a change in Armenia's CSTO spell in "
+        "memberships.csv, from 'frozen' to no spell (withdrawal) or back to 'member', and any Central Asian "
+        "member following Armenia's path.\n\n"
+        "What would change my mind: an officially acknowledged Chinese site, a basing or defence obligation "
+        "in a treaty with China, or a Central Asian CSTO member freezing its participation."
+    ),
+    rubric=[
+        "Question: states one precise, answerable question and answers it in a sentence (the 'bottom line').",
+        "Evidence: uses at least two numbers from the map/table, each with its date (as of ...), and at least "
+        "one cited source for a fact that is not in the data.",
+        "Accuracy: no repeated seed errors (e.g. CSTO 'founded in 1992'; Uzbekistan or Turkmenistan as "
+        "CSTO members; the 2002 US-Uzbek declaration as a defence pact); contested points give both sides.",
+        "Scenarios: links the evidence to at least one scenario and names two concrete indicators with the "
+        "table that would show them.",
+        "Judgement: says what evidence would change the assessment; separates facts from reports ('reported' "
+        "facilities) and from opinion.",
+        "Form: 200-400 words; the map has a 'Briefing' layer and a readable legend; the table has one row "
+        "per state.",
+    ],
+    min_words=MIN_WORDS,
+    max_words=MAX_WORDS,
+    hints=[
+        "Structure: question and bottom line (2 sentences); evidence (map, then table); scenario and "
+        "indicators; what would change your mind.",
+        'Write your answer between triple quotes: answer = """...""" and count words with len(answer.split()).',
+    ],
+)
+
+define_lesson(__name__, title="Where it is heading — and a capstone briefing", notebook="06_future")

@@ -1,0 +1,162 @@
+"""Tests of lesson 00's questions: reference answers pass, realistic wrong answers fail with the right message.
+
+The practice answer (q1) is computed here from the raw countries.csv with the csv module (an
+independent path from casecurity.data) and compared with the known five states; the choice
+questions are checked for every option, right and wrong. The half-open rule behind q4 is
+checked against the data itself.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from casecurity import data
+from casecurity.exercises import lesson00 as ex
+
+# The five former Soviet republics of Central Asia: an independently known fact.
+FIVE = {"KAZ", "KGZ", "TJK", "TKM", "UZB"}
+
+
+@pytest.fixture(autouse=True)
+def _private_progress(tmp_path, monkeypatch):
+    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "progress.json"))
+    monkeypatch.delenv("CASECURITY_RESULTS", raising=False)
+
+
+def _central_asia_from_csv() -> set[str]:
+    with open(data.data_dir() / "countries.csv", newline="", encoding="utf-8") as stream:
+        return {row["iso3"] for row in csv.DictReader(stream) if row["group"] == "central_asia"}
+
+
+def _names(codes) -> list[str]:
+    return [data.country_name(code) for code in sorted(codes)]
+
+
+# ---- q1: the five states --------------------------------------------------------------------
+
+
+def test_q1_data_agrees_with_the_known_five():
+    assert _central_asia_from_csv() == FIVE
+
+
+@pytest.mark.parametrize("form", ["codes", "names", "lower", "string"])
+def test_q1_reference_answer_is_correct_in_any_form(form):
+    codes = sorted(_central_asia_from_csv())
+    answer = {
+        "codes": codes,
+        "names": _names(codes),
+        "lower": [name.lower() for name in _names(codes)][::-1],
+        "string": ", ".join(_names(codes)),
+    }[form]
+    result = ex.q1.check(answer)
+    assert result.status == "correct", result.message
+
+
+def test_q1_placeholder_is_not_attempted():
+    assert ex.q1.check(...).status == "not_attempted"
+    assert ex.q1.check(None).status == "not_attempted"
+
+
+def test_q1_afghanistan_gets_the_neighbour_message():
+    result = ex.q1.check(_names(_central_asia_from_csv()) + ["Afghanistan"])
+    assert result.status == "incorrect"
+    assert "Afghanistan" in result.message and "neighbour" in result.message
+
+
+def test_q1_only_four_states_names_the_missing_one():
+    four = _central_asia_from_csv() - {"TKM"}
+    result = ex.q1.check(sorted(four))
+    assert result.status == "incorrect"
+    assert "4 of 5 right" in result.message
+    assert "missing: Turkmenistan" in result.message
+
+
+def test_q1_turkmenistan_message_is_true_to_the_data():
+    """The targeted message says Turkmenistan is in neither the CSTO nor the SCO: check that."""
+    spells = data.load("memberships")
+    full = spells[(spells["iso3"] == "TKM") & (spells["status"] == "member")]
+    assert not set(full["organization_id"]) & {"CSTO", "SCO"}
+
+
+def test_q1_four_other_states_use_the_generic_message():
+    four = _central_asia_from_csv() - {"KAZ"}
+    result = ex.q1.check(sorted(four))
+    assert result.status == "incorrect"
+    assert "missing: Kazakhstan" in result.message
+    assert "Turkmenistan" not in result.message
+
+
+@pytest.mark.parametrize("outsider, words", [("Mongolia", "Inner Asia"), ("Russia", "external powers")])
+def test_q1_other_outsiders_get_their_messages(outsider, words):
+    result = ex.q1.check(sorted(_central_asia_from_csv()) + [outsider])
+    assert result.status == "incorrect"
+    assert words in result.message
+
+
+def test_q1_has_tiered_hints():
+    assert len(ex.q1.hints) >= 2
+    assert "hint 1 of" in ex.q1.hint(1).message
+
+
+def test_q1_solution_comes_from_the_solution_notebook():
+    note = ex.q1.solution()
+    assert note.status == "solution", note.message
+    assert "central_asia" in note.details
+
+
+# ---- q2–q4: how the course works ----------------------------------------------------------------
+
+CHOICES = {
+    # question: (right option, {wrong option: distinctive words of its explanation})
+    "q2": ("b", {"a": "Incorrect", "c": "Could not check", "d": "no limit"}),
+    "q3": ("b", {"a": "never typed", "c": "offline", "d": "compute their own"}),
+    "q4": ("b", {"a": "half-open", "c": "Precision"}),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CHOICES))
+def test_choice_right_option_is_correct(name):
+    right, _ = CHOICES[name]
+    result = getattr(ex, name).check(right)
+    assert result.status == "correct", result.message
+    assert result.message.startswith("Right")
+
+
+@pytest.mark.parametrize(
+    "name, option, words",
+    [(name, option, words) for name, (_, wrong) in sorted(CHOICES.items()) for option, words in wrong.items()],
+)
+def test_choice_wrong_options_explain_why(name, option, words):
+    result = getattr(ex, name).check(option)
+    assert result.status == "incorrect"
+    assert words in result.message
+
+
+@pytest.mark.parametrize("name", sorted(CHOICES))
+def test_choice_every_option_has_an_explanation(name):
+    question = getattr(ex, name)
+    assert set(question.explanations) == set(question.options)
+
+
+def test_q4_answer_matches_the_half_open_rule_in_the_data():
+    """q4's prompt describes Uzbekistan's second CSTO spell; on its end date it is not a member."""
+    spells = data.load("memberships")
+    spell = spells[(spells["organization_id"] == "CSTO") & (spells["iso3"] == "UZB")
+                   & (spells["start_date"] == "2006-06-23")]
+    assert len(spell) == 1
+    end = spell["end_date"].iloc[0].date()
+    assert end.isoformat() == "2012-12-19" and end.isoformat() in ex.q4.prompt
+    assert "UZB" not in set(data.members("CSTO", on=end)["iso3"])
+    assert "UZB" in set(data.members("CSTO", on="2012-12-18")["iso3"])
+    assert ex.q4.check("b").correct
+
+
+def test_progress_records_the_last_result_per_question(tmp_path):
+    ex.q1.check(["Afghanistan"])
+    ex.q1.check(sorted(FIVE))
+    saved = json.loads((tmp_path / "progress.json").read_text(encoding="utf-8"))
+    assert saved["lessons"]["00"]["q1"]["status"] == "correct"
+    assert saved["lessons"]["00"]["q1"]["attempts"] == 2

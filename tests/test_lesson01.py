@@ -1,0 +1,258 @@
+"""Tests of lesson 01's questions: reference answers pass, realistic wrong answers fail with the right message.
+
+Reference answers are computed here independently (pandas on the raw tables, or facts checked
+against sources: the six Tashkent signatories, the three states bordering Afghanistan), never
+copied from the question module.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import folium
+import pandas as pd
+import pytest
+
+from casecurity import data, maps
+from casecurity.exercises import lesson01 as ex
+
+FIVE = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
+# Verified facts (see docs and seed-corrections): the 15 May 1992 signatories, and the
+# Central Asian states with a border on Afghanistan (Tajik MFA, Wikipedia border articles).
+TASHKENT_SIGNATORIES = {"ARM", "KAZ", "KGZ", "RUS", "TJK", "UZB"}
+AFGHAN_NEIGHBOURS = {"TJK", "TKM", "UZB"}
+
+
+@pytest.fixture(autouse=True)
+def _private_progress(tmp_path, monkeypatch):
+    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "progress.json"))
+    monkeypatch.delenv("CASECURITY_RESULTS", raising=False)
+
+
+def _raw(name: str) -> pd.DataFrame:
+    """The CSV as pandas reads it, without the package's typing (an independent path)."""
+    return pd.read_csv(data.data_dir() / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def _independence_1991() -> pd.DataFrame:
+    events = _raw("events")
+    chosen = events[(events["category"] == "independence") & events["start_date"].str.startswith("1991")]
+    frame = chosen[["id", "start_date", "countries"]].copy()
+    frame["start_date"] = pd.to_datetime(frame["start_date"])
+    return frame.sort_values(["start_date", "id"])
+
+
+def _capitals_map(points, location=(43, 65)) -> folium.Map:
+    m = folium.Map(location=list(location), zoom_start=4)
+    for lat, lon in points:
+        folium.Marker([lat, lon]).add_to(m)
+    return m
+
+
+def _five_capitals() -> list[tuple[float, float]]:
+    countries = _raw("countries")
+    rows = countries[countries["group"] == "central_asia"]
+    return [(float(a), float(b)) for a, b in zip(rows["capital_lat"], rows["capital_lon"], strict=True)]
+
+
+# ------------------------------------------------------------------ q1 capitals
+
+
+def test_q1_reference_table_is_correct():
+    countries = _raw("countries")
+    answer = countries.loc[countries["iso3"].isin(FIVE), ["name", "capital"]]
+    assert set(answer["capital"]) == {"Astana", "Bishkek", "Dushanbe", "Ashgabat", "Tashkent"}
+    assert ex.q1.check(answer).correct
+
+
+def test_q1_almaty_gets_the_capital_move_message():
+    countries = _raw("countries")
+    answer = countries.loc[countries["iso3"].isin(FIVE), ["name", "capital"]].copy()
+    answer.loc[answer["name"] == "Kazakhstan", "capital"] = "Almaty"
+    result = ex.q1.check(answer)
+    assert not result.correct and "Akmola" in result.message
+
+
+def test_q1_neighbours_included_is_named():
+    countries = _raw("countries")
+    answer = countries.loc[countries["iso3"].isin(FIVE + ["AFG"]), ["name", "capital"]]
+    result = ex.q1.check(answer)
+    assert not result.correct and "more than five rows" in result.message
+
+
+# ------------------------------------------------------------------ q2 / q5 multiple choice
+
+
+def test_q2_collective_defence_is_the_answer():
+    assert ex.q2.check("b").correct
+    wrong = ex.q2.check("a")
+    assert not wrong.correct and "despite the treaty's name" in wrong.message
+
+
+def test_q5_nonaggression_is_not_defense():
+    assert ex.q5.check("b").correct
+    wrong = ex.q5.check("a")
+    assert not wrong.correct and "'defense'" in wrong.message
+
+
+# ------------------------------------------------------------------ q3 independence events
+
+
+def test_q3_reference_sorted_table_is_correct():
+    answer = _independence_1991()
+    assert len(answer) == 5 and answer["start_date"].is_monotonic_increasing
+    assert ex.q3.check(answer).correct
+
+
+def test_q3_unsorted_rows_are_refused():
+    answer = _independence_1991().sort_values("start_date", ascending=False)
+    result = ex.q3.check(answer)
+    assert not result.correct and "not in order" in result.message
+
+
+def test_q3_cis_founding_is_not_independence():
+    events = _raw("events")
+    cis = events[events["id"] == "1991_cis_alma_ata"][["id", "start_date", "countries"]].copy()
+    cis["start_date"] = pd.to_datetime(cis["start_date"])
+    answer = pd.concat([_independence_1991(), cis])
+    result = ex.q3.check(answer)
+    assert not result.correct and "'founding'" in result.message
+
+
+def test_q3_missing_rows_are_named():
+    result = ex.q3.check(_independence_1991().iloc[:4])
+    assert not result.correct and "fewer than five" in result.message
+
+
+# ------------------------------------------------------------------ q4 Tashkent signatories
+
+
+def test_q4_signatories_match_the_data_and_the_known_fact():
+    parties = _raw("treaty_parties")
+    from_data = set(parties[(parties["treaty_id"] == "cst_1992") & (parties["signed_date"] == "1992-05-15")]["iso3"])
+    assert from_data == TASHKENT_SIGNATORIES
+    assert ex.q4.check(sorted(TASHKENT_SIGNATORIES)).correct
+    assert ex.q4.check(["Armenia", "kazakhstan", "Kyrgyzstan", "Russia", "Tajikistan", "UZB"]).correct
+
+
+def test_q4_belarus_is_not_a_founder():
+    result = ex.q4.check(sorted(TASHKENT_SIGNATORIES | {"BLR"}))
+    assert not result.correct and "31 December 1993" in result.message
+
+
+def test_q4_forgetting_uzbekistan_is_explained():
+    result = ex.q4.check(sorted(TASHKENT_SIGNATORIES - {"UZB"}))
+    assert not result.correct and "original signatory" in result.message
+
+
+# ------------------------------------------------------------------ q6 years
+
+
+def _in_force() -> pd.Timestamp:
+    treaties = _raw("treaties").set_index("id")
+    return pd.Timestamp(treaties.loc["cst_1992", "in_force_date"])
+
+
+def test_q6_reference_value_is_correct():
+    last = _independence_1991()["start_date"].max()
+    days = (_in_force() - last).days
+    # Independently known: Kazakhstan declared on 16 Dec 1991; the treaty entered into force on 20 Apr 1994.
+    assert days == (dt.date(1994, 4, 20) - dt.date(1991, 12, 16)).days
+    assert ex.q6.check(days / 365.25).correct
+    assert ex.q6.check(round(days / 365.25, 2)).correct
+
+
+def test_q6_signing_date_is_spotted():
+    last = _independence_1991()["start_date"].max()
+    result = ex.q6.check((pd.Timestamp("1992-05-15") - last).days / 365.25)
+    assert not result.correct and "signing date" in result.message
+
+
+def test_q6_first_declaration_is_spotted():
+    first = _independence_1991()["start_date"].min()
+    result = ex.q6.check((_in_force() - first).days / 365.25)
+    assert not result.correct and "FIRST declaration" in result.message
+
+
+def test_q6_days_instead_of_years_is_spotted():
+    last = _independence_1991()["start_date"].max()
+    result = ex.q6.check((_in_force() - last).days)
+    assert not result.correct and "number of days" in result.message
+
+
+# ------------------------------------------------------------------ q7 Afghan border
+
+
+def test_q7_geometry_gives_the_known_neighbours():
+    assert set(ex.afghan_border_states()) == AFGHAN_NEIGHBOURS
+    assert ex.q7.check(["Tajikistan", "Turkmenistan", "Uzbekistan"]).correct
+
+
+def test_q7_kyrgyzstan_is_refused_with_reason():
+    result = ex.q7.check(sorted(AFGHAN_NEIGHBOURS | {"KGZ"}))
+    assert not result.correct and "Gorno-Badakhshan" in result.message
+
+
+def test_q7_forgetting_uzbekistan_is_explained():
+    result = ex.q7.check(["TJK", "TKM"])
+    assert not result.correct and "Termez" in result.message
+
+
+# ------------------------------------------------------------------ q8 map
+
+
+def test_q8_five_capital_markers_are_correct():
+    assert ex.q8.check(_capitals_map(_five_capitals())).correct
+
+
+def test_q8_region_map_has_too_many_markers():
+    result = ex.q8.check(maps.region_map())
+    assert not result.correct and "region_map()" in result.message
+
+
+def test_q8_markers_must_sit_on_the_capitals():
+    countries = _raw("countries")
+    elsewhere = countries[countries["iso3"].isin(["AFG", "IRN", "PAK", "CHN", "MNG"])]
+    points = [(float(a), float(b)) for a, b in zip(elsewhere["capital_lat"], elsewhere["capital_lon"], strict=True)]
+    result = ex.q8.check(_capitals_map(points))
+    assert not result.correct and "no marker on" in result.message
+
+
+def test_q8_map_centred_elsewhere_is_refused():
+    result = ex.q8.check(_capitals_map(_five_capitals(), location=(48, 2)))
+    assert not result.correct and "outside Central Asia" in result.message
+
+
+# ------------------------------------------------------------------ q9 reflection
+
+
+def test_q9_reflection_is_submitted_with_model_answer():
+    text = " ".join(["Afghanistan's wars spilled over the long Tajik border."] * 12)
+    result = ex.q9.check(text)
+    assert result.status == "submitted"
+    assert "Model answer" in result.details and "201st" in result.details
+
+
+def test_q9_too_short_is_refused():
+    result = ex.q9.check("Because of the border.")
+    assert result.status == "incorrect" and "at least" in result.message
+
+
+# ------------------------------------------------------------------ helpers and robustness
+
+
+def test_obligation_table_counts_match_the_raw_csv():
+    table = ex.obligation_table().set_index("obligation")
+    treaties = _raw("treaties")
+    codes = treaties["obligations"].str.split(";")
+    for code in ("defense", "offense", "consultation", "basing", "declaration"):
+        expected = int(codes.map(lambda items, code=code: code in items).sum())
+        assert table.loc[code, "treaties"] == expected
+    assert table.loc["offense", "earliest_example"] == "—" or table.loc["offense", "treaties"] > 0
+
+
+@pytest.mark.parametrize("question", [ex.q1, ex.q3, ex.q4, ex.q6, ex.q7, ex.q8])
+@pytest.mark.parametrize("odd", [42, "text", None, ..., [1, 2], object()])
+def test_checks_never_raise(question, odd):
+    result = question.check(odd)
+    assert result.status in {"incorrect", "not_attempted"}

@@ -1,0 +1,283 @@
+"""Lesson 02 (alliances): every question accepts its reference answer and rejects realistic wrong ones.
+
+Reference answers are computed here independently of casecurity/exercises/lesson02.py — with
+pandas on the raw memberships table, or from facts checked against sources (e.g. the SCO's
+enlargement: India and Pakistan on 9 June 2017, Iran on 4 July 2023, Belarus on 4 July 2024).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import folium
+import pandas as pd
+import pytest
+
+from casecurity import data
+from casecurity.errors import CourseError
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def private_progress(tmp_path, monkeypatch):
+    """Keep the learner's real progress file out of the tests."""
+    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "progress.json"))
+    monkeypatch.delenv("CASECURITY_RESULTS", raising=False)
+
+
+@pytest.fixture(scope="module")
+def ex():
+    from casecurity.exercises import lesson02
+
+    return lesson02
+
+
+def _spells() -> pd.DataFrame:
+    return data.load("memberships")
+
+
+def _central_asia() -> set[str]:
+    countries = data.load("countries")
+    return set(countries.loc[countries["group"] == "central_asia", "iso3"])
+
+
+def _active_members(org: str, day: str) -> set[str]:
+    """Members of ``org`` on ``day``, by the half-open rule, straight from the table."""
+    spells = _spells()
+    when = pd.Timestamp(day)
+    active = (spells["start_date"] <= when) & (spells["end_date"].isna() | (spells["end_date"] > when))
+    chosen = (spells["organization_id"] == org) & (spells["status"] == "member") & active
+    return set(spells.loc[chosen, "iso3"])
+
+
+def _map_of(codes, layer_name="SCO members", location=(45, 70)) -> folium.Map:
+    geo = data.countries_geo()
+    features = [f for f in geo["features"] if f["properties"]["iso3"] in set(codes)]
+    m = folium.Map(location=list(location), zoom_start=3)
+    group = folium.FeatureGroup(name=layer_name)
+    folium.GeoJson({"type": "FeatureCollection", "features": features}).add_to(group)
+    group.add_to(m)
+    return m
+
+
+# ---------------------------------------------------------------- q1: CSTO members in Central Asia, 2015
+
+
+def test_q1_reference_answer(ex):
+    reference = _active_members("CSTO", "2015-01-01") & _central_asia()
+    assert reference == {"KAZ", "KGZ", "TJK"}  # Uzbekistan suspended in Dec 2012; Turkmenistan never joined
+    assert ex.q1.check(sorted(reference)).correct
+    assert ex.q1.check(["Kazakhstan", "kyrgyzstan", "TJK"]).correct
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        (["KAZ", "KGZ", "TJK", "UZB"], "suspended on 19 December 2012"),
+        (["KAZ", "KGZ", "TJK", "TKM"], "neutrality"),
+        (["KAZ", "KGZ", "TJK", "RUS"], "only for Central Asian states"),
+    ],
+)
+def test_q1_wrong_answers(ex, answer, fragment):
+    result = ex.q1.check(answer)
+    assert result.status == "incorrect"
+    assert fragment in result.message
+
+
+# ---------------------------------------------------------------- q2, q4, q7: multiple choice
+
+
+@pytest.mark.parametrize(
+    ("question", "right", "wrong", "fragment"),
+    [
+        ("q2", "b", "a", "common mix-up"),
+        ("q4", "b", "a", "automatic"),
+        ("q7", "a", "d", "Peace Mission"),
+    ],
+)
+def test_choice_questions(ex, question, right, wrong, fragment):
+    item = getattr(ex, question)
+    assert item.check(right).correct
+    result = item.check(wrong)
+    assert result.status == "incorrect" and fragment in result.message
+
+
+def test_choice_options_match_the_solution_notebook(ex):
+    """The exercise notebook lists the options in markdown: they must not drift from the module."""
+    notebook = json.loads((ROOT / "solutions" / "02_alliances.ipynb").read_text(encoding="utf-8"))
+    text = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    for name in ("q2", "q4", "q7"):
+        for letter, option in getattr(ex, name).options.items():
+            assert f"**({letter})** {option}" in text
+
+
+# ---------------------------------------------------------------- q3: number of SCO members
+
+
+def test_q3_reference_answer(ex):
+    reference = len(_active_members("SCO", data.AS_OF.isoformat()))
+    assert reference == 10  # 6 founders + India, Pakistan (2017) + Iran (2023) + Belarus (2024)
+    assert ex.q3.check(reference).correct
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        (len(data.members("SCO", status=None)), "not members"),
+        (9, "Belarus joined on 4 July 2024"),
+        (6, "founders"),
+        ("10", "without quotes"),
+    ],
+)
+def test_q3_wrong_answers(ex, answer, fragment):
+    result = ex.q3.check(answer)
+    assert result.status == "incorrect"
+    assert fragment in result.message
+
+
+# ---------------------------------------------------------------- q5: Uzbekistan's member spells
+
+
+def test_q5_reference_answer(ex):
+    spells = _spells()
+    uzbek = spells[(spells["organization_id"] == "CSTO") & (spells["iso3"] == "UZB")]
+    reference = int((uzbek["status"] == "member").sum())
+    assert reference == 2  # 1992-1999 and 2006-2012
+    assert ex.q5.check(reference).correct
+
+
+def test_q5_wrong_answers(ex):
+    three = ex.q5.check(3)
+    assert three.status == "incorrect" and "suspended" in three.message and "only once" in three.message
+    one = ex.q5.check(1)
+    assert one.status == "incorrect" and "restored in 2006" in one.message
+
+
+# ---------------------------------------------------------------- q6: SCO enlargement table
+
+
+def _enlargement_reference() -> pd.DataFrame:
+    return pd.DataFrame(
+        {
+            "iso3": ["IND", "PAK", "IRN", "BLR"],
+            "start_date": pd.to_datetime(["2017-06-09", "2017-06-09", "2023-07-04", "2024-07-04"]),
+        }
+    )
+
+
+def test_q6_reference_answer(ex):
+    assert ex.q6.check(_enlargement_reference()).correct
+    shuffled = _enlargement_reference().iloc[::-1].assign(start_date=lambda f: f["start_date"].dt.strftime("%Y-%m-%d"))
+    assert ex.q6.check(shuffled).correct  # any order; dates as text are accepted
+
+
+def test_q6_wrong_answers(ex):
+    spells = _spells()
+    sco = spells[(spells["organization_id"] == "SCO") & (spells["start_date"] > "2001-06-15")]
+    with_observers = sco.loc[sco["iso3"].isin(["IND", "PAK", "IRN", "BLR"]), ["iso3", "start_date"]]
+    result = ex.q6.check(with_observers)
+    assert result.status == "incorrect" and "observer" in result.message
+
+    all_members = spells.loc[
+        (spells["organization_id"] == "SCO") & (spells["status"] == "member"), ["iso3", "start_date"]
+    ]
+    result = ex.q6.check(all_members)
+    assert result.status == "incorrect" and "Founding members" in result.message
+
+    wrong_date = _enlargement_reference()
+    wrong_date.loc[wrong_date["iso3"] == "IRN", "start_date"] = pd.Timestamp("2005-07-05")
+    result = ex.q6.check(wrong_date)
+    assert result.status == "incorrect" and "IRN" in result.message
+
+    result = ex.q6.check(_enlargement_reference()["iso3"])
+    assert result.status == "incorrect" and "Series" in result.message
+
+
+# ---------------------------------------------------------------- q8: CSTO and EAEU at once
+
+
+def test_q8_reference_answer(ex):
+    today = data.AS_OF.isoformat()
+    reference = _active_members("CSTO", today) & _active_members("EAEU", today) & _central_asia()
+    assert reference == {"KAZ", "KGZ"}
+    assert ex.q8.check(reference).correct
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [(["KAZ", "KGZ", "TJK"], "not in the EAEU"), (["KAZ", "KGZ", "UZB"], "observer"), (["KAZ", "KGZ", "ARM"], "Central Asian")],
+)
+def test_q8_wrong_answers(ex, answer, fragment):
+    result = ex.q8.check(answer)
+    assert result.status == "incorrect" and fragment in result.message
+
+
+# ---------------------------------------------------------------- q9: SCO map, 2020
+
+
+SCO_2020 = {"CHN", "RUS", "KAZ", "KGZ", "TJK", "UZB", "IND", "PAK"}
+
+
+def test_q9_reference_answer(ex):
+    assert _active_members("SCO", "2020-01-01") == SCO_2020
+    assert ex.q9.check(_map_of(SCO_2020)).correct
+
+
+def test_q9_wrong_answers(ex):
+    with_observers = SCO_2020 | {"AFG", "BLR", "IRN", "MNG"}
+    result = ex.q9.check(_map_of(with_observers))
+    assert result.status == "incorrect" and "observers" in result.message
+
+    today = set(data.members("SCO")["iso3"])
+    result = ex.q9.check(_map_of(today))
+    assert result.status == "incorrect" and "today's members" in result.message
+
+    from casecurity import maps
+
+    result = ex.q9.check(maps.membership_map("SCO", on="2020-01-01"))
+    assert result.status == "incorrect" and "membership_map" in result.message
+
+    result = ex.q9.check(_map_of(SCO_2020, layer_name="members"))
+    assert result.status == "incorrect" and "missing layer" in result.message
+
+    result = ex.q9.check(_map_of(SCO_2020, location=(48, 2)))
+    assert result.status == "incorrect" and "outside Central Asia" in result.message
+
+
+# ---------------------------------------------------------------- q10: reflection
+
+
+def test_q10_reflection(ex):
+    result = ex.q10.check(ex.MODEL_ANSWER)
+    assert result.status == "submitted"
+    assert "Kyrgyzstan 2010" in result.details and "Model answer" in result.details
+    short = ex.q10.check("No, it is not.")
+    assert short.status == "incorrect" and "at least" in short.message
+    assert ex.q10.check("   ").status == "not_attempted"
+
+
+# ---------------------------------------------------------------- lesson helper and registration
+
+
+def test_every_question_has_hints_and_a_solution(ex):
+    assert list(ex.LESSON.questions) == [f"q{i}" for i in range(1, 11)]
+    for name, question in ex.LESSON.questions.items():
+        assert len(question.hints) >= 2, name
+        assert question.solution().status == "solution", name
+
+
+def test_overlap_matrix(ex):
+    table = ex.overlap_matrix(on="2010-01-01")
+    assert list(table.index) == sorted(data.country_name(c) for c in _central_asia())
+    assert table.loc["Uzbekistan", "CSTO"] == "member"
+    assert table.loc["Turkmenistan", "CSTO"] == "—"
+    assert table.loc["Turkmenistan", "CIS"] == "associate"
+    assert table.loc["Kazakhstan", "EAEU"] == "—"  # the EAEU began on 1 Jan 2015
+    today = ex.overlap_matrix()
+    assert today.loc["Uzbekistan", "CSTO"] == "suspended"
+    assert today.attrs["on"] == data.AS_OF.isoformat()
+    assert list(ex.overlap_matrix(countries=["Armenia"], orgs=["csto"]).loc["Armenia"]) == ["frozen"]
+    with pytest.raises(CourseError, match="CSTO"):
+        ex.overlap_matrix(orgs=["CTSO"])

@@ -1,0 +1,325 @@
+"""Lesson 03 (treaties): every question accepts its reference answer and rejects realistic wrong ones.
+
+Reference answers are computed here straight from the CSV files with pandas (not through
+``casecurity.data.treaties``), or come from facts checked against sources:
+
+- the Collective Security Treaty's Article 4 (odkb.gov.ru/b/azbengl.htm; pavlodar.com/zakon/?dok=00542),
+- the 2002 US-Uzbek declaration's "grave concern" wording (2001-2009.state.gov/r/pa/prs/ps/2002/8736.htm),
+- the Russia-Uzbekistan allied-relations treaty of 14 Nov 2005 ("help each other when faced with
+  military threats", staging.rferl.org/a/1067830.html), Uzbekistan's only defence treaty,
+- UNGA resolution of 12 Dec 1995 on Turkmenistan's neutrality (presidentniyazov.tripod.com/id44.html).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import folium
+import pandas as pd
+import pytest
+
+from casecurity import data
+from casecurity.exercises import lesson03 as ex
+
+REPO = Path(__file__).resolve().parent.parent
+CENTRAL_ASIA = {"KAZ", "KGZ", "TJK", "TKM", "UZB"}
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch, tmp_path):
+    """Real data/, a throwaway progress file, no grader log."""
+    monkeypatch.delenv("CASECURITY_DATA", raising=False)
+    monkeypatch.delenv("CASECURITY_RESULTS", raising=False)
+    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "progress.json"))
+
+
+def _csv(name: str) -> pd.DataFrame:
+    return pd.read_csv(REPO / "data" / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def _codes(cell: str) -> set[str]:
+    return {c for c in cell.split(";") if c}
+
+
+def _day(text: str):
+    return pd.Timestamp(text) if text else None
+
+
+def _bound_on(day: pd.Timestamp) -> pd.DataFrame:
+    """treaties in force on ``day`` with the parties bound that day, computed from the CSVs."""
+    treaties = _csv("treaties")
+    parties = _csv("treaty_parties")
+    in_force = dict(zip(treaties["id"], treaties["in_force_date"], strict=True))
+    rows = []
+    for t in treaties.itertuples():
+        start, end = _day(t.in_force_date), _day(t.end_date)
+        if start is None or start > day or (end is not None and day >= end):
+            continue
+        bound = set()
+        for p in parties.loc[parties["treaty_id"] == t.id].itertuples():
+            since = _day(p.joined_date) or _day(in_force[t.id])
+            left = _day(p.left_date)
+            if since is not None and since <= day and (left is None or day < left):
+                bound.add(p.iso3)
+        rows.append({"id": t.id, "obligations": t.obligations, "bound": bound})
+    return pd.DataFrame(rows)
+
+
+def _status(result) -> str:
+    return result.status
+
+
+# ------------------------------------------------------------------------------------------- q1
+
+
+def test_q1_neutrality_rests_on_a_general_assembly_resolution():
+    assert ex.q1.check("b").status == "correct"
+    wrong = ex.q1.check("a")
+    assert wrong.status == "incorrect" and "No such treaty" in wrong.message
+    assert "Security Council was not involved" in ex.q1.check("c").message
+    # the dataset agrees: the row is a resolution coded neutrality, with Turkmenistan alone as party
+    row = _csv("treaties").set_index("id").loc["tkm_neutrality_1995"]
+    assert "resolution" in row["name"].lower() and _codes(row["obligations"]) == {"neutrality"}
+
+
+# ------------------------------------------------------------------------------------------- q2
+
+
+def _russian_partner_counts() -> pd.Series:
+    treaties = _csv("treaties")
+    parties = _csv("treaty_parties")
+    bilateral = set(treaties.loc[treaties["kind"] == "bilateral", "id"])
+    with_russia = set(parties.loc[parties["iso3"] == "RUS", "treaty_id"]) & bilateral
+    others = parties.loc[parties["treaty_id"].isin(with_russia) & (parties["iso3"] != "RUS")]
+    return others.drop_duplicates(["treaty_id", "iso3"])["iso3"].value_counts()
+
+
+def test_q2_top_russian_partner_accepts_code_and_name():
+    counts = _russian_partner_counts()
+    top = counts.index[0]
+    assert counts.iloc[0] > counts.iloc[1], "the question needs a single leader"
+    assert ex.q2.check(top).status == "correct"
+    assert ex.q2.check(data.country_name(top).upper()).status == "correct"
+
+
+def test_q2_wrong_answers_get_targeted_messages():
+    assert "Russia is the partner" in ex.q2.check("Russia").message
+    runner_up = _russian_partner_counts().index[1]
+    if runner_up == "TJK":
+        assert "declarations included" in ex.q2.check("Tajikistan").message
+    assert ex.q2.check("UZB").status == "incorrect"
+    assert ex.q2.check(f" {_russian_partner_counts().index[0].lower()} ").status == "correct"  # case, spaces
+
+
+# ------------------------------------------------------------------------------------------- q3
+
+
+def test_q3_pledge_is_in_article_4_of_the_1992_treaty():
+    assert ex.q3.check("a").status == "correct"
+    charter = ex.q3.check("b")
+    assert charter.status == "incorrect" and "founded in 1992" in charter.message
+    treaties = _csv("treaties").set_index("id")
+    assert "defense" in _codes(treaties.at["cst_1992", "obligations"])
+    assert "defense" not in _codes(treaties.at["csto_charter_2002", "obligations"])
+
+
+# ------------------------------------------------------------------------------------------- q4
+
+
+def test_q4_uzbek_defence_partner_is_russia_only():
+    # Verified fact (RFE/RL 2006): the 2005 allied-relations treaty obliges Russia and Uzbekistan to help
+    # each other; the US and China documents are not defence pacts.
+    assert ex.q4.check(["Russia"]).status == "correct"
+    assert ex.q4.check("RUS").status == "correct"
+    # and the CSV agrees
+    treaties = _csv("treaties")
+    parties = _csv("treaty_parties")
+    defence = set(
+        treaties.loc[
+            (treaties["kind"] == "bilateral") & treaties["obligations"].map(lambda c: "defense" in _codes(c)),
+            "id",
+        ]
+    )
+    uzb = set(parties.loc[parties["iso3"] == "UZB", "treaty_id"]) & defence
+    partners = set(parties.loc[parties["treaty_id"].isin(uzb), "iso3"]) - {"UZB"}
+    assert partners == {"RUS"}
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        (["Russia", "United States"], "grave concern"),
+        (["RUS", "CHN"], "none is a defence pact"),
+        (["Russia", "Kazakhstan"], "called 'allied'"),
+        (["RUS", "UZB"], "Leave Uzbekistan itself out"),
+    ],
+)
+def test_q4_seed_errors_are_named(answer, fragment):
+    result = ex.q4.check(answer)
+    assert result.status == "incorrect" and fragment in result.message
+
+
+# ------------------------------------------------------------------------------------------- q5
+
+
+def test_q5_declaration_gives_no_guarantee():
+    assert ex.q5.check("b").status == "correct"
+    assert "2002 text" in ex.q5.check("c").message
+    assert "Who signs does not decide" in ex.q5.check("a").message
+    assert _codes(_csv("treaties").set_index("id").at["usa_uzb_declaration_2002", "obligations"]) >= {
+        "declaration"
+    }
+
+
+# ------------------------------------------------------------------------------------------- q6
+
+
+def _q6_reference() -> pd.DataFrame:
+    frame = _bound_on(pd.Timestamp(data.AS_OF))
+    keep = frame["obligations"].map(lambda c: bool(_codes(c) & {"defense", "basing"})) & frame["bound"].map(
+        lambda b: bool(b & CENTRAL_ASIA)
+    )
+    return frame.loc[keep, ["id", "obligations"]].reset_index(drop=True)
+
+
+def test_q6_reference_table_is_correct():
+    reference = _q6_reference()
+    assert "cst_1992" in set(reference["id"])  # Article 4 binds KAZ, KGZ, TJK today
+    assert ex.q6.check(reference).status == "correct"
+    # row order does not matter
+    assert ex.q6.check(reference.iloc[::-1]).status == "correct"
+
+
+def test_q6_expired_base_agreement_is_flagged():
+    reference = _q6_reference()
+    expired = _csv("treaties").set_index("id").loc["usa_uzb_k2_sofa_2001"]
+    assert pd.Timestamp(expired["end_date"]) <= pd.Timestamp(data.AS_OF)
+    wrong = pd.concat([reference, pd.DataFrame([{"id": "usa_uzb_k2_sofa_2001", "obligations": "basing"}])])
+    result = ex.q6.check(wrong)
+    assert result.status == "incorrect" and "expired" in result.message
+
+
+def test_q6_treaty_without_entry_into_force_is_flagged():
+    reference = _q6_reference()
+    row = _csv("treaties").set_index("id").loc["rus_uzb_allied_relations_2005"]
+    if row["in_force_date"]:
+        pytest.skip("the dataset now records its entry into force")
+    wrong = pd.concat(
+        [reference, pd.DataFrame([{"id": "rus_uzb_allied_relations_2005", "obligations": "defense"}])]
+    )
+    result = ex.q6.check(wrong)
+    assert result.status == "incorrect" and "no entry-into-force date" in result.message
+
+
+def test_q6_series_and_missing_rows():
+    reference = _q6_reference()
+    assert "Series" in ex.q6.check(reference["id"]).message
+    assert "missing" in ex.q6.check(reference.iloc[1:]).message
+
+
+# ------------------------------------------------------------------------------------------- q7
+
+
+def test_q7_coding_matches_the_dataset():
+    row = _csv("treaties").set_index("id").loc[ex.CODED_TREATY]
+    expected = _codes(row["obligations"]) & set(ex.SECURITY_CODES)
+    assert expected == {"consultation", "nonaggression"}
+    assert ex.q7.check(expected).status == "correct"
+    assert ex.q7.check("Non-aggression; consultation").status == "correct"
+    assert ex.q7.check(["consultation", "nonaggression"]).status == "correct"
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        ({"defence", "consultation", "nonaggression"}, "'allied' in the title is not a pledge"),
+        ({"declaration", "consultation", "nonaggression"}, "not a political declaration"),
+        ({"consultation"}, "Which word is that?"),
+        ({"consultation", "alliance"}, "not one of the words"),
+        (42, "give a set of words"),
+    ],
+)
+def test_q7_wrong_codings(answer, fragment):
+    result = ex.q7.check(answer)
+    assert result.status == "incorrect" and fragment in result.message
+
+
+# ------------------------------------------------------------------------------------------- q8
+
+
+def _border_states() -> set[str]:
+    frame = _bound_on(pd.Timestamp(data.AS_OF))
+    border = frame.loc[frame["obligations"].map(lambda c: "border" in _codes(c))]
+    return set().union(*border["bound"]) if len(border) else set()
+
+
+def _border_map(states: set[str], layer: str = ex.BORDER_LAYER) -> folium.Map:
+    countries = _csv("countries").set_index("iso3")
+    m = folium.Map(location=[42, 68], zoom_start=4, tiles=None)
+    features = [f for f in data.countries_geo()["features"] if f["properties"]["iso3"] in states]
+    folium.GeoJson({"type": "FeatureCollection", "features": features}, name="States").add_to(m)
+    group = folium.FeatureGroup(name=layer).add_to(m)
+    codes = sorted(states)
+    for a, b in zip(codes, codes[1:], strict=False):
+        points = [
+            [float(countries.at[c, "capital_lat"]), float(countries.at[c, "capital_lon"])] for c in (a, b)
+        ]
+        folium.PolyLine(points).add_to(group)
+    return m
+
+
+def test_q8_reference_map_is_correct():
+    states = _border_states()
+    assert {"KGZ", "TJK", "UZB"} <= states  # the Khujand junction treaty of 31 Mar 2025 is in force
+    assert ex.q8.check(_border_map(states)).status == "correct"
+
+
+def test_q8_wrong_maps():
+    states = _border_states()
+    with_china = ex.q8.check(_border_map(states | {"CHN"}))
+    assert with_china.status == "incorrect" and "China's border agreements" in with_china.message
+    assert "Turkmenistan has no border treaty" in ex.q8.check(_border_map(states | {"TKM"})).message
+    unnamed = ex.q8.check(_border_map(states, layer="Lines"))
+    assert unnamed.status == "incorrect" and "Border treaties" in unnamed.message
+    assert "folium.Map" in ex.q8.check(data.treaties(obligation="border")).message
+
+
+# ------------------------------------------------------------------------------------------- q9
+
+
+def test_q9_reflection_is_submitted_not_graded():
+    result = ex.q9.check(" ".join(["word"] * 80))
+    assert result.status == "submitted" and "Model answer" in result.details
+    assert "write at least" in ex.q9.check("Too short.").message
+
+
+def test_every_check_without_an_answer_is_not_attempted():
+    for question in (ex.q1, ex.q2, ex.q3, ex.q4, ex.q5, ex.q6, ex.q7, ex.q8, ex.q9):
+        assert question.check(...).status == "not_attempted"
+        assert len(question.hints) >= 2
+
+
+# ------------------------------------------------------------------------------------------- helpers
+
+
+def test_obligations_by_decade_counts_each_treaty_once_per_obligation():
+    table = ex.obligations_by_decade()
+    treaties = _csv("treaties")
+    border_2020s = sum(
+        1
+        for t in treaties.itertuples()
+        if "border" in _codes(t.obligations) and t.signed_date.startswith("202")
+    )
+    assert table.at["border", 2020] == border_2020s
+    assert (table["total"] == table.drop(columns="total").sum(axis=1)).all()
+
+
+def test_bilateral_partners_lists_only_central_asian_partners():
+    table = ex.bilateral_partners("Russia")
+    assert set(table["with"]) <= CENTRAL_ASIA
+    assert "rus_kaz_baikonur_1994" in set(table["id"])
+
+
+def test_every_question_has_a_worked_solution():
+    for question in (ex.q1, ex.q2, ex.q3, ex.q4, ex.q5, ex.q6, ex.q7, ex.q8, ex.q9):
+        assert question.solution().status == "solution", question.id

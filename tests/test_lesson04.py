@@ -1,0 +1,276 @@
+"""Lesson 04 (the major powers): every question's reference answer, and realistic wrong answers.
+
+Expected values are recomputed here with plain pandas on ``data.load(...)`` (not with the
+helpers under test) or come from independently known facts (e.g. the US left Manas in 2014).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import folium
+import pandas as pd
+import pytest
+
+from casecurity import data, maps
+from casecurity.exercises import lesson04 as ex
+
+
+@pytest.fixture(autouse=True)
+def _private_progress(tmp_path, monkeypatch):
+    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "progress.json"))
+    monkeypatch.delenv("CASECURITY_RESULTS", raising=False)
+
+
+def _open_on(day: str) -> pd.DataFrame:
+    """Facilities open on a day, by the half-open rule opened <= day < closed, in plain pandas."""
+    table = data.load("facilities")
+    when = pd.Timestamp(day)
+    mask = (table["opened"] <= when) & (table["closed"].isna() | (when < table["closed"]))
+    return table[mask]
+
+
+def _years(operator: str, status_filter=lambda s: s != "reported") -> float:
+    table = data.load("facilities")
+    rows = table[(table["operator_iso3"] == operator) & status_filter(table["status"]) & table["opened"].notna()]
+    total = 0
+    for opened, closed in zip(rows["opened"], rows["closed"], strict=True):
+        end = data.AS_OF if pd.isna(closed) else closed.date()
+        total += (end - opened.date()).days
+    return total / 365.25
+
+
+# ------------------------------------------------------------------------- q1 Kyrgyzstan 2010
+
+
+def test_q1_reference_is_russia_and_the_united_states():
+    operators = set(_open_on(ex.KYRGYZSTAN_QUESTION_DATE).query("host_iso3 == 'KGZ'")["operator_iso3"])
+    assert operators == {"RUS", "USA"}  # Kant (2003-) and Manas (2001-2014)
+    assert ex.q1.check(["United States", "Russia"]).correct
+    assert ex.q1.check(sorted(operators)).correct
+
+
+def test_q1_forgetting_manas_or_kant_is_explained():
+    forgot_manas = ex.q1.check(["RUS"])
+    assert not forgot_manas.correct and "Manas" in forgot_manas.message
+    forgot_kant = ex.q1.check(["USA"])
+    assert not forgot_kant.correct and "Kant" in forgot_kant.message
+    with_host = ex.q1.check(["RUS", "USA", "KGZ"])
+    assert not with_host.correct and "host" in with_host.message
+
+
+# ------------------------------------------------------------------------- q2 last US closure
+
+
+def test_q2_reference_is_2014():
+    table = data.load("facilities")
+    last = table.loc[table["operator_iso3"] == "USA", "closed"].max()
+    assert last.year == 2014  # keys of the Manas Transit Center handed over on 3 June 2014
+    assert ex.q2.check(2014).correct
+
+
+@pytest.mark.parametrize(
+    ("wrong", "phrase"),
+    [(2005, "Karshi-Khanabad"), (2021, "Afghanistan"), (2009, "Transit Center")],
+)
+def test_q2_likely_wrong_years(wrong, phrase):
+    result = ex.q2.check(wrong)
+    assert not result.correct
+    assert phrase in result.message
+
+
+# ------------------------------------------------------------------------- q3, q5, q6 choices
+
+
+def test_q3_the_declaration_is_coded_as_a_declaration_not_a_defence_pact():
+    row = data.load("treaties").set_index("id").loc["usa_uzb_declaration_2002"]
+    obligations = str(row["obligations"]).split(";")
+    assert "declaration" in obligations and "defense" not in obligations
+    assert ex.q3.check("b").correct
+    wrong = ex.q3.check("a")
+    assert not wrong.correct and "no promise of military assistance" in wrong.message
+
+
+def test_q5_the_shaymak_outpost_is_reported_not_confirmed():
+    row = data.load("facilities").set_index("id").loc["chn_murghab_outpost"]
+    assert row["status"] == "reported" and row["operator_iso3"] == "CHN"
+    assert ex.q5.check("b").correct
+    wrong = ex.q5.check("a")
+    assert not wrong.correct and "basing treaty" in wrong.message
+
+
+def test_q6_first_presidential_c5_plus_1_was_19_september_2023():
+    events = data.load("events").set_index("id")
+    assert events.loc["2023_c5_plus_1_summit", "start_date"].date() == dt.date(2023, 9, 19)
+    assert ex.q6.check("b").correct
+    samarkand = ex.q6.check("a")
+    assert not samarkand.correct and "foreign ministers" in samarkand.message
+
+
+# ------------------------------------------------------------------------- q4 table on 2005-01-01
+
+
+def _reference_table() -> pd.DataFrame:
+    open_then = _open_on(ex.TABLE_QUESTION_DATE)
+    counts = open_then["operator_iso3"].astype(str).value_counts().sort_index()
+    return pd.DataFrame({"operator_iso3": counts.index, "facilities": counts.to_numpy()})
+
+
+def test_q4_reference_table_is_correct():
+    reference = _reference_table()
+    assert {"USA": 2}.items() <= dict(zip(reference["operator_iso3"], reference["facilities"], strict=True)).items()
+    assert "CHN" not in set(reference["operator_iso3"])  # the Pamir outpost is dated from 2016
+    assert ex.q4.check(reference).correct
+    assert ex.q4.check(reference.iloc[::-1].reset_index(drop=True)).correct  # row order does not matter
+
+
+def test_q4_filtering_on_todays_status_is_explained():
+    table = data.load("facilities")
+    today = table[table["status"] == "active"]["operator_iso3"].astype(str).value_counts()
+    wrong = pd.DataFrame({"operator_iso3": today.index, "facilities": today.to_numpy()})
+    result = ex.q4.check(wrong)
+    assert not result.correct and "status" in result.message
+
+
+def test_q4_counting_every_facility_ever_is_explained():
+    table = data.load("facilities")
+    ever = table["operator_iso3"].astype(str).value_counts()
+    wrong = pd.DataFrame({"operator_iso3": ever.index, "facilities": ever.to_numpy()})
+    result = ex.q4.check(wrong)
+    assert not result.correct and "every facility" in result.message
+
+
+def test_q4_missing_operator_is_named():
+    reference = _reference_table()
+    result = ex.q4.check(reference[reference["operator_iso3"] != "USA"])
+    assert not result.correct and "USA" in result.message
+
+
+# ------------------------------------------------------------------------- q7 presence-years
+
+
+def _reference_function(operator):
+    return _years(operator)
+
+
+def test_q7_reference_function_passes_and_matches_known_dates():
+    assert ex.q7.check(_reference_function).correct
+    # Independent of the helpers: K2 Oct 2001 - 21 Nov 2005 and Manas Dec 2001 - 3 Jun 2014.
+    k2 = (dt.date(2005, 11, 21) - dt.date(2001, 10, 1)).days
+    manas = (dt.date(2014, 6, 3) - dt.date(2001, 12, 1)).days
+    assert ex.presence_years("USA") == pytest.approx((k2 + manas) / 365.25)
+
+
+def test_q7_counting_the_reported_outpost_is_explained():
+    result = ex.q7.check(lambda op: _years(op, status_filter=lambda s: s == s))
+    assert not result.correct and "reported" in result.message
+
+
+def test_q7_dividing_by_365_is_explained():
+    result = ex.q7.check(lambda op: _years(op) * 365.25 / 365)
+    assert not result.correct and "365.25" in result.message
+
+
+def test_q7_ignoring_closing_dates_is_explained():
+    def to_today(operator):
+        table = data.load("facilities")
+        rows = table[(table["operator_iso3"] == operator) & (table["status"] != "reported")].dropna(subset=["opened"])
+        return sum((data.AS_OF - opened.date()).days for opened in rows["opened"]) / 365.25
+
+    result = ex.q7.check(to_today)
+    assert not result.correct and "closing day" in result.message
+
+
+def test_q7_a_value_instead_of_a_function():
+    result = ex.q7.check(16.6)
+    assert not result.correct and "function" in result.message
+
+
+# ------------------------------------------------------------------------- q8 map
+
+
+def _layered_map(name_of=lambda code: code, location=(42, 68)) -> folium.Map:
+    m = folium.Map(location=list(location), zoom_start=4)
+    for code, rows in data.load("facilities").groupby("operator_iso3", observed=True):
+        layer = folium.FeatureGroup(name=name_of(str(code)))
+        for row in rows.itertuples():
+            folium.CircleMarker([row.lat, row.lon], radius=5).add_to(layer)
+        layer.add_to(m)
+    return m
+
+
+def test_q8_layer_per_operator_is_correct():
+    assert ex.q8.check(_layered_map()).correct
+
+
+def test_q8_package_map_layer_names_are_explained():
+    result = ex.q8.check(maps.facilities_map())
+    assert not result.correct and "ISO3 code alone" in result.message
+
+
+def test_q8_map_outside_central_asia_is_caught():
+    result = ex.q8.check(_layered_map(location=(48.8, 2.3)))
+    assert not result.correct and "outside Central Asia" in result.message
+
+
+def test_q8_missing_layer_is_named():
+    m = _layered_map(name_of=lambda code: "other" if code == "USA" else code)
+    result = ex.q8.check(m)
+    assert not result.correct and "'USA'" in result.message
+
+
+# ------------------------------------------------------------------------- q9 reflection
+
+
+def test_q9_is_submitted_for_review_with_rubric():
+    text = " ".join(["Russia offers bases and arms and asks for loyalty;"] * 20)
+    result = ex.q9.check(text)
+    assert result.status == "submitted"
+    assert "reported" in " ".join(ex.q9.rubric)
+
+
+# ------------------------------------------------------------------------- lesson helpers
+
+
+def test_presence_table_matches_independent_sums():
+    table = ex.presence_table().set_index("operator_iso3")
+    for code in ["RUS", "USA", "DEU", "FRA", "IND"]:
+        assert table.loc[code, "presence_years"] == pytest.approx(round(_years(code), 1))
+    # China's only site is reported: none confirmed, but its years are shown apart.
+    assert table.loc["CHN", "facilities"] == 0 and table.loc["CHN", "reported_facilities"] == 1
+    assert table.loc["CHN", "reported_years"] == pytest.approx(round(_years("CHN", lambda s: s == "reported"), 1))
+    assert "TJK" not in table.index  # a host-run facility is not a foreign presence
+    assert table.index[0] == "RUS"
+
+
+def test_presence_table_post_soviet_clip_only_shortens_soviet_dated_sites():
+    full = ex.presence_table().set_index("operator_iso3")["presence_years"]
+    clipped = ex.presence_table(since=ex.POST_SOVIET_START).set_index("operator_iso3")["presence_years"]
+    assert clipped["RUS"] < full["RUS"]
+    for code in ["USA", "DEU", "FRA", "IND"]:  # all opened after 1992
+        assert clipped[code] == full[code]
+
+
+def test_presence_days_rejects_an_unknown_status():
+    from casecurity.errors import CourseError
+
+    with pytest.raises(CourseError):
+        ex.presence_days("RUS", status="confirmd")
+
+
+def test_facilities_explorer_updates_with_the_year():
+    box = ex.facilities_explorer(year=2005, show_map=False)
+    assert "USA" in set(box.table["operator_iso3"])
+    box.year.value = 2015  # K2 closed in 2005 and Manas in 2014
+    assert "USA" not in set(box.table["operator_iso3"])
+    assert "1 January 2015" in box.summary.value
+
+
+def test_q7_the_generated_placeholder_function_is_not_attempted():
+    def presence_years(operator):
+        ...  # your code here
+
+    result = ex.q7.check(presence_years)
+    assert result.status == "not_attempted"
+    # a real (wrong) body is graded, not waved through
+    assert ex.q7.check(lambda operator: 0.0).status == "incorrect"

@@ -1,0 +1,350 @@
+"""Lesson 05 (threats and challenges): every question accepts its reference answer and rejects realistic wrong ones.
+
+Reference answers are computed here independently of casecurity/exercises/lesson05.py, with pandas on
+the raw tables (events, cyber_index) or from facts checked against sources: the Kyrgyz–Tajik clashes of
+2021 and 2022 are the only armed clashes in the data whose countries are exactly KGZ and TJK; GCI 2020
+ranked Kazakhstan 31st (ITU CIS office, 10 Aug 2021), Uzbekistan 70th and Kyrgyzstan 92nd.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import folium
+import pandas as pd
+import pytest
+
+from casecurity import data, maps
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def private_progress(tmp_path, monkeypatch):
+    """Keep the learner's real progress file out of the tests."""
+    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "progress.json"))
+    monkeypatch.delenv("CASECURITY_RESULTS", raising=False)
+
+
+@pytest.fixture(scope="module")
+def ex():
+    from casecurity.exercises import lesson05
+
+    return lesson05
+
+
+def _cyber() -> pd.DataFrame:
+    return data.load("cyber_index")
+
+
+def _events() -> pd.DataFrame:
+    return data.load("events")
+
+
+def _codes(countries) -> set[str]:
+    return set(str(countries).split(";")) if isinstance(countries, str) else set()
+
+
+def _wrong(result, fragment: str) -> None:
+    assert result.status == "incorrect", result.message
+    assert fragment in result.message, result.message
+
+
+# ---------------------------------------------------------------- q1: best GCI 2020 rank
+
+
+def test_q1_reference_answer(ex):
+    rows = _cyber()
+    ranks = rows[(rows["edition"] == 2020) & rows["rank"].notna()].set_index("iso3")["rank"]
+    assert ranks.to_dict() == {"KAZ": 31, "KGZ": 92, "UZB": 70}  # the ITU-based figures cited in the data
+    best = ranks.idxmin()
+    assert ex.q1.check(best).correct
+    assert ex.q1.check(data.country_name(best)).correct
+    assert ex.q1.check(" kazakhstan ").correct
+
+
+@pytest.mark.parametrize(
+    ("answer", "fragment"),
+    [
+        ("KGZ", "highest rank *number*"),  # the largest number is the worst position
+        ("Kyrgyzstan", "highest rank *number*"),
+        ("TKM", "no 2020 rank"),
+        ("Tajikistan", "no 2020 rank"),
+    ],
+)
+def test_q1_wrong_answers(ex, answer, fragment):
+    _wrong(ex.q1.check(answer), fragment)
+
+
+def test_q1_other_wrong_answer_is_incorrect(ex):
+    assert ex.q1.check("UZB").status == "incorrect"
+    assert ex.q1.check(31).status == "incorrect"
+
+
+# ---------------------------------------------------------------- q2, q5, q8: multiple choice
+
+
+@pytest.mark.parametrize(
+    ("question", "right", "wrong", "fragment"),
+    [
+        ("q2", "b", "a", "stopped publishing ranks"),
+        ("q2", "b", "d", "bands of the overall score"),
+        ("q5", "b", "a", "member since 1992"),
+        ("q5", "b", "c", "2,030 troops"),
+        ("q8", "c", "a", "no CSTO troops entered Afghanistan"),
+        ("q8", "c", "b", "no aggression"),
+    ],
+)
+def test_choice_questions(ex, question, right, wrong, fragment):
+    item = getattr(ex, question)
+    assert item.check(right).correct
+    _wrong(item.check(wrong), fragment)
+
+
+def test_choice_options_match_the_solution_notebook(ex):
+    """The exercise notebook lists the options in markdown: they must not drift from the module."""
+    notebook = json.loads((ROOT / "solutions" / "05_threats.ipynb").read_text(encoding="utf-8"))
+    text = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    for name in ("q2", "q5", "q8"):
+        for letter, option in getattr(ex, name).options.items():
+            assert f"**({letter})** {option}" in text
+
+
+# ---------------------------------------------------------------- q3: GCI 2024 tiers
+
+
+def _tiers_2024() -> pd.DataFrame:
+    rows = _cyber()
+    return rows.loc[rows["edition"] == 2024, ["iso3", "tier"]]
+
+
+def test_q3_reference_answer(ex):
+    reference = _tiers_2024()
+    # Tiers as published: KAZ and UZB Tier 2, KGZ Tier 3, TJK and TKM Tier 4 (ITU CIS office, Jan 2025).
+    assert dict(zip(reference["iso3"], reference["tier"], strict=True)) == {
+        "KAZ": "2", "KGZ": "3", "TJK": "4", "TKM": "4", "UZB": "2"
+    }
+    assert ex.q3.check(reference).correct
+    assert ex.q3.check(reference.sample(frac=1, random_state=1)).correct  # row order does not matter
+    as_numbers = reference.assign(tier=reference["tier"].astype(int))
+    assert ex.q3.check(as_numbers).correct
+
+
+def test_q3_wrong_answers(ex):
+    rows = _cyber()
+    ranks_2024 = rows.loc[rows["edition"] == 2024, ["iso3", "rank"]]
+    _wrong(ex.q3.check(ranks_2024), "2024 uses tiers, not ranks")
+    tiers_2020 = rows.loc[rows["edition"] == 2020, ["iso3", "tier"]]
+    _wrong(ex.q3.check(tiers_2020), "only the 2024 edition has tiers")
+    worded = _tiers_2024().assign(tier=lambda df: "Tier " + df["tier"])
+    _wrong(ex.q3.check(worded), "without the word 'Tier'")
+    _wrong(ex.q3.check(_tiers_2024()["tier"]), "Series")
+
+
+# ---------------------------------------------------------------- q4: clashes involving KGZ and TJK
+
+
+def _clashes_with_both() -> pd.DataFrame:
+    events = _events()
+    chosen = (events["category"] == "armed_clash") & events["countries"].apply(
+        lambda c: {"KGZ", "TJK"} <= _codes(c)
+    )
+    return events.loc[chosen, ["id", "start_date", "fatalities_low", "fatalities_high"]]
+
+
+def test_q4_reference_answer(ex):
+    reference = _clashes_with_both()
+    assert set(reference["id"]) >= {
+        "1999_batken_incursion", "2000_imu_incursions", "2021_kgz_tjk_clash", "2022_kgz_tjk_clash"
+    }
+    assert ex.q4.check(reference).correct
+
+
+def test_q4_wrong_answers(ex):
+    events = _events()
+    clashes = events[events["category"] == "armed_clash"]
+    columns = ["id", "start_date", "fatalities_low", "fatalities_high"]
+    with_tajik = clashes[clashes["countries"].apply(lambda c: "TJK" in _codes(c))][columns]
+    _wrong(ex.q4.check(with_tajik), "Tajik civil war involved only Tajikistan")
+    exactly_two = clashes[clashes["countries"] == "KGZ;TJK"][columns]
+    _wrong(ex.q4.check(exactly_two), "IMU incursions")
+    _wrong(ex.q4.check(clashes[columns]), "Tajik civil war")
+    one_bound = _clashes_with_both().drop(columns=["fatalities_high"])
+    _wrong(ex.q4.check(one_bound), "range (low–high)")
+
+
+# ---------------------------------------------------------------- q6: terrorist attacks by decade
+
+
+def _attacks_by_decade() -> pd.DataFrame:
+    events = _events()
+    attacks = events[events["category"] == "terrorist_attack"]
+    decade = attacks["start_date"].dt.year // 10 * 10
+    counts = decade.groupby(decade).size()
+    return pd.DataFrame({"decade": counts.index.astype(int), "attacks": counts.to_numpy()})
+
+
+def test_q6_reference_answer(ex):
+    reference = _attacks_by_decade()
+    # At least Tashkent 1999, Tashkent/Bukhara 2004 and Crocus 2024 are in the table.
+    counts = dict(zip(reference["decade"], reference["attacks"], strict=True))
+    assert all(counts.get(decade, 0) >= 1 for decade in (1990, 2000, 2020))
+    assert ex.q6.check(reference).correct
+
+
+def test_q6_wrong_answers(ex):
+    reference = _attacks_by_decade()
+    _wrong(ex.q6.check(reference.assign(decade=reference["decade"] // 10)), "multiply year // 10 by 10")
+    events = _events()
+    decade = events["start_date"].dt.year // 10 * 10
+    all_events = decade.value_counts().sort_index().rename_axis("decade").reset_index(name="attacks")
+    _wrong(ex.q6.check(all_events), "filter on category='terrorist_attack'")
+    with_empty = pd.concat([reference, pd.DataFrame({"decade": [2010], "attacks": [0]})], ignore_index=True)
+    _wrong(ex.q6.check(with_empty), "Leave out decades without an attack")
+
+
+# ---------------------------------------------------------------- q7: fatality range function
+
+
+def fatality_range(events):
+    return int(events["fatalities_low"].sum()), int(events["fatalities_high"].sum())
+
+
+def low_only(events):
+    return int(events["fatalities_low"].sum()), int(events["fatalities_low"].sum())
+
+
+def high_only(events):
+    return int(events["fatalities_high"].sum()), int(events["fatalities_high"].sum())
+
+
+def midpoint(events):
+    return (events["fatalities_low"].sum() + events["fatalities_high"].sum()) / 2
+
+
+def as_list(events):
+    return [int(events["fatalities_low"].sum()), int(events["fatalities_high"].sum())]
+
+
+def no_return(events):
+    int(events["fatalities_low"].sum())
+
+
+def stub(events):
+    ...  # your code here
+
+
+def test_q7_reference_answer(ex):
+    events = _events()
+    kgz_tjk = events[(events["category"] == "armed_clash") & (events["countries"] == "KGZ;TJK")]
+    assert set(kgz_tjk["id"]) == {"2021_kgz_tjk_clash", "2022_kgz_tjk_clash"}
+    low, high = fatality_range(kgz_tjk)
+    # Each bound is the sum of the sourced per-clash bounds (2021: 41-55, 2022: 81-94 as of this writing).
+    assert low == sum(int(v) for v in kgz_tjk["fatalities_low"]) and high == sum(int(v) for v in kgz_tjk["fatalities_high"])
+    assert low < high
+    assert ex.q7.check(fatality_range).correct
+
+
+@pytest.mark.parametrize(
+    ("function", "fragment"),
+    [
+        (low_only, "same sum twice"),
+        (high_only, "same sum twice"),
+        (midpoint, "not a single number"),
+        (as_list, "as a tuple"),
+        (no_return, "forget the return"),
+    ],
+)
+def test_q7_wrong_answers(ex, function, fragment):
+    _wrong(ex.q7.check(function), fragment)
+
+
+def test_q7_stub_is_not_attempted(ex):
+    assert ex.q7.check(stub).status == "not_attempted"
+    assert ex.q7.check(...).status == "not_attempted"
+    _wrong(ex.q7.check(149), "function")
+
+
+# ---------------------------------------------------------------- q9: map of armed clashes
+
+
+def _clash_points() -> pd.DataFrame:
+    events = _events()
+    return events[(events["category"] == "armed_clash") & events["lat"].notna() & events["lon"].notna()]
+
+
+def test_q9_reference_answers(ex):
+    assert ex.q9.check(maps.events_map(category="armed_clash")).correct
+    m = folium.Map(location=[42, 68], zoom_start=4)
+    for row in _clash_points().itertuples():
+        folium.CircleMarker([row.lat, row.lon], radius=6, tooltip=row.title).add_to(m)
+    assert ex.q9.check(m).correct
+
+
+def test_q9_wrong_answers(ex):
+    _wrong(ex.q9.check(maps.events_map()), "You drew every event")
+    _wrong(ex.q9.check(folium.Map(location=[42, 68], zoom_start=4)), "no markers")
+    far_away = folium.Map(location=[0, 0], zoom_start=4)
+    for row in _clash_points().itertuples():
+        folium.Marker([row.lat, row.lon]).add_to(far_away)
+    _wrong(ex.q9.check(far_away), "outside Central Asia")
+    _wrong(ex.q9.check(_clash_points()), "folium.Map")
+
+
+# ---------------------------------------------------------------- q10: reflection
+
+
+def test_q10_reflection_is_submitted_not_graded(ex):
+    text = " ".join(["Afghanistan draws Russia in because of its bases and treaty duties."] * 12)
+    result = ex.q10.check(text)
+    assert result.status not in {"correct", "incorrect"}
+    assert ex.q10.rubric and ex.q10.model_answer
+    assert ex.q10.check(...).status == "not_attempted"
+
+
+# ---------------------------------------------------------------- lesson helpers
+
+
+def test_gci_overview_matches_the_table(ex):
+    table = ex.gci_overview()
+    rows = _cyber()
+    assert list(table.index) == [data.country_name(c) for c in ("KAZ", "KGZ", "TJK", "TKM", "UZB")]
+    for row in rows.itertuples():
+        cell = table.loc[data.country_name(row.iso3), f"GCI {row.edition}"]
+        if isinstance(row.tier, str) and row.tier:
+            assert cell.startswith(f"Tier {row.tier} (")
+        elif not pd.isna(row.rank):
+            assert cell == f"rank {row.rank}"
+        else:
+            assert cell == "—"  # empty in the data: not published or not found
+
+
+def test_fergana_map_marks_each_enclave_inside_its_owner(ex):
+    # Natural Earth 1:50m simplifies these small outlines: the sourced village coordinates of
+    # Shakhimardan fall about 2 km outside its drawn polygon, so allow 0.03 degree (about 3 km).
+    for enclave in ex.ENCLAVES:
+        assert data.point_in_country(enclave["lat"], enclave["lon"], enclave["owner"], tolerance=0.03), enclave["name"]
+        assert not data.point_in_country(enclave["lat"], enclave["lon"], "TJK" if enclave["owner"] == "UZB" else "UZB")
+        (south, west), (north, east) = ex.FERGANA_BOUNDS
+        assert south <= enclave["lat"] <= north and west <= enclave["lon"] <= east
+    m = ex.fergana_map()
+    assert isinstance(m, folium.Map)
+    assert len(m.table) == len(ex.ENCLAVES) == 3
+    for name in ("Sokh", "Shakhimardan", "Vorukh"):
+        assert name in m.alt_text
+    layers = [e.layer_name for e in m._children.values() if isinstance(e, folium.FeatureGroup)]
+    assert any("Enclaves" in name for name in layers)
+
+
+def test_questions_are_registered(ex):
+    assert [ex.q1.id, ex.q10.id] == ["lesson05.q1", "lesson05.q10"]
+
+
+def test_exercise_notebook_has_no_solutions():
+    path = ROOT / "exercises" / "05_threats.ipynb"
+    if not path.exists():
+        pytest.skip("exercises/05_threats.ipynb is generated by tools/make_exercises.py")
+    text = path.read_text(encoding="utf-8")
+    assert "BEGIN SOLUTION" not in text
+    assert "def fatality_range(events):" in text  # the signature line stays for the learner

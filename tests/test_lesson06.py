@@ -1,0 +1,331 @@
+"""Lesson 06 (where it is heading, capstone): every question accepts its reference answer and rejects
+realistic wrong ones with the intended message.
+
+Reference answers are computed here straight from the CSV files with pandas (not through the
+lesson module or ``casecurity.data``'s query functions), or come from facts checked against sources:
+
+- the 2022 Central Asian friendship treaty: signed 21 Jul 2022 by Kazakhstan, Kyrgyzstan and Uzbekistan
+  (RFE/RL, 22 Jul 2022: rferl.org/a/central-asia-summit-failure-cooperate/31955695.html); Tajikistan signed
+  on 28 Aug 2025 (Trend via menafn.com/1109989100); no Turkmen signature found;
+- SCO members: six founders (2001), India and Pakistan (Jun 2017), Iran (Jul 2023), Belarus (Jul 2024).
+"""
+
+from __future__ import annotations
+
+import functools
+from pathlib import Path
+
+import folium
+import pandas as pd
+import pytest
+
+from casecurity import data, maps
+from casecurity.errors import CourseError
+from casecurity.exercises import lesson06 as ex
+
+REPO = Path(__file__).resolve().parent.parent
+CENTRAL_ASIA = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
+AS_OF = pd.Timestamp(data.AS_OF)
+
+
+@pytest.fixture(autouse=True)
+def _isolated(monkeypatch, tmp_path):
+    """Real data/, a throwaway progress file, no grader log."""
+    monkeypatch.delenv("CASECURITY_DATA", raising=False)
+    monkeypatch.delenv("CASECURITY_RESULTS", raising=False)
+    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "progress.json"))
+
+
+@functools.cache
+def _csv(name: str) -> pd.DataFrame:
+    """One CSV as strings, read once (callers never modify it)."""
+    return pd.read_csv(REPO / "data" / f"{name}.csv", dtype=str, keep_default_na=False)
+
+
+def _active(start: str, end: str, day: pd.Timestamp) -> bool:
+    """The half-open rule [start, end) of docs/design.md, on raw CSV strings."""
+    return bool(start) and pd.Timestamp(start) <= day and (not end or day < pd.Timestamp(end))
+
+
+def _spells_on(day: pd.Timestamp) -> pd.DataFrame:
+    spells = _csv("memberships")
+    mask = [_active(s, e, day) for s, e in zip(spells["start_date"], spells["end_date"], strict=True)]
+    return spells.loc[mask]
+
+
+def _org_counts(statuses: set[str]) -> pd.DataFrame:
+    spells = _spells_on(AS_OF)
+    rows = []
+    for code in CENTRAL_ASIA:
+        own = spells.loc[(spells["iso3"] == code) & spells["status"].isin(statuses)]
+        rows.append({"iso3": code, "organisations": own["organization_id"].nunique()})
+    return pd.DataFrame(rows)
+
+
+def _members_on(org: str, day: str, statuses: set[str]) -> int:
+    spells = _spells_on(pd.Timestamp(day))
+    return int(((spells["organization_id"] == org) & spells["status"].isin(statuses)).sum())
+
+
+def _briefing_reference() -> pd.DataFrame:
+    counts = _org_counts({"member"}).set_index("iso3")["organisations"]
+    parties = _csv("treaty_parties")
+    facilities = _csv("facilities")
+    rows = []
+    for code in CENTRAL_ASIA:
+        hosted = facilities.loc[(facilities["host_iso3"] == code) & (facilities["operator_iso3"] != code)]
+        open_now = [
+            _active(o, c, AS_OF) and status == "active"
+            for o, c, status in zip(hosted["opened"], hosted["closed"], hosted["status"], strict=True)
+        ]
+        rows.append(
+            {
+                "iso3": code,
+                "organisations": int(counts[code]),
+                "treaties": parties.loc[parties["iso3"] == code, "treaty_id"].nunique(),
+                "foreign_facilities": sum(open_now),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+# ------------------------------------------------------------------------------- q1, q4, q6
+
+
+def test_q1_armenia_is_frozen_in_the_data_and_b_is_right():
+    spells = _spells_on(AS_OF)
+    armenia = spells.loc[(spells["organization_id"] == "CSTO") & (spells["iso3"] == "ARM"), "status"].tolist()
+    assert armenia == ["frozen"]
+    assert ex.q1.check("b").status == "correct"
+    wrong = ex.q1.check("a")
+    assert wrong.status == "incorrect" and "withdrawal notice" in wrong.message
+
+
+def test_q4_consultative_meetings():
+    assert ex.q4.check("a").status == "correct"
+    wrong = ex.q4.check("d")
+    assert wrong.status == "incorrect" and "Avaza" in wrong.message
+
+
+def test_q6_scenario_indicator():
+    assert ex.q6.check("a").status == "correct"
+    assert ex.q6.check("b").status == "incorrect"
+    assert "cyber" in ex.q6.check("d").message
+
+
+# ------------------------------------------------------------------------------------- q2
+
+
+def test_q2_reference_signers_match_sources_and_are_accepted():
+    parties = _csv("treaty_parties")
+    own = parties.loc[parties["treaty_id"] == "ca_friendship_treaty_2022"]
+    signed = {
+        code
+        for code, day in zip(own["iso3"], own["signed_date"], strict=True)
+        if day and pd.Timestamp(day) <= AS_OF
+    }
+    assert signed == {"KAZ", "KGZ", "UZB", "TJK"}  # RFE/RL 2022 + Trend 28 Aug 2025
+    assert ex.q2.check(sorted(signed)).status == "correct"
+    assert ex.q2.check(["Kazakhstan", "kyrgyz republic", "uzb", "Tajikistan"]).status == "correct"
+
+
+def test_q2_wrong_answers_get_targeted_messages():
+    with_turkmenistan = ex.q2.check(["KAZ", "KGZ", "UZB", "TJK", "TKM"])
+    assert with_turkmenistan.status == "incorrect" and "Turkmen signature" in with_turkmenistan.message
+    only_2022 = ex.q2.check(["KAZ", "KGZ", "UZB"])
+    assert only_2022.status == "incorrect" and "28 Aug 2025" in only_2022.message
+    with_russia = ex.q2.check(["KAZ", "KGZ", "UZB", "TJK", "RUS"])
+    assert with_russia.status == "incorrect" and "no outside power" in with_russia.message
+
+
+# ------------------------------------------------------------------------------------- q3
+
+
+def test_q3_reference_counts_are_accepted():
+    reference = _org_counts({"member"})
+    # independent sanity: neutral Turkmenistan holds fewer full memberships than Kazakhstan
+    counts = reference.set_index("iso3")["organisations"]
+    assert counts["TKM"] < counts["KAZ"]
+    assert ex.q3.check(reference).status == "correct"
+    assert ex.q3.check(reference.iloc[::-1].reset_index(drop=True)).status == "correct"
+
+
+@pytest.mark.parametrize(
+    ("statuses", "fragment"),
+    [
+        (
+            {
+                "member",
+                "observer",
+                "dialogue_partner",
+                "associate",
+                "guest",
+                "partner",
+                "suspended",
+                "frozen",
+            },
+            "every status",
+        ),
+        ({"member", "suspended", "frozen"}, "suspended"),
+        ({"member", "partner"}, "Partnership for Peace"),
+    ],
+)
+def test_q3_common_mistakes(statuses, fragment):
+    result = ex.q3.check(_org_counts(statuses))
+    assert result.status == "incorrect"
+    assert fragment in result.message
+
+
+def test_q3_series_is_rejected():
+    result = ex.q3.check(_org_counts({"member"})["organisations"])
+    assert result.status == "incorrect" and "Series" in result.message
+
+
+# ------------------------------------------------------------------------------------- q5
+
+
+def _reference_counter(statuses=frozenset({"member"}), month_day="12-31"):
+    def count(org, year):
+        return _members_on(org, f"{year}-{month_day}", set(statuses))
+
+    return count
+
+
+def test_q5_reference_function_and_known_facts():
+    count = _reference_counter()
+    assert [count("SCO", y) for y in (2001, 2017, 2023, 2024)] == [6, 8, 9, 10]
+    assert ex.q5.check(count).status == "correct"
+
+
+def test_q5_mistakes():
+    any_status = _reference_counter(
+        {"member", "observer", "dialogue_partner", "associate", "guest", "partner", "suspended", "frozen"}
+    )
+    assert "observers" in ex.q5.check(any_status).message
+    first_january = _reference_counter(month_day="01-01")
+    assert "END of 2017" in ex.q5.check(first_january).message
+    with_frozen = _reference_counter({"member", "frozen"})
+    result = ex.q5.check(with_frozen)
+    assert result.status == "incorrect" and "frozen" in result.message
+
+
+def test_q5_stub_and_non_function():
+    def members_at_end_of(org, year): ...
+
+    assert ex.q5.check(members_at_end_of).status == "not_attempted"
+    assert ex.q5.check(6).status == "incorrect"
+
+
+# --------------------------------------------------------------------------------- q7 map
+
+
+def test_q7_model_map_is_accepted():
+    m = maps.facilities_map(on=data.AS_OF)
+    ex.add_briefing_layer(m, ["TJK", "Kyrgyzstan"], "hosts Russian sites")
+    assert ex.q7.check(m).status == "correct"
+
+
+def test_q7_map_without_layer_or_elsewhere_is_rejected():
+    plain = maps.facilities_map(on=data.AS_OF)
+    result = ex.q7.check(plain)
+    assert result.status == "incorrect" and "Briefing" in result.message
+    far_away = folium.Map(location=[48.8, 2.3], zoom_start=5)
+    folium.FeatureGroup(name="Briefing").add_to(far_away)
+    result = ex.q7.check(far_away)
+    assert result.status == "incorrect" and "outside Central Asia" in result.message
+
+
+def test_add_briefing_layer_errors():
+    with pytest.raises(CourseError, match="folium.Map"):
+        ex.add_briefing_layer("not a map", ["TJK"])
+    with pytest.raises(CourseError):
+        ex.add_briefing_layer(folium.Map(location=[45, 67]), ["Atlantis"])
+
+
+# ------------------------------------------------------------------------------- q8 table
+
+
+def test_q8_reference_table_is_accepted_with_extra_columns():
+    reference = _briefing_reference()
+    assert ex.q8.check(reference).status == "correct"
+    assert ex.q8.check(reference.assign(my_note="anything")).status == "correct"
+
+
+def test_q8_counting_reported_facilities_is_caught():
+    facilities = _csv("facilities")
+    reported = facilities.loc[
+        (facilities["status"] == "reported")
+        & (facilities["host_iso3"] == "TJK")
+        & (facilities["operator_iso3"] != "TJK")
+    ]
+    assert len(reported) >= 1  # the Chinese outpost the mistake is about
+    wrong = _briefing_reference()
+    wrong.loc[wrong["iso3"] == "TJK", "foreign_facilities"] += 1
+    result = ex.q8.check(wrong)
+    assert result.status == "incorrect" and "reported" in result.message
+
+
+def test_q8_missing_column_is_named():
+    result = ex.q8.check(_briefing_reference().drop(columns="treaties"))
+    assert result.status == "incorrect" and "treaties" in result.message
+
+
+# ------------------------------------------------------------------------------ q9 reflection
+
+
+def test_q9_word_limits_and_model_answer():
+    assert ex.q9.check("word " * 250).status == "submitted"
+    short = ex.q9.check("word " * 150)
+    assert short.status == "incorrect" and "at least 200" in short.message
+    long = ex.q9.check("word " * 450)
+    assert long.status == "incorrect" and "at most 400" in long.message
+    assert 200 <= len(ex.q9.model_answer.split()) <= 400
+    assert len(ex.q9.rubric) >= 4
+    assert ex.q9.check("").status == "not_attempted"
+
+
+# ----------------------------------------------------------------------------------- helpers
+
+
+def test_member_counts_matches_csv():
+    table = ex.member_counts("SCO", [2005, 2017])
+    assert table["members"].tolist() == [
+        _members_on("SCO", "2005-12-31", {"member"}),
+        _members_on("SCO", "2017-12-31", {"member"}),
+    ]
+    assert (table["any_status"] >= table["members"]).all()
+
+
+def test_facilities_by_power_leaves_out_reported_sites():
+    table = ex.facilities_by_power([2025])
+    assert "China" not in table.columns  # its only site is 'reported'
+    facilities = _csv("facilities")
+    russian_open = [
+        _active(o, c, pd.Timestamp("2025-01-01")) and s != "reported"
+        for o, c, s, op in zip(
+            facilities["opened"],
+            facilities["closed"],
+            facilities["status"],
+            facilities["operator_iso3"],
+            strict=True,
+        )
+        if op == "RUS"
+    ]
+    assert table.loc[2025, "Russia"] == sum(russian_open)
+
+
+def test_treaties_by_partner_defence_counts():
+    treaties = _csv("treaties").set_index("id")
+    parties = _csv("treaty_parties")
+    russian = set(parties.loc[parties["iso3"] == "RUS", "treaty_id"])
+    regional = set(parties.loc[parties["iso3"].isin(CENTRAL_ASIA), "treaty_id"])
+    defence = [t for t in russian & regional if "defense" in treaties.at[t, "obligations"].split(";")]
+    assert ex.treaties_by_partner().loc["Russia", "defence"] == len(defence)
+
+
+def test_status_table_shows_words_not_codes():
+    table = ex.status_table()
+    assert table.loc["Uzbekistan", "CSTO"] == "suspended"
+    assert table.loc["Turkmenistan", "SCO"] == "guest"
+    with pytest.raises(CourseError):
+        ex.status_table(on="not a date")
