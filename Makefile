@@ -4,6 +4,8 @@ PYTHON ?= python3.11
 VENV := .venv
 BIN := $(VENV)/bin
 LAB_ARGS ?=
+# JupyterLab refuses to start as root unless told; containers and CI machines often run as root
+AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 PYTEST_ARGS ?=
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 export PYTHON
@@ -23,7 +25,7 @@ setup:
 
 lab: setup
 	@$(BIN)/jupyter trust notebooks/*.ipynb solutions/*.ipynb >/dev/null 2>&1 || true
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb $(LAB_ARGS)
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb $(AS_ROOT) $(LAB_ARGS)
 
 lint: setup
 	$(BIN)/ruff check casecurity tests tools notebooks solutions exercises

@@ -17,7 +17,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from html import escape
@@ -26,6 +25,7 @@ from pathlib import Path
 import pandas as pd
 
 from casecurity import palette
+from casecurity.data import as_date
 from casecurity.errors import CourseError, suggest
 
 __all__ = ["SVGChart", "membership_timeline_chart", "events_timeline_chart"]
@@ -77,16 +77,9 @@ class SVGChart:
             raise CourseError(
                 f"Chart file name {str(target)!r} should end in '.svg'; for example 'timeline.svg'."
             )
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(self.svg)
-            os.replace(tmp, target)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
-        return target
+        from casecurity.files import write_text_atomically
+
+        return write_text_atomically(target, self.svg)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -97,18 +90,6 @@ def _data():
     from casecurity import data
 
     return data
-
-
-def _as_date(value) -> dt.date | None:
-    """A table cell (Timestamp, date, string or missing) as a date, or None when missing."""
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return pd.Timestamp(value).date()
 
 
 def _with_precision(day: dt.date, precision) -> str:
@@ -238,8 +219,8 @@ def _membership_rows(orgs: list[str] | None, countries: list[str] | None) -> tup
             wanted.append(by_key[org.strip().casefold()])
         spells = spells[spells["organization_id"].isin(wanted)]
     spells = spells[spells["iso3"].isin(country_order)].copy()
-    spells["start"] = spells["start_date"].map(_as_date)
-    spells["end"] = spells["end_date"].map(_as_date)
+    spells["start"] = spells["start_date"].map(as_date)
+    spells["end"] = spells["end_date"].map(as_date)
     spells = spells[spells["start"].notna()]
     return spells, country_order
 
@@ -475,8 +456,8 @@ def events_timeline_chart(category=None, between=None) -> SVGChart:
     data = _data()
     categories = _as_list(category, "categories")
     events = data.events(category=categories, between=between).copy()
-    events["start"] = events["start_date"].map(_as_date)
-    events["end"] = events["end_date"].map(_as_date)
+    events["start"] = events["start_date"].map(as_date)
+    events["end"] = events["end_date"].map(as_date)
     events["category"] = events["category"].astype(str)
     events = events[events["start"].notna()].sort_values(["start", "id"], kind="stable")
     as_of = data.AS_OF

@@ -48,6 +48,7 @@ if TYPE_CHECKING:  # pandas is imported lazily: `import casecurity.data` must st
 __all__ = [
     "AS_OF",
     "TABLES",
+    "as_date",
     "to_timestamp",
     "CourseError",
     "clear_cache",
@@ -370,6 +371,24 @@ def load(name: str) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- arguments
+
+
+def as_date(value) -> dt.date | None:
+    """A table cell (Timestamp, date, ISO string or missing) as a ``datetime.date``; None when missing.
+
+    >>> as_date("2003-09-18"), as_date(None)
+    (datetime.date(2003, 9, 18), None)
+    """
+    import pandas as pd
+
+    if value is None:
+        return None
+    try:
+        if pd.isna(value):
+            return None
+    except (TypeError, ValueError):
+        pass
+    return pd.Timestamp(value).date()
 
 
 def to_timestamp(value: object, what: str = "date") -> pd.Timestamp:

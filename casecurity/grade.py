@@ -35,6 +35,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from casecurity.files import write_text_atomically
+
 __all__ = ["COLUMNS", "grade_notebook", "find_submissions", "detect_lesson", "main"]
 
 COLUMNS = ("submission", "lesson", "question", "status", "points", "max_points", "message")
@@ -258,18 +260,7 @@ def write_csv(rows: list[dict], out: Path) -> None:
     writer.writeheader()
     for row in rows:
         writer.writerow({k: _number(row[k]) if k in ("points", "max_points") else row[k] for k in COLUMNS})
-    _atomic_write(out, buffer.getvalue())
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-        stream.write(text)
-    mask = os.umask(0o022)
-    os.umask(mask)
-    os.chmod(temp, 0o666 & ~mask)  # mkstemp makes 0600 files; a gradebook is shared
-    os.replace(temp, path)
+    write_text_atomically(out, buffer.getvalue())
 
 
 _SYMBOLS = {"correct": "✓ Correct", "incorrect": "✗ Incorrect", "not_attempted": "○ Not attempted",
@@ -297,7 +288,7 @@ def write_feedback(rows: list[dict], folder: Path) -> Path:
     )
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(Path(submission).with_suffix(""))).strip("_") + ".html"
     target = folder / name
-    _atomic_write(target, page)
+    write_text_atomically(target, page)
     return target
 
 

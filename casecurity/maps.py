@@ -936,6 +936,10 @@ def facilities_map(on: object = None, operators: str | list[str] | None = None) 
       facility in the dataset, drawn by its current status.
     - ``operators``: one ISO3 code or name, or a list (default: all).
 
+    Sites run by their own host state (``operator_iso3 == host_iso3``, e.g. a
+    foreign-funded national base) are not foreign facilities: they are left out
+    of the map, and the alt text names them.
+
     Markers are circles in the operator's colour; status sets fill and dash.
     The popup gives the name, dates, location precision and source links.
 
@@ -949,6 +953,9 @@ def facilities_map(on: object = None, operators: str | list[str] | None = None) 
     if codes is not None:
         frame = frame.loc[frame["operator_iso3"].isin(codes)]
     frame = frame.dropna(subset=["lat", "lon"]).sort_values(["operator_iso3", "id"]).reset_index(drop=True)
+    # a site run by its own host (e.g. a Chinese-funded Tajik base) is not a foreign facility
+    host_run = frame.loc[frame["operator_iso3"] == frame["host_iso3"], "name"].tolist()
+    frame = frame.loc[frame["operator_iso3"] != frame["host_iso3"]].reset_index(drop=True)
     names = _names()
     day = None if on is None else _day(on, "date `on`")
     title = "Foreign military facilities in Central Asia" + (f" open on {day.isoformat()}" if day else "")
@@ -1019,6 +1026,8 @@ def facilities_map(on: object = None, operators: str | list[str] | None = None) 
             f"{r.name} in {_name(str(r.host_iso3), names)} ({r.status_shown});" for r in table.itertuples()
         )
     ).rstrip(";") + ("." if len(frame) else "")
+    if host_run:
+        alt += f" Not drawn, because the host runs it: {'; '.join(host_run)}."
     return _finish(m, legend, alt, table)
 
 

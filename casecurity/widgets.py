@@ -26,6 +26,7 @@ import ipywidgets as widgets
 import pandas as pd
 
 from casecurity import palette
+from casecurity.data import as_date
 from casecurity.errors import CourseError, suggest
 
 __all__ = [
@@ -54,17 +55,6 @@ def _maps():
     from casecurity import maps
 
     return maps
-
-
-def _as_date(value) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        if pd.isna(value):
-            return None
-    except (TypeError, ValueError):
-        pass
-    return pd.Timestamp(value).date()
 
 
 def _long_date(day: dt.date) -> str:
@@ -265,8 +255,8 @@ class MembershipExplorer(_Explorer):
                 "Country": table["name"],
                 "ISO3": table["iso3"],
                 "Status": [_status_word(str(s)) for s in table["status"]],
-                "Since": [_as_date(d).isoformat() if _as_date(d) else "" for d in table["start_date"]],
-                "Until": [_as_date(d).isoformat() if _as_date(d) else "" for d in table["end_date"]],
+                "Since": [as_date(d).isoformat() if as_date(d) else "" for d in table["start_date"]],
+                "Until": [as_date(d).isoformat() if as_date(d) else "" for d in table["end_date"]],
                 "Source": table["source_url"],
             }
         )
@@ -289,7 +279,7 @@ def _membership_summary(org_id: str, day: dt.date, table: pd.DataFrame) -> str:
     """'On 1 January 2000, CSTO had 6 members: ...; 1 observer: ....'"""
     organizations = _data().load("organizations").set_index("id")
     name = organizations.loc[org_id, "name"]
-    founded = _as_date(organizations.loc[org_id, "founded"]) if "founded" in organizations else None
+    founded = as_date(organizations.loc[org_id, "founded"]) if "founded" in organizations else None
     when = f"On {_long_date(day)}"
     if table.empty:
         if founded is not None and day < founded:
@@ -407,8 +397,8 @@ class TreatyExplorer(_Explorer):
             {
                 "Treaty": table["name"].astype(str),
                 "Kind": table["kind"].astype(str),
-                "Signed": [_as_date(d).isoformat() if _as_date(d) else "" for d in table["signed_date"]],
-                "In force": [_as_date(d).isoformat() if _as_date(d) else "" for d in table["in_force_date"]],
+                "Signed": [as_date(d).isoformat() if as_date(d) else "" for d in table["signed_date"]],
+                "In force": [as_date(d).isoformat() if as_date(d) else "" for d in table["in_force_date"]],
                 "Obligations": table["obligations"]
                 .fillna("")
                 .astype(str)

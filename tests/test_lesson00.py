@@ -20,11 +20,6 @@ from casecurity.exercises import lesson00 as ex
 FIVE = {"KAZ", "KGZ", "TJK", "TKM", "UZB"}
 
 
-@pytest.fixture(autouse=True)
-def _private_progress(tmp_path, monkeypatch):
-    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "progress.json"))
-    monkeypatch.delenv("CASECURITY_RESULTS", raising=False)
-
 
 def _central_asia_from_csv() -> set[str]:
     with open(data.data_dir() / "countries.csv", newline="", encoding="utf-8") as stream:

@@ -23,11 +23,6 @@ TASHKENT_SIGNATORIES = {"ARM", "KAZ", "KGZ", "RUS", "TJK", "UZB"}
 AFGHAN_NEIGHBOURS = {"TJK", "TKM", "UZB"}
 
 
-@pytest.fixture(autouse=True)
-def _private_progress(tmp_path, monkeypatch):
-    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "progress.json"))
-    monkeypatch.delenv("CASECURITY_RESULTS", raising=False)
-
 
 def _raw(name: str) -> pd.DataFrame:
     """The CSV as pandas reads it, without the package's typing (an independent path)."""

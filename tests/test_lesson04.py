@@ -16,12 +16,6 @@ from casecurity import data, maps
 from casecurity.exercises import lesson04 as ex
 
 
-@pytest.fixture(autouse=True)
-def _private_progress(tmp_path, monkeypatch):
-    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "progress.json"))
-    monkeypatch.delenv("CASECURITY_RESULTS", raising=False)
-
-
 def _open_on(day: str) -> pd.DataFrame:
     """Facilities open on a day, by the half-open rule opened <= day < closed, in plain pandas."""
     table = data.load("facilities")

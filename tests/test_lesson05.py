@@ -20,12 +20,6 @@ from casecurity import data, maps
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture(autouse=True)
-def private_progress(tmp_path, monkeypatch):
-    """Keep the learner's real progress file out of the tests."""
-    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "progress.json"))
-    monkeypatch.delenv("CASECURITY_RESULTS", raising=False)
-
 
 @pytest.fixture(scope="module")
 def ex():

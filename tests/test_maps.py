@@ -174,6 +174,7 @@ def test_timeline_map_steps_through_the_change_dates():
 
 def test_facilities_map_has_one_layer_per_operator():
     facilities = data.facilities().dropna(subset=["lat", "lon"])
+    facilities = facilities[facilities["operator_iso3"] != facilities["host_iso3"]]  # foreign only
     m = maps.facilities_map()
     drawn = markers(m, "casecurity-facility")
     assert len(drawn) == len(facilities)
@@ -186,6 +187,15 @@ def test_facilities_map_has_one_layer_per_operator():
     html = render(m)
     for url in facilities["source_url"]:
         assert html.count(f'href="{url}"') >= 1
+
+
+def test_facilities_map_leaves_out_host_run_sites_and_says_so():
+    every = data.facilities().dropna(subset=["lat", "lon"])
+    host_run = every[every["operator_iso3"] == every["host_iso3"]]
+    m = maps.facilities_map()
+    assert not set(host_run["id"]) & set(m.table["id"])
+    for name in host_run["name"]:
+        assert name in m.alt_text
 
 
 def test_facilities_map_filters_by_date_and_operator():

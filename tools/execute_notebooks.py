@@ -20,6 +20,8 @@ import nbformat
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
+from casecurity.files import write_text_atomically
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -42,11 +44,7 @@ def execute(path: Path) -> float:
     NotebookClient(nb, timeout=300, kernel_name="python3",
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     elapsed = time.perf_counter() - started
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".ipynb.tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        nbformat.write(nb, handle)
-    os.chmod(tmp, 0o644)  # mkstemp makes owner-only files; notebooks are shared course material
-    os.replace(tmp, path)
+    write_text_atomically(path, nbformat.writes(nb) + "\n")
     return elapsed
 
 

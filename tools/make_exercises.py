@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import argparse
 import ast
-import os
 import re
 import sys
-import tempfile
 import textwrap
 from pathlib import Path
 
 import nbformat
+
+from casecurity.files import write_text_atomically
 
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
@@ -154,16 +154,6 @@ def expected_exercises(solutions: Path) -> dict[str, str]:
     return result
 
 
-def _atomic_write(path: Path, text: str) -> None:
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as stream:
-        stream.write(text)
-    mask = os.umask(0o022)
-    os.umask(mask)
-    os.chmod(temp, 0o666 & ~mask)  # mkstemp makes 0600 files; generated notebooks are shared
-    os.replace(temp, path)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="exit 1 if exercises/ is stale; write nothing")
@@ -187,7 +177,7 @@ def main(argv: list[str] | None = None) -> int:
             stale.append(f"{target} ({'missing' if current is None else 'stale'})")
             if not args.check:
                 args.exercises.mkdir(parents=True, exist_ok=True)
-                _atomic_write(target, text)
+                write_text_atomically(target, text)
     orphans = sorted(existing - set(wanted))
     if args.check:
         problems = stale + [f"{args.exercises / name} (orphan: no solutions/{name})" for name in orphans]

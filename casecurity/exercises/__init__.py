@@ -111,7 +111,6 @@ Extra lesson modules (tests, a teacher's own questions) can be imported as
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import difflib
 import html
@@ -124,11 +123,12 @@ import os
 import re
 import reprlib
 import sys
-import tempfile
 import textwrap
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
+
+from casecurity.files import write_text_atomically
 
 __all__ = [
     "Result",
@@ -353,26 +353,6 @@ def load_progress() -> dict:
     return data
 
 
-def _atomic_write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600 files; keep the usual permissions
-        os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
 def _record(result: Result) -> None:
     """Save the outcome to progress and, for the grader, to CASECURITY_RESULTS; never raises."""
     if not result.lesson or not result.question:
@@ -393,7 +373,7 @@ def _record(result: Result) -> None:
             max_points=result.max_points,
             attempts=int(entry.get("attempts", 0)) + 1 if isinstance(entry.get("attempts"), int) else 1,
         )
-        _atomic_write_text(progress_path(), json.dumps(data, indent=1, sort_keys=True) + "\n")
+        write_text_atomically(progress_path(), json.dumps(data, indent=1, sort_keys=True) + "\n")
     except (OSError, TypeError, ValueError) as exc:
         _warn(f"could not save progress to {progress_path()}: {exc}")
 

@@ -268,7 +268,7 @@ def _column_equals(got: pd.DataFrame, other: pd.DataFrame, column: str) -> bool:
 # ------------------------------------------------------------------------------------ questions
 
 q1 = ChoiceQuestion(
-    "What was Armenia's position in the CSTO at the end of 2025, according to the sources the lesson cites?",
+    "What was Armenia's position in the CSTO as of March 2025, the date of the latest sources the lesson cites?",
     options={
         "a": "It had formally withdrawn in June 2024, when its prime minister said 'we will leave'.",
         "b": "It had frozen its participation and stopped paying its contributions, while Russia still "
