@@ -49,6 +49,7 @@ __all__ = [
     "AS_OF",
     "TABLES",
     "as_date",
+    "central_asia",
     "to_timestamp",
     "CourseError",
     "clear_cache",
@@ -532,6 +533,16 @@ def iso3_of(name_or_code: str) -> str:
     raise CourseError(
         f"Unknown country {name_or_code!r}; use an ISO3 code such as 'KAZ' (see load('countries'))."
     )
+
+
+def central_asia() -> tuple[str, ...]:
+    """ISO3 codes of the Central Asian states, from ``countries.csv`` (``group == "central_asia"``).
+
+    >>> central_asia()
+    ('KAZ', 'KGZ', 'TJK', 'TKM', 'UZB')
+    """
+    countries = load("countries")
+    return tuple(sorted(countries.loc[countries["group"] == "central_asia", "iso3"].astype(str)))
 
 
 def country_name(iso3: str) -> str:

@@ -56,7 +56,6 @@ from casecurity import data, palette
 from casecurity.errors import CourseError, suggest
 
 __all__ = [
-    "CENTRAL_ASIA",
     "describe",
     "events_map",
     "facilities_map",
@@ -68,7 +67,6 @@ __all__ = [
     "treaty_network_map",
 ]
 
-CENTRAL_ASIA = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 #: Units in data/geo/central_asia.geojson (1:50m); others come from world_110m.geojson.
 REGION = (
     "AFG", "ARM", "AZE", "BTN", "CHN", "GEO", "IND", "IRN", "KAZ", "KGZ",
@@ -593,7 +591,7 @@ def region_map() -> folium.Map:
     for code in REGION:
         name = countries["name"].get(code) if code in countries.index else geo_names.get(code, code)
         group = str(countries["group"].get(code)) if code in countries.index else "other"
-        in_ca = code in CENTRAL_ASIA
+        in_ca = code in data.central_asia()
         capital = countries["capital"].get(code) if code in countries.index else None
         tooltip = _esc(name) + (" (Central Asia)" if in_ca else "")
         popup = f"<strong>{_esc(name)}</strong>"
@@ -656,8 +654,8 @@ def region_map() -> folium.Map:
         ],
         "Borders: Natural Earth, de facto lines (see data/geo/README.md).",
     )
-    ca_names = [n for n in table.loc[table["iso3"].isin(CENTRAL_ASIA), "name"]]
-    neighbours = [n for n in table.loc[~table["iso3"].isin(CENTRAL_ASIA), "name"] if n != "Siachen Glacier"]
+    ca_names = [n for n in table.loc[table["iso3"].isin(data.central_asia()), "name"]]
+    neighbours = [n for n in table.loc[~table["iso3"].isin(data.central_asia()), "name"] if n != "Siachen Glacier"]
     alt = (
         f"Map of Central Asia: the five states {', '.join(ca_names)} are highlighted; "
         f"the neighbouring units drawn for context are {', '.join(neighbours)}. "
@@ -960,7 +958,7 @@ def facilities_map(on: object = None, operators: str | list[str] | None = None) 
     day = None if on is None else _day(on, "date `on`")
     title = "Foreign military facilities in Central Asia" + (f" open on {day.isoformat()}" if day else "")
     m = _new_map(title, "One layer per operating state: use the layer control to hide one")
-    _outline_layer(m, [*CENTRAL_ASIA, *frame["host_iso3"].dropna()], names)
+    _outline_layer(m, [*data.central_asia(), *frame["host_iso3"].dropna()], names)
     shown = []
     for operator, group in frame.groupby("operator_iso3", sort=True):
         color = palette.power_color(operator)
@@ -1063,7 +1061,7 @@ def events_map(
         + window
     )
     m = _new_map(title, "One layer per category: use the layer control to hide one")
-    _outline_layer(m, CENTRAL_ASIA, names)
+    _outline_layer(m, data.central_asia(), names)
     frame["drawn"] = frame["lat"].notna() & frame["lon"].notna()
     drawn = frame.loc[frame["drawn"]]
     for cat, group in drawn.groupby(drawn["category"].astype(str), sort=True):
@@ -1181,7 +1179,7 @@ def treaty_network_map(obligation: str | None = None, on: object = None) -> foli
     table = pd.DataFrame(rows, columns=["id", "name", "party_a", "party_b", "signed_date", "in_force_date",
                                         "obligations", "style_obligation", "source_url"])  # fmt: skip
     involved = sorted(set(table["party_a"]) | set(table["party_b"]))
-    _outline_layer(m, CENTRAL_ASIA, names)
+    _outline_layer(m, data.central_asia(), names)
     rank = {o: i for i, o in enumerate(palette.OBLIGATIONS)}
     used_styles = set()
     for (a, b), group in table.groupby(["party_a", "party_b"], sort=True):

@@ -108,7 +108,7 @@ def test_region_map_draws_the_region():
     m = maps.region_map()
     codes = {f["id"] for f in thematic_features(m)}
     assert codes == set(maps.REGION) & geo_codes()
-    assert set(maps.CENTRAL_ASIA) <= codes
+    assert set(data.central_asia()) <= codes
     html = render(m)
     assert "Central Asia and its neighbours" in html and "casecurity-legend" in html
     assert "Natural Earth" in html

@@ -14,11 +14,10 @@ from casecurity.exercises import ChoiceQuestion, CountrySetQuestion, define_less
 
 
 def _central_asian_states():
-    """ISO3 codes of the countries whose ``group`` is ``central_asia``."""
+    """ISO3 codes of the countries whose ``group`` is ``central_asia`` in data/countries.csv."""
     from casecurity import data
 
-    countries = data.load("countries")
-    return countries.loc[countries["group"] == "central_asia", "iso3"]
+    return data.central_asia()
 
 
 def _only_turkmenistan_missing(got, expected) -> bool:

@@ -57,12 +57,6 @@ def _data():
     return data
 
 
-def central_asian_states() -> list[str]:
-    """ISO3 codes of the five Central Asian states (countries.group == 'central_asia'), sorted."""
-    countries = _data().load("countries")
-    return sorted(countries.loc[countries["group"] == "central_asia", "iso3"].astype(str))
-
-
 def obligation_table():
     """One row per obligation code: meaning, number of treaties coded with it, earliest example.
 
@@ -110,7 +104,7 @@ def afghan_border_states() -> list[str]:
     """
     outlines = _outlines()
     afghanistan = outlines["AFG"]
-    return [code for code in central_asian_states() if outlines[code].distance(afghanistan) == 0]
+    return [code for code in _data().central_asia() if outlines[code].distance(afghanistan) == 0]
 
 
 # --------------------------------------------------------------------------- expected answers
@@ -201,7 +195,7 @@ class CapitalsMapQuestion(MapQuestion):
 
         countries = _data().load("countries").set_index("iso3")
         wanted = {code: (float(countries.loc[code, "capital_lat"]), float(countries.loc[code, "capital_lon"]))
-                  for code in central_asian_states()}
+                  for code in _data().central_asia()}
         found = set()
         for element in _walk(answer):
             if isinstance(element, folium.Marker) and element.location:

@@ -35,12 +35,6 @@ def _data():
     return data
 
 
-def central_asian_states() -> list[str]:
-    """ISO3 codes of the five Central Asian states (countries.group == 'central_asia'), sorted."""
-    countries = _data().load("countries")
-    return sorted(countries.loc[countries["group"] == "central_asia", "iso3"].astype(str))
-
-
 def overlap_matrix(on=None, countries=None, orgs=LESSON_ORGS):
     """Who belongs to what on one day: a DataFrame with one row per country, one column per organisation.
 
@@ -57,7 +51,7 @@ def overlap_matrix(on=None, countries=None, orgs=LESSON_ORGS):
 
     data = _data()
     day = data.to_timestamp(data.AS_OF if on is None else on, "date `on`").date()
-    codes = central_asian_states() if countries is None else [data.iso3_of(c) for c in countries]
+    codes = _data().central_asia() if countries is None else [data.iso3_of(c) for c in countries]
     known = set(data.load("organizations")["id"].astype(str))
     wanted = []
     for org in orgs:
@@ -83,7 +77,7 @@ def overlap_matrix(on=None, countries=None, orgs=LESSON_ORGS):
 
 def _csto_central_asian_members():
     members = _data().members("CSTO", on=CSTO_QUESTION_DATE)
-    return [code for code in members["iso3"] if code in central_asian_states()]
+    return [code for code in members["iso3"] if code in _data().central_asia()]
 
 
 def _sco_member_count():
@@ -116,7 +110,7 @@ def _csto_and_eaeu_central_asians():
     data = _data()
     csto = set(data.members("CSTO", on=data.AS_OF)["iso3"])
     eaeu = set(data.members("EAEU", on=data.AS_OF)["iso3"])
-    return sorted(csto & eaeu & set(central_asian_states()))
+    return sorted(csto & eaeu & set(_data().central_asia()))
 
 
 def _sco_members_on_map_date():

@@ -46,12 +46,6 @@ def _data():
     return data
 
 
-def central_asian_states() -> list[str]:
-    """ISO3 codes of the five Central Asian states (countries.group == 'central_asia'), sorted."""
-    countries = _data().load("countries")
-    return sorted(countries.loc[countries["group"] == "central_asia", "iso3"].astype(str))
-
-
 def _codes(cell: object) -> set[str]:
     """The obligation words of one ``obligations`` cell ("a;b" -> {"a", "b"}); empty for a blank cell."""
     if not isinstance(cell, str):
@@ -103,7 +97,7 @@ def bilateral_partners(partner: str, on=None):
     data = _data()
     code = data.iso3_of(partner)
     table = data.treaties(party=code, kind="bilateral", in_force_on=on)
-    states = set(central_asian_states())
+    states = set(_data().central_asia())
     table["with"] = table["parties"].map(lambda cell: ";".join(sorted(set(cell.split(";")) & states)))
     table = table.loc[table["with"] != ""]
     columns = ["with", "id", "signed_date", "in_force_date", "end_date", "obligations"]
@@ -232,7 +226,7 @@ def defence_or_basing_in_force(on=None):
     that bind at least one Central Asian state that day; columns id, obligations."""
     data = _data()
     table = data.treaties(in_force_on=data.AS_OF if on is None else on)
-    states = set(central_asian_states())
+    states = set(_data().central_asia())
     wanted = table["obligations"].map(lambda cell: bool(_codes(cell) & {"defense", "basing"}))
     binding = table["parties"].map(lambda cell: bool(set(cell.split(";")) & states))
     return table.loc[wanted & binding, ["id", "obligations"]].reset_index(drop=True)

@@ -75,11 +75,6 @@ def _data():
     return data
 
 
-def _central_asian_states() -> list[str]:
-    countries = _data().load("countries")
-    return sorted(countries.loc[countries["group"] == "central_asia", "iso3"].astype(str))
-
-
 # --------------------------------------------------------------------------- stub-aware function question
 
 
@@ -99,7 +94,7 @@ def gci_overview():
     cyber = data.load("cyber_index")
     editions = sorted(int(e) for e in cyber["edition"].dropna().unique())
     rows = {}
-    for code in _central_asian_states():
+    for code in _data().central_asia():
         cells = []
         for edition in editions:
             row = cyber[(cyber["iso3"] == code) & (cyber["edition"] == edition)]

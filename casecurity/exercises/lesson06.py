@@ -32,7 +32,6 @@ from casecurity.exercises import (
 )
 
 #: The five states the course is about, in the order tables list them.
-CENTRAL_ASIA = ("KAZ", "KGZ", "TJK", "TKM", "UZB")
 #: Outside powers compared in the lesson (the EU is not a state, so it has no treaty rows of its own).
 POWERS = ("RUS", "CHN", "USA", "TUR")
 #: The 2022 regional treaty (treaties.csv id).
@@ -64,7 +63,7 @@ def status_table(on: object = None) -> pd.DataFrame:
     """
     day = _day(on)
     rows = {}
-    for code in CENTRAL_ASIA:
+    for code in data.central_asia():
         spells = data.memberships_of(code, on=day)
         rows[data.country_name(code)] = dict(
             zip(spells["organization_id"], spells["status"].astype(str), strict=True)
@@ -105,7 +104,7 @@ def treaties_by_partner(powers: tuple[str, ...] = POWERS) -> pd.DataFrame:
     table = data.treaties()
     table["party_set"] = table["parties"].str.split(";").apply(set)
     table["obligation_set"] = table["obligations"].fillna("").str.split(";").apply(set)
-    with_region = table.loc[table["party_set"].apply(lambda parties: bool(parties & set(CENTRAL_ASIA)))]
+    with_region = table.loc[table["party_set"].apply(lambda parties: bool(parties & set(data.central_asia())))]
     rows = []
     for power in powers:
         own = with_region.loc[with_region["party_set"].apply(lambda parties, p=power: p in parties)]
@@ -131,7 +130,7 @@ def facilities_by_power(years: range | list[int]) -> pd.DataFrame:
     """
     confirmed = data.facilities(status=["active", "closed"])
     confirmed = confirmed.loc[
-        confirmed["host_iso3"].isin(CENTRAL_ASIA) & (confirmed["operator_iso3"] != confirmed["host_iso3"])
+        confirmed["host_iso3"].isin(data.central_asia()) & (confirmed["operator_iso3"] != confirmed["host_iso3"])
     ]
     operators = sorted(confirmed["operator_iso3"].unique())
     rows = []
@@ -190,7 +189,7 @@ def _organisation_counts(statuses: tuple[str, ...] = ("member",), on: object = N
     """Organisations in which each Central Asian state held one of ``statuses`` on ``on``."""
     day = data.AS_OF if on is None else on
     rows = []
-    for code in CENTRAL_ASIA:
+    for code in data.central_asia():
         spells = data.memberships_of(code, on=day)
         held = spells.loc[spells["status"].astype(str).isin(statuses), "organization_id"]
         rows.append({"iso3": code, "organisations": int(held.nunique())})
@@ -238,7 +237,7 @@ def _briefing_expected(on: object = None) -> pd.DataFrame:
     day = data.AS_OF if on is None else on
     counts = _organisation_counts(on=day).set_index("iso3")["organisations"]
     rows = []
-    for code in CENTRAL_ASIA:
+    for code in data.central_asia():
         hosted = data.facilities(host=code, active_on=day, status="active")
         rows.append(
             {
@@ -313,7 +312,7 @@ q2 = CountrySetQuestion(
             "signed_date, not the treaty's 2022 date.",
         ),
         (
-            lambda got: bool(got - set(CENTRAL_ASIA)),
+            lambda got: bool(got - set(data.central_asia())),
             "This is a treaty among Central Asian states only: no outside power is a party.",
         ),
     ],
@@ -471,7 +470,7 @@ q8 = TableQuestion(
             lambda got: _column_equals(
                 got,
                 _briefing_expected().assign(
-                    treaties=[len(data.treaties(party=c, in_force_on=data.AS_OF)) for c in CENTRAL_ASIA]
+                    treaties=[len(data.treaties(party=c, in_force_on=data.AS_OF)) for c in data.central_asia()]
                 ),
                 "treaties",
             ),
