@@ -104,3 +104,12 @@ def test_readme_lesson_map_matches_the_lessons():
         assert lesson is not None and int(count) == len(lesson.questions), (
             f"README says lesson {number} has {count} questions; lesson{number}.py has "
             f"{len(lesson.questions) if lesson else 0}")
+
+
+def test_teaching_guide_table_matches_the_lessons():
+    guide = (ROOT / "docs" / "teaching.md").read_text()
+    rows = re.findall(r"^\| (\d\d) \| [^|]*\(`(\d\d_[a-z_]+)`\) \|.*\| (\d+)(?: \([^)]*\))? \|\s*$", guide, flags=re.M)
+    assert [r[0] for r in rows] == [p.name[:2] for p in LESSONS], "teaching.md's table lists other lessons"
+    for number, stem, count in rows:
+        assert (ROOT / "notebooks" / f"{stem}.ipynb").exists(), f"teaching.md names a missing lesson {stem}"
+        assert int(count) == len(get_lesson(number).questions), f"teaching.md: wrong question count for {number}"
