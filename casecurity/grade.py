@@ -16,7 +16,8 @@ Usage::
 
 The CSV has the columns ``submission, lesson, question, status, points, max_points,
 message``. ``--feedback DIR`` writes one HTML page per submission with the messages
-(never the checking code). Exit status: 0 when grading completed, 2 for bad usage.
+(never the checking code). Exit status: 0 when grading completed, 1 when the CSV could not be
+written, 2 for bad usage.
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ from casecurity.files import write_text_atomically
 __all__ = ["COLUMNS", "grade_notebook", "find_submissions", "detect_lesson", "main"]
 
 COLUMNS = ("submission", "lesson", "question", "status", "points", "max_points", "message")
+_CHECK_CALL = re.compile(r"\b(q\d+)\.(?:check|quiz)\s*\(")
 _IMPORT = re.compile(r"(?:from\s+casecurity\.exercises\s+import\s+lesson(\d+)|"
                      r"import\s+casecurity\.exercises\.lesson(\d+))")
 
@@ -122,6 +124,7 @@ def _run_notebook(notebook_path: str, cell_timeout: float, notebook_timeout: flo
     )
     deadline = time.monotonic() + notebook_timeout
     timed_out_cells = 0
+    cell_problems: dict[str, str] = {}  # question id -> why the cell that checks it did not finish
     problem = ""
     try:
         with client.setup_kernel():
@@ -133,13 +136,23 @@ def _run_notebook(notebook_path: str, cell_timeout: float, notebook_timeout: flo
                 client.timeout = max(1, int(min(cell_timeout, remaining)))
                 started = time.monotonic()
                 client.execute_cell(cell, index)
-                if cell.cell_type == "code" and time.monotonic() - started >= client.timeout:
+                if cell.cell_type != "code":
+                    continue
+                why = ""
+                if time.monotonic() - started >= client.timeout:
                     timed_out_cells += 1
+                    why = f"its cell ran too long (over {client.timeout:g} s) and was stopped"
+                else:
+                    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+                    if errors:
+                        why = f"its cell stopped with {str(errors[0].get('ename', 'an error'))[:60]} before the check"
+                for question in _CHECK_CALL.findall(str(cell.source)) if why else ():
+                    cell_problems.setdefault(question, why)
     except DeadKernelError:
         problem = "the kernel died (the notebook crashed or ran out of memory)"
     except Exception as exc:  # nbclient failures are reported, not raised
         problem = f"the notebook could not be run ({type(exc).__name__}: {str(exc)[:200]})"
-    return {"problem": problem, "timed_out_cells": timed_out_cells}
+    return {"problem": problem, "timed_out_cells": timed_out_cells, "cell_problems": cell_problems}
 
 
 def _child_main(argv: list[str]) -> int:
@@ -211,9 +224,16 @@ def grade_notebook(
             outcome = json.loads(report.read_text(encoding="utf-8"))
             problem = problem or outcome.get("problem", "")
             timed_out = int(outcome.get("timed_out_cells", 0))
-        except (OSError, ValueError):
+            cell_problems = dict(outcome.get("cell_problems") or {})
+        except (OSError, ValueError, TypeError):
             problem = problem or "the notebook could not be run (the grading process stopped, maybe out of memory)"
             timed_out = 0
+            cell_problems = {}
+        called = set()
+        for cell in notebook.get("cells") or []:
+            if isinstance(cell, dict) and cell.get("cell_type") == "code":
+                source = cell.get("source", "")
+                called |= set(_CHECK_CALL.findall("".join(source) if isinstance(source, list) else str(source)))
         checked: dict[str, dict] = {}
         try:
             lines = results.read_text(encoding="utf-8").splitlines()
@@ -231,16 +251,27 @@ def grade_notebook(
     for name, question in info.questions.items():
         record = checked.get(name)
         if record is not None:
-            rows.append(dict(submission=submission, lesson=number, question=name, status=record.get("status", ""),
-                             points=record.get("points", 0), max_points=question.points,
-                             message=str(record.get("message", ""))))
+            status, message = record.get("status", ""), str(record.get("message", ""))
+            if status == "submitted":  # the learner's "compare with the model answer below" has no "below" here
+                words = re.match(r"\d+ words?\b", message)
+                message = f"{words.group(0) if words else 'a written answer'}; your teacher grades this answer by hand."
+            rows.append(dict(submission=submission, lesson=number, question=name, status=status,
+                             points=record.get("points", 0), max_points=question.points, message=message))
         elif problem:
             rows.append(dict(submission=submission, lesson=number, question=name, status="error", points=0,
                              max_points=question.points, message=f"not checked: {problem}"))
         else:
-            note = f" ({timed_out} cell(s) ran too long and were stopped)" if timed_out else ""
+            if name in cell_problems:
+                why = cell_problems[name]
+            else:
+                if name not in called:
+                    why = f"no cell calls ex.{name}.check(...) (deleted or renamed?)"
+                else:
+                    why = f"the cell with ex.{name}.check(...) did not run the check"
+                if timed_out:  # an endless cell may have replaced the question's own
+                    why += f"; {timed_out} cell(s) ran too long and were stopped"
             rows.append(dict(submission=submission, lesson=number, question=name, status="not_attempted",
-                             points=0, max_points=question.points, message=f"never checked{note}"))
+                             points=0, max_points=question.points, message=f"never checked: {why}"))
     return rows
 
 
@@ -265,6 +296,22 @@ def write_csv(rows: list[dict], out: Path) -> None:
 
 _SYMBOLS = {"correct": "✓ Correct", "incorrect": "✗ Incorrect", "not_attempted": "○ Not attempted",
             "submitted": "✎ Submitted for review", "error": "⚠ Error"}
+_PAGE_STYLE = ("body{font-family:system-ui,sans-serif;max-width:60em;margin:1.5em auto;padding:0 1em;line-height:1.4}"
+               "table{border-collapse:collapse;width:100%}th,td{border:1px solid #888;padding:.35em .6em;"
+               "text-align:left;vertical-align:top}th{background:#eee}td:nth-child(2),td:nth-child(3){white-space:nowrap}")
+
+
+def _to_review(rows: list[dict]) -> float:
+    """Points that wait for the teacher (written answers), not lost ones."""
+    return sum(float(r["max_points"] or 0) for r in rows if r["status"] == "submitted")
+
+
+def _points_text(rows: list[dict], unit: str = "") -> str:
+    """ "9/10 (1 to review)": points that wait for the teacher are not shown as lost."""
+    earned = sum(float(r["points"] or 0) for r in rows)
+    possible = sum(float(r["max_points"] or 0) for r in rows)
+    review = _to_review(rows)
+    return f"{_number(earned)}/{_number(possible)}{unit}" + (f" ({_number(review)} to review)" if review else "")
 
 
 def write_feedback(rows: list[dict], folder: Path) -> Path:
@@ -272,16 +319,23 @@ def write_feedback(rows: list[dict], folder: Path) -> Path:
     submission = rows[0]["submission"]
     earned = sum(float(r["points"] or 0) for r in rows)
     possible = sum(float(r["max_points"] or 0) for r in rows)
+    review = _to_review(rows)
+    if not rows[0]["question"]:  # one error row: the notebook as a whole could not be graded
+        summary = "This notebook could not be graded; the reason is below."
+    else:
+        summary = f"Lesson {html.escape(str(rows[0]['lesson']))}: {_number(earned)} of {_number(possible)} points"
+        summary += (f"; {_number(review)} more point(s) for the written answer, which your teacher grades by hand."
+                    if review else ".")
     body = "".join(
         f"<tr><td>{html.escape(str(r['question']))}</td><td>{html.escape(_SYMBOLS.get(r['status'], r['status']))}"
-        f"</td><td>{_number(r['points'])} / {_number(r['max_points'])}</td><td>{html.escape(r['message'])}</td></tr>"
+        f"</td><td>{'to grade' if r['status'] == 'submitted' else _number(r['points'])} / {_number(r['max_points'])}</td><td>{html.escape(r['message'])}</td></tr>"
         for r in rows
     )
     page = (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-        f"<title>Feedback: {html.escape(Path(submission).name)}</title></head><body>"
+        f"<title>Feedback: {html.escape(Path(submission).name)}</title><style>{_PAGE_STYLE}</style></head><body>"
         f"<h1>Feedback on {html.escape(Path(submission).name)}</h1>"
-        f"<p>Lesson {html.escape(str(rows[0]['lesson']))}: {_number(earned)} of {_number(possible)} points.</p>"
+        f"<p>{summary}</p>"
         "<table><thead><tr><th scope=\"col\">Question</th><th scope=\"col\">Result</th>"
         f"<th scope=\"col\">Points</th><th scope=\"col\">Message</th></tr></thead><tbody>{body}</tbody></table>"
         "</body></html>\n"
@@ -298,9 +352,7 @@ def _summary(rows: list[dict]) -> str:
         by_submission.setdefault(row["submission"], []).append(row)
     table = [("submission", "lesson", "points", "correct", "errors")]
     for submission, group in by_submission.items():
-        points = sum(float(r["points"] or 0) for r in group)
-        possible = sum(float(r["max_points"] or 0) for r in group)
-        table.append((submission, str(group[0]["lesson"]), f"{_number(points)}/{_number(possible)}",
+        table.append((submission, str(group[0]["lesson"]), _points_text(group),
                       str(sum(r["status"] == "correct" for r in group)),
                       str(sum(r["status"] == "error" for r in group))))
     widths = [max(len(row[i]) for row in table) for i in range(5)]
@@ -328,6 +380,11 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError("--timeout and --jobs must be positive and --memory-mb not negative")
         if args.lesson is not None and not str(args.lesson).removeprefix("lesson").isdigit():
             raise UsageError(f"--lesson must be a lesson number such as 02, not {args.lesson!r}")
+        # checked before grading starts: an hour of grading must not end in a traceback
+        if Path(args.out).is_dir():
+            raise UsageError(f"--out must be a CSV file, but {args.out} is a folder")
+        if args.feedback and Path(args.feedback).exists() and not Path(args.feedback).is_dir():
+            raise UsageError(f"--feedback must be a folder, but {args.feedback} is a file")
         submissions = find_submissions(args.submissions)
         if not submissions:
             raise UsageError("no .ipynb files found in the given paths")
@@ -343,15 +400,20 @@ def main(argv: list[str] | None = None) -> int:
     all_rows: list[dict] = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         for number, (path, rows) in enumerate(zip(submissions, pool.map(one, submissions), strict=True), 1):
-            points = sum(float(r["points"] or 0) for r in rows)
-            possible = sum(float(r["max_points"] or 0) for r in rows)
             errors = sum(r["status"] == "error" for r in rows)
-            print(f"[{number}/{len(submissions)}] {path}: {_number(points)}/{_number(possible)} points"
+            print(f"[{number}/{len(submissions)}] {path}: {_points_text(rows, ' points')}"
                   + (f", {errors} error row(s)" if errors else ""), file=sys.stderr)
             all_rows += rows
             if args.feedback:
-                write_feedback(rows, Path(args.feedback))
-    write_csv(all_rows, Path(args.out))
+                try:
+                    write_feedback(rows, Path(args.feedback))
+                except OSError as exc:
+                    print(f"python -m casecurity.grade: could not write feedback for {path}: {exc}", file=sys.stderr)
+    try:
+        write_csv(all_rows, Path(args.out))
+    except OSError as exc:
+        print(f"python -m casecurity.grade: error: could not write {args.out}: {exc}", file=sys.stderr)
+        return 1
     print(_summary(all_rows), file=sys.stderr)
     return 0
 

@@ -64,7 +64,10 @@ Question types (all take ``prompt``, ``hints=[...]``, ``mistakes=[...]``, ``poin
 ``mistakes`` is a list of ``(predicate, message)``: when an answer is wrong, the first
 predicate that returns true gives its message (it is called with the *normalised* answer —
 a frozenset of ISO3 codes for country sets, the DataFrame for tables, the raw value otherwise —
-or with ``(answer, expected)`` if it takes two parameters). A predicate that raises is skipped.
+or with ``(answer, expected)`` if it takes two parameters). A predicate that raises is skipped;
+predicates are not called for an empty set or a country name that is not recognised (the plain
+message is the useful one there). Iterators (generators, ``map(...)``) are read into a list first,
+at most 1000 items, so a question type never sees an endless one.
 
 A custom type subclasses :class:`Question` (or a type above) and overrides
 ``_compute_expected(self)`` (returns the expected value, evaluated at check time) and
@@ -124,7 +127,7 @@ import re
 import reprlib
 import sys
 import textwrap
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -184,6 +187,10 @@ _short_repr.maxlist = _short_repr.maxtuple = _short_repr.maxset = 6
 def _safe_repr(value: object) -> str:
     """A short repr that never raises, even for objects whose __repr__ does."""
     try:
+        shape = getattr(value, "shape", None)
+        if hasattr(value, "iloc") and isinstance(shape, tuple):  # pandas: a printed table is unreadable on one line
+            size = f"{shape[0]} rows × {shape[1]} columns" if len(shape) == 2 else f"{shape[0]} values"
+            return f"<{type(value).__name__}, {size}>"
         text = _short_repr.repr(value)
     except BaseException:  # noqa: B036 - a learner's object may raise anything from __repr__
         text = f"<{type(value).__name__} object>"
@@ -194,6 +201,16 @@ def _type_name(value: object) -> str:
     kind = type(value)
     module = getattr(kind, "__module__", "builtins")
     return kind.__name__ if module == "builtins" else f"{module.split('.')[0]}.{kind.__name__}"
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" + ("" if count == 1 else "s")
+
+
+def _a_type(value: object) -> str:
+    """The type name with its article ("a str", "an int"), for "you gave ..." messages."""
+    name = _type_name(value)
+    return ("an " if name[:1].lower() in "aeiou" else "a ") + name
 
 
 def _missing_answer(answer: object) -> bool:
@@ -270,11 +287,13 @@ class Result:
 class Note(Result):
     """A hint, a solution or an informative message (not a check outcome)."""
 
-    def __init__(self, kind: str, message: str, *, code: str = "", question: str = "", lesson: str = ""):
+    def __init__(self, kind: str, message: str, *, code: str = "", question: str = "", lesson: str = "",
+                 prose: bool = False):
         super().__init__(kind, message, question=question, lesson=lesson, details=code)
+        self.prose = prose  # a model answer in words: wrapped like text, not shown as code
 
     def _repr_html_(self) -> str:
-        return _feedback_html(self.status, self._heading(), self.message, self.details, code=True)
+        return _feedback_html(self.status, self._heading(), self.message, self.details, code=not self.prose)
 
 
 def _question_label(lesson: str, question: str) -> str:
@@ -366,7 +385,10 @@ def _record(result: Result) -> None:
             _warn(f"could not write the results file {results_file}: {exc}")
     try:
         data = load_progress()
-        entry = data["lessons"].setdefault(result.lesson, {}).setdefault(result.question, {})
+        lesson = data["lessons"].setdefault(result.lesson, {})
+        entry = lesson.get(result.question)
+        if not isinstance(entry, dict):  # a hand-edited or damaged entry: start it afresh
+            entry = lesson[result.question] = {}
         entry.update(
             status=result.status,
             points=result.points,
@@ -374,7 +396,7 @@ def _record(result: Result) -> None:
             attempts=int(entry.get("attempts", 0)) + 1 if isinstance(entry.get("attempts"), int) else 1,
         )
         write_text_atomically(progress_path(), json.dumps(data, indent=1, sort_keys=True) + "\n")
-    except (OSError, TypeError, ValueError) as exc:
+    except Exception as exc:  # saving progress must never break a check
         _warn(f"could not save progress to {progress_path()}: {exc}")
 
 
@@ -551,10 +573,14 @@ class Question:
 
     # -- display ---------------------------------------------------------------------------
     def __repr__(self) -> str:
-        return f"{self.id}: {self.prompt}\nCheck your answer with {self.name or 'qK'}.check(answer)."
+        return f"{self.id}: {self.prompt}\n{self._how_to_answer()}"
 
     def _repr_html_(self) -> str:
-        return _feedback_html("info", self.id, self.prompt, f"Check your answer with {self.name}.check(answer).")
+        return _feedback_html("info", self.id, self.prompt, self._how_to_answer())
+
+    def _how_to_answer(self) -> str:
+        """What the displayed question says below its prompt."""
+        return f"Check your answer with {self.name or 'qK'}.check(answer)."
 
     # -- learner API -------------------------------------------------------------------------
     def check(self, answer: Any = _MISSING) -> Result:
@@ -568,16 +594,22 @@ class Question:
         if not self.hints:
             return Note("hint", "There is no hint for this question; try solution() if you are stuck.",
                         question=self.name, lesson=self.lesson)
+        count = len(self.hints)
+        if isinstance(n, str) and n.strip().isdigit():  # hint("2") means hint(2)
+            n = int(n)
         if n is None:
-            self._hints_shown = min(self._hints_shown + 1, len(self.hints))
+            self._hints_shown = min(self._hints_shown + 1, count)
             n = self._hints_shown
-        elif not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= len(self.hints):
-            choices = ", ".join(f"hint({i})" for i in range(1, len(self.hints) + 1))
-            return Note("info", f"This question has {len(self.hints)} hint(s): {choices}.",
+        elif not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= count:
+            if count == 1:
+                choices = "one hint: hint(1)"
+            else:
+                choices = f"{count} hints: " + ", ".join(f"hint({i})" for i in range(1, count)) + f" and hint({count})"
+            return Note("info", f"There is no hint {_safe_repr(n)}; this question has {choices}.",
                         question=self.name, lesson=self.lesson)
         else:
             self._hints_shown = max(self._hints_shown, n)
-        more = f" (hint {n} of {len(self.hints)}; hint() shows the next)" if n < len(self.hints) else ""
+        more = f" (hint {n} of {count}; hint() shows the next)" if n < count else ""
         return Note("hint", self.hints[n - 1] + more, question=self.name, lesson=self.lesson)
 
     def solution(self) -> Note:
@@ -616,6 +648,18 @@ class Question:
             answer = None
         if _missing_answer(answer):
             return self._result("not_attempted", "replace ... with your answer, then run the cell again.")
+        if isinstance(answer, Iterator):
+            # generators, map(), zip(), ...: read them once, here, so that no question type
+            # (including a lesson's own) can loop forever on an endless one
+            try:
+                items = list(itertools.islice(answer, _MAX_ITEMS + 1))
+            except Exception as exc:
+                return self._result("incorrect", f"your answer is an iterator that raised {type(exc).__name__} "
+                                                 "when read; give a list instead.")
+            if len(items) > _MAX_ITEMS:
+                return self._result("incorrect", f"your answer is an iterator with more than {_MAX_ITEMS} items "
+                                                 "(maybe endless); give a list of just what the question asks for.")
+            answer = items
         try:
             expected = self._compute_expected()
         except Exception as exc:  # a course bug, not the learner's fault: say so plainly
@@ -625,7 +669,10 @@ class Question:
             status, message, normalised = self._grade(answer, expected)
             # mistakes see only answers of a usable shape (None = wrong shape): a predicate
             # such as `"AFG" in got` must never run on an endless generator
-            if status == "incorrect" and normalised is not None:
+            # an empty set gets the plain "empty" message: a mistake such as "you left out
+            # Uzbekistan" would suggest that the rest was right
+            empty_set = isinstance(normalised, set | frozenset) and not normalised
+            if status == "incorrect" and normalised is not None and not empty_set:
                 message = self._mistake_message(normalised, expected) or message
             return self._result(status, message)
         except RecursionError:
@@ -727,7 +774,7 @@ class ValueQuestion(Question):
         if hasattr(answer, "item") and getattr(answer, "shape", None) == ():
             answer = answer.item()
         if isinstance(answer, bool):
-            return "incorrect", f"you gave {answer} (True/False); the question wants a number.", answer
+            return "incorrect", f"you gave {answer} (True/False); the question wants a number.", None
         if isinstance(answer, str):
             try:
                 float(answer.replace(",", ""))
@@ -746,7 +793,7 @@ class ValueQuestion(Question):
                 pass
         if not _is_number(answer):
             problem = self._shape_problem(answer, "one number")
-            return "incorrect", problem or f"you gave a {_type_name(answer)}; the question wants a number.", None
+            return "incorrect", problem or f"you gave {_a_type(answer)}; the question wants a number.", None
         try:
             value = float(answer)
         except (OverflowError, ValueError):
@@ -770,7 +817,7 @@ class ValueQuestion(Question):
             if _is_number(answer) and float(answer) == expected.year:
                 return "incorrect", "the year is right, but the question wants the full date ('YYYY-MM-DD').", answer
             problem = self._shape_problem(answer, "one date")
-            return "incorrect", problem or (f"you gave a {_type_name(answer)}; the question wants a date "
+            return "incorrect", problem or (f"you gave {_a_type(answer)}; the question wants a date "
                                             "such as '2002-10-07'."), None
         gap = (given - expected).days
         if abs(gap) <= self.tolerance:
@@ -785,7 +832,7 @@ class ValueQuestion(Question):
             if _is_number(answer):
                 return "incorrect", "you gave a number; the question wants text (in quotes).", answer
             problem = self._shape_problem(answer, "one piece of text")
-            return "incorrect", problem or f"you gave a {_type_name(answer)}; the question wants text.", None
+            return "incorrect", problem or f"you gave {_a_type(answer)}; the question wants text.", None
         given = _norm_text(answer, self.case_sensitive)
         wanted = [_norm_text(a, self.case_sensitive) for a in alternatives]
         if given in wanted:
@@ -889,7 +936,7 @@ def _country_items(answer) -> tuple[list | None, str]:
     if isinstance(answer, bytes | bytearray):
         return None, "you gave bytes; give a list of country names or ISO3 codes."
     if not isinstance(answer, Iterable):
-        return None, (f"you gave a {_type_name(answer)}; give a list of country names or "
+        return None, (f"you gave {_a_type(answer)}; give a list of country names or "
                       "ISO3 codes, e.g. ['Kazakhstan', 'KGZ'].")
     return list(itertools.islice(iter(answer), _MAX_ITEMS + 1)), ""
 
@@ -937,7 +984,8 @@ class CountrySetQuestion(Question):
             shown = _safe_repr(unknown[0])
             close = difflib.get_close_matches(unknown[0][:100], _known_country_names(), n=1, cutoff=0.6)
             tip = f" Did you mean {close[0]!r}?" if close else " Use English short names or ISO3 codes."
-            return "incorrect", f"{shown} is not a country I know.{tip}", frozenset(codes)
+            # None: the spelling tip is what helps; a mistake message would hide the typo
+            return "incorrect", f"{shown} is not a country I know.{tip}", None
         found = frozenset(codes)
         if found == expected:
             return "correct", f"all {len(expected)} countries, none extra.", found
@@ -1004,7 +1052,7 @@ class TableQuestion(Question):
             if isinstance(answer, pd.Series):
                 return "incorrect", ("you gave a Series (one column); give a DataFrame, e.g. "
                                      "df[['iso3', 'name']] with double brackets."), None
-            return "incorrect", f"you gave a {_type_name(answer)}; the question wants a pandas DataFrame.", None
+            return "incorrect", f"you gave {_a_type(answer)}; the question wants a pandas DataFrame.", None
         wanted_columns = list(self.columns or expected.columns)
         key = list(self.key or wanted_columns[:1])
         have = [str(c) for c in answer.columns]
@@ -1012,7 +1060,9 @@ class TableQuestion(Question):
         if missing_columns:
             tips = []
             for column in missing_columns:
-                close = difflib.get_close_matches(str(column), have, n=1, cutoff=0.7)
+                # "ISO3" or " iso3" for "iso3": difflib alone misses a change of case
+                close = [h for h in have if h.casefold().strip() == str(column).casefold()]
+                close = close or difflib.get_close_matches(str(column), have, n=1, cutoff=0.7)
                 if close:
                     tips.append(f"{close[0]!r} should be named {column!r}")
             tip = f" ({'; '.join(tips)})" if tips else ""
@@ -1119,7 +1169,7 @@ class MapQuestion(Question):
             maps = [e for e in _walk(answer) if isinstance(e, folium.Map)]
             answer = maps[0] if maps else answer
         if not isinstance(answer, folium.Map):
-            return "incorrect", (f"you gave a {_type_name(answer)}; the question wants the folium.Map itself "
+            return "incorrect", (f"you gave {_a_type(answer)}; the question wants the folium.Map itself "
                                  "(end the cell with the map variable, not m.save(...) or display(m))."), None
         elements = list(_walk(answer))
         problems = []
@@ -1178,6 +1228,17 @@ class MapQuestion(Question):
 # ---- ChoiceQuestion --------------------------------------------------------------------------------
 
 
+# ipywidgets gives each radio label one line of fixed height, so a long option was cut off at the
+# cell's edge; this lets the options of a quiz wrap (scoped to the quiz's own class).
+_QUIZ_STYLE = (
+    "<style>.casecurity-quiz label{display:flex!important;align-items:flex-start;gap:0.4em;height:auto!important;"
+    "line-height:1.4!important;white-space:normal!important;padding:0.15em 0}"
+    ".casecurity-quiz input[type=radio]{order:-1;flex:none;height:auto!important;margin:0.25em 0 0 0}</style>"
+)
+_QUIZ_KEYS = ('<span style="opacity:0.75">Keyboard: Tab to an option, Space to choose it, '
+              "then Tab to Check and press Enter.</span>")
+
+
 class ChoiceQuestion(Question):
     """Multiple choice: ``check("b")``, or ``quiz()`` for radio buttons and a Check button."""
 
@@ -1197,6 +1258,13 @@ class ChoiceQuestion(Question):
 
     def _wanted(self):
         return "one of the option letters, e.g. 'b'"
+
+    def _how_to_answer(self) -> str:
+        # the options must be part of the displayed question: `ex.q2` alone is how a learner reads it
+        options = "\n".join(f"({key}) {text}" for key, text in self.options.items())
+        first = next(iter(self.options), "a")
+        name = self.name or "qK"
+        return f"{options}\nGive the letter as text, e.g. {name}.check('{first}'), or use {name}.quiz()."
 
     def check(self, answer: Any = _MISSING):
         """Check ``answer`` (an option letter); without an argument, show the quiz widget."""
@@ -1219,7 +1287,11 @@ class ChoiceQuestion(Question):
         return "incorrect", self.explanations.get(key, f"({key}) is not the best answer; try again."), key
 
     def quiz(self):
-        """An ipywidgets quiz (keyboard: Tab to the options, arrows to choose, Enter on Check)."""
+        """An ipywidgets quiz: radio buttons, a Check button and the feedback below them.
+
+        Keyboard: Tab to an option, Space to choose it, Tab to Check, Enter. (In JupyterLab the
+        arrow keys move between cells instead of options, so the instructions say Space.)
+        """
         try:
             import ipywidgets as widgets
         except ImportError:  # pragma: no cover - ipywidgets is a dependency
@@ -1227,14 +1299,16 @@ class ChoiceQuestion(Question):
                         question=self.name, lesson=self.lesson)
         choices = widgets.RadioButtons(
             options=[(f"({k}) {text}", k) for k, text in self.options.items()],
-            value=None, description="", layout=widgets.Layout(width="max-content"),
+            value=None, description="", layout=widgets.Layout(width="auto"),
         )
+        choices.add_class("casecurity-quiz")
         button = widgets.Button(description="Check", tooltip=f"Check your answer to {self.id}",
                                 button_style="", icon="check")
-        feedback = widgets.HTML(value="")
+        # the style travels with the feedback (the last child), which every check rewrites
+        feedback = widgets.HTML(value=_QUIZ_STYLE + _QUIZ_KEYS)
 
         def on_click(_button):
-            feedback.value = self.check(choices.value)._repr_html_()
+            feedback.value = _QUIZ_STYLE + self.check(choices.value)._repr_html_()
 
         button.on_click(on_click)
         prompt = widgets.HTML(value=f"<strong>{html.escape(self.id)}</strong>: {html.escape(self.prompt)}")
@@ -1294,7 +1368,7 @@ class FunctionQuestion(Question):
 
     def _grade(self, answer, cases):
         if not callable(answer) or isinstance(answer, type):
-            return "incorrect", (f"you gave a {_type_name(answer)}; pass the function itself, "
+            return "incorrect", (f"you gave {_a_type(answer)}; pass the function itself, "
                                  "e.g. check(my_function) — without calling it."), None
         name = getattr(answer, "__name__", "f")
         for args, wanted in cases:
@@ -1347,13 +1421,13 @@ class ReflectionQuestion(Question):
             return "incorrect", "write your answer as text between quotes: answer = \"\"\"...\"\"\"", None
         words = len(answer.split())
         if words < self.min_words:
-            return "incorrect", f"{words} words: write at least {self.min_words}.", answer
-        return "submitted", f"{words} words, saved for your teacher; compare with the model answer below.", answer
+            return "incorrect", f"{_plural(words, 'word')}: write at least {self.min_words}.", answer
+        return "submitted", f"{_plural(words, 'word')}, saved for your teacher; compare with the model answer below.", answer
 
     def solution(self):
         if self.model_answer:
             return Note("solution", "model answer", code=str(self._expected(self.model_answer)),
-                        question=self.name, lesson=self.lesson)
+                        question=self.name, lesson=self.lesson, prose=True)
         return super().solution()
 
 
@@ -1391,17 +1465,34 @@ class ProgressReport:
                 f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
 
 
+def _safe_get_lesson(number: str) -> LessonInfo | None:
+    try:
+        return get_lesson(number)
+    except Exception:  # a broken lesson module must not hide the learner's progress
+        return None
+
+
+def _course_lessons() -> list[str]:
+    """Numbers of the lesson modules shipped with the package (and on CASECURITY_LESSONS_PATH)."""
+    found = set(_LESSONS)
+    for folder in __path__:
+        found |= {m.group(1) for p in Path(folder).glob("lesson*.py") if (m := re.fullmatch(r"lesson(\d+)\.py", p.name))}
+    return sorted(found)
+
+
 def progress(lesson: str | int | None = None) -> ProgressReport:
     """Questions answered and correct, per lesson (or for one lesson)."""
     lessons = load_progress()["lessons"]
     numbers = sorted(lessons) if lesson is None else [_lesson_number(lesson)]
+    if lesson is not None and numbers[0] not in lessons and _safe_get_lesson(numbers[0]) is None:
+        from casecurity.errors import CourseError
+
+        known = ", ".join(_course_lessons()) or "none found"
+        raise CourseError(f"There is no lesson {numbers[0]}; the lessons are {known} (e.g. progress('02')).")
     rows = []
     for number in numbers:
         recorded = lessons.get(number, {})
-        try:
-            info = get_lesson(number)
-        except Exception:  # a broken lesson module must not hide the learner's progress
-            info = None
+        info = _safe_get_lesson(number)
         names = list(info.questions) if info else sorted(recorded)
         statuses = [recorded.get(q, {}).get("status") if isinstance(recorded.get(q), dict) else None
                     for q in names]

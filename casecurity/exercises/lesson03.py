@@ -24,6 +24,7 @@ from casecurity.exercises import (
     ReflectionQuestion,
     TableQuestion,
     ValueQuestion,
+    _a_type,
     define_lesson,
 )
 
@@ -148,7 +149,7 @@ class CodeSetQuestion(Question):
         if items is None:
             return (
                 "incorrect",
-                (f"give a set of words such as {{'consultation', 'basing'}}, not a {type(answer).__name__}."),
+                (f"give a set of words such as {{'consultation', 'basing'}}, not {_a_type(answer)}."),
                 None,
             )
         words = set()
