@@ -46,6 +46,8 @@ exercises: setup
 
 outputs: setup
 	$(BIN)/python tools/execute_notebooks.py notebooks solutions
+	$(BIN)/python tools/make_exercises.py
+	@touch exercises  # records that exercises/ was checked against the new solutions
 
 bench: setup
 	$(BIN)/python tools/bench.py

@@ -703,6 +703,20 @@ def _active_mask(spells: pd.DataFrame, day: dt.date) -> pd.Series:
     )
 
 
+def _add_status_layer(m: folium.Map, org_id: str, color: str, features: list, codes) -> folium.GeoJson:
+    """The land basemap, then one GeoJson layer of country shapes styled by membership status."""
+    _land_basemap(m, set(codes))
+    layer = folium.GeoJson(
+        {"type": "FeatureCollection", "features": features},
+        name=f"{org_id} status",
+        style_function=lambda f: _status_style(color, f["properties"]["status"]),
+        control=False,
+    )
+    layer.add_to(m)
+    m.add_child(_FeatureText(layer))
+    return layer
+
+
 def membership_map(org: str, on: object = None) -> folium.Map:
     """Who belonged to ``org`` on ``on`` (default: the dataset's as-of date), by status.
 
@@ -741,15 +755,7 @@ def membership_map(org: str, on: object = None) -> folium.Map:
                                   "tooltip": f"{_esc(name)}: {_esc(_status_label(status))}", "popup": popup})  # fmt: skip
         if feature is not None:
             features.append(feature)
-    _land_basemap(m, set(codes))
-    layer = folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=f"{org_id} status",
-        style_function=lambda f: _status_style(color, f["properties"]["status"]),
-        control=False,
-    )
-    layer.add_to(m)
-    m.add_child(_FeatureText(layer))
+    _add_status_layer(m, org_id, color, features, codes)
     table = active[["iso3", "status", "start_date", "end_date", "source_url"]].copy()
     table.insert(1, "name", [_name(c, names) for c in table["iso3"]])
     table["drawn"] = table["iso3"].isin(geo)
@@ -829,15 +835,7 @@ def membership_timeline_map(org: str, start: object = None) -> folium.Map:
                                   "tooltip": f"{_esc(name)}: {_esc(_status_label(status))}", "popup": popup})  # fmt: skip
         if feature is not None:
             features.append(feature)
-    _land_basemap(m, set(codes))
-    layer = folium.GeoJson(
-        {"type": "FeatureCollection", "features": features},
-        name=f"{org_id} status",
-        style_function=lambda f: _status_style(color, f["properties"]["status"]),
-        control=False,
-    )
-    layer.add_to(m)
-    m.add_child(_FeatureText(layer))
+    layer = _add_status_layer(m, org_id, color, features, codes)
     spell_lists: dict[str, list] = {}
     for spell in spells.itertuples():
         end = None if _is_missing(spell.end_date) else pd.Timestamp(spell.end_date).strftime("%Y-%m-%d")
