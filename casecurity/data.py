@@ -81,6 +81,7 @@ TABLES = (
     "facilities",
     "events",
     "cyber_index",
+    "enclaves",
 )
 
 _REPO_DATA = Path(__file__).resolve().parent.parent / "data"

@@ -577,15 +577,28 @@ def _status_order() -> list[str]:
 # --------------------------------------------------------------------------- region
 
 
-def region_map() -> folium.Map:
+# The view that frames the Fergana valley, where Kyrgyzstan, Tajikistan and Uzbekistan meet.
+FERGANA_BOUNDS = [[39.55, 69.6], [41.45, 73.5]]
+
+
+def region_map(focus: str | None = None) -> folium.Map:
     """The five Central Asian states and their neighbours, with capitals.
 
+    ``focus="fergana"`` zooms on the Fergana valley and marks the enclaves of
+    ``data/enclaves.csv`` (Sokh, Shakhimardan, Vorukh) in their own layer.
+
     ``.table``: one row per country drawn, columns iso3, name, group
-    (central_asia / neighbour / ...), capital, capital_lat, capital_lon.
+    (central_asia / neighbour / ...), capital, capital_lat, capital_lon; with
+    ``focus="fergana"``, ``.enclaves`` is the enclaves table.
     """
+    if focus not in (None, "fergana"):
+        raise CourseError(f"Unknown focus {focus!r}; use region_map() or region_map(focus='fergana').")
     countries = data.load("countries").set_index("iso3")
     geo_names = {code: f["properties"].get("name", code) for code, f in _geo().items()}
-    m = _new_map("Central Asia and its neighbours", "Natural Earth 1:50m outlines; capitals marked")
+    if focus == "fergana":
+        m = _new_map("The Fergana valley and its enclaves", "Natural Earth 1:50m outlines; enclaves marked")
+    else:
+        m = _new_map("Central Asia and its neighbours", "Natural Earth 1:50m outlines; capitals marked")
     highlight = palette.TOL_MUTED["sand"]
     features, rows = [], []
     for code in REGION:
@@ -642,26 +655,61 @@ def region_map() -> folium.Map:
             tooltip=folium.Tooltip(f"{_esc(row.capital)} (capital of {_esc(row.name)})"),
             class_name=f"casecurity-capital casecurity-iso-{row.iso3}",
         ).add_to(m)
-    legend = _legend(
-        "Legend",
-        [
-            (
-                _svg_area(highlight, 0.7, None),
-                "Central Asian state (Kazakhstan, Kyrgyzstan, Tajikistan, Turkmenistan, Uzbekistan)",
-            ),
-            (_svg_area(palette.NEUTRAL, 0.45, "4 3", 1, palette.OKABE_ITO["black"]), "neighbouring state"),
-            (_svg_circle(palette.OKABE_ITO["black"], 0.0, None, 4), "capital"),
-        ],
-        "Borders: Natural Earth, de facto lines (see data/geo/README.md).",
-    )
     ca_names = [n for n in table.loc[table["iso3"].isin(data.central_asia()), "name"]]
     neighbours = [n for n in table.loc[~table["iso3"].isin(data.central_asia()), "name"] if n != "Siachen Glacier"]
+    rows = [
+        (_svg_area(highlight, 0.7, None), f"Central Asian state ({', '.join(ca_names)})"),
+        (_svg_area(palette.NEUTRAL, 0.45, "4 3", 1, palette.OKABE_ITO["black"]), "neighbouring state"),
+        (_svg_circle(palette.OKABE_ITO["black"], 0.0, None, 4), "capital"),
+    ]
     alt = (
-        f"Map of Central Asia: the five states {', '.join(ca_names)} are highlighted; "
+        f"Map of Central Asia: the {len(ca_names)} states {', '.join(ca_names)} are highlighted; "
         f"the neighbouring units drawn for context are {', '.join(neighbours)}. "
         f"Capitals are marked with white dots. Borders follow Natural Earth's de facto lines."
     )
-    return _finish(m, legend, alt, table)
+    enclaves = None
+    if focus == "fergana":
+        enclaves = _enclave_layer(m)
+        rows.append((_svg_circle(palette.OKABE_ITO["vermillion"], 0.8, None, 6), "enclave (approximate centre)"))
+        described = "; ".join(
+            f"{r.name}, part of {data.country_name(r.owner_iso3)} inside {data.country_name(r.surrounded_by_iso3)}"
+            for r in enclaves.itertuples()
+        )
+        alt = (
+            "Map of the Fergana valley, where Kyrgyzstan, Tajikistan and Uzbekistan meet. "
+            f"Dots mark {len(enclaves)} enclaves: {described}. Borders follow Natural Earth's de facto lines; "
+            "enclave positions are approximate centres."
+        )
+        m.fit_bounds(FERGANA_BOUNDS)
+    legend = _legend("Legend", rows, "Borders: Natural Earth, de facto lines (see data/geo/README.md).")
+    m = _finish(m, legend, alt, table)
+    if enclaves is not None:
+        m.enclaves = enclaves
+    return m
+
+
+def _enclave_layer(m: folium.Map) -> pd.DataFrame:
+    """Mark the enclaves of data/enclaves.csv in a layer of their own; return the table drawn."""
+    enclaves = data.load("enclaves").sort_values("id").reset_index(drop=True)
+    layer = folium.FeatureGroup(name=f"Enclaves ({len(enclaves)})", show=True)
+    for row in enclaves.itertuples():
+        owner, around = data.country_name(row.owner_iso3), data.country_name(row.surrounded_by_iso3)
+        text = f"{row.name}: part of {owner}, surrounded by {around}; area {row.area}"
+        folium.CircleMarker(
+            location=[float(row.lat), float(row.lon)],
+            radius=7,
+            color=palette.OKABE_ITO["black"],
+            weight=2,
+            fill=True,
+            fill_color=palette.OKABE_ITO["vermillion"],
+            fill_opacity=0.8,
+            tooltip=folium.Tooltip(_esc(text)),
+            popup=folium.Popup(f"{_esc(text)}<br>{_link(row.source_url)}", max_width=300, parse_html=False),
+            class_name=f"casecurity-enclave casecurity-iso-{row.owner_iso3}",
+        ).add_to(layer)
+    layer.add_to(m)
+    folium.LayerControl(collapsed=False, position="topleft").add_to(m)
+    return enclaves
 
 
 # --------------------------------------------------------------------------- memberships

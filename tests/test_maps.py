@@ -333,3 +333,26 @@ def test_mistakes_give_one_line_course_errors():
     with pytest.raises(CourseError):
         maps.offline("yes")
     assert isinstance(maps.membership_map("CSTO").table, pd.DataFrame)
+
+
+def test_fergana_focus_marks_every_enclave_inside_its_owner():
+    enclaves = data.load("enclaves")
+    assert set(enclaves["id"]) >= {"sokh", "shakhimardan", "vorukh"}  # the three large ones
+    (south, west), (north, east) = maps.FERGANA_BOUNDS
+    for row in enclaves.itertuples():
+        # Natural Earth 1:50m simplifies these small outlines: allow about 3 km
+        assert data.point_in_country(row.lat, row.lon, row.owner_iso3, tolerance=0.03), row.name
+        assert south <= row.lat <= north and west <= row.lon <= east
+    m = maps.region_map(focus="fergana")
+    assert len(markers(m, "casecurity-enclave")) == len(enclaves)
+    assert sorted(m.enclaves["id"]) == sorted(enclaves["id"])
+    for name in enclaves["name"]:
+        assert name in m.alt_text
+    assert any(isinstance(c, folium.FeatureGroup) and c.layer_name.startswith("Enclaves")
+               for c in m._children.values())
+    assert "enclave" in render(m)
+
+
+def test_region_map_rejects_an_unknown_focus():
+    with pytest.raises(CourseError, match="focus='fergana'"):
+        maps.region_map(focus="ferghana")

@@ -3,12 +3,9 @@
 Every expected answer is a callable evaluated at check time from :mod:`casecurity.data`
 (``events.csv`` and ``cyber_index.csv``), so a corrected row updates the answer key too.
 
-Helpers used by the lesson notebook (no package function builds them yet):
-
-- :func:`gci_overview` — the ITU Global Cybersecurity Index results of the five states,
-  one row per state, one column per edition, written out in words (rank or tier);
-- :func:`fergana_map` — the region map zoomed on the Fergana valley, with the three
-  large enclaves (Sokh, Shakhimardan, Vorukh) marked.
+Helper used by the lesson notebook: :func:`gci_overview` — the ITU Global Cybersecurity
+Index results of the five states, one row per state, one column per edition, written out in
+words (rank or tier). The Fergana valley map is ``maps.region_map(focus="fergana")``.
 """
 
 from __future__ import annotations
@@ -31,43 +28,6 @@ GCI_TIER_NAMES = {"1": "Role-modelling", "2": "Advancing", "3": "Establishing", 
 
 # The two Kyrgyz–Tajik interstate clashes are the events whose countries are exactly these two.
 KGZ_TJK = ("KGZ", "TJK")
-
-# The Fergana valley view, (south, west), (north, east).
-FERGANA_BOUNDS = [[39.55, 69.6], [41.45, 73.5]]
-# The three large enclaves: name, owner, surrounding state, approximate centre (lat, lon),
-# area as sources give it, and the page the coordinates were read from. The coordinates come
-# from Wikipedia mirrors (tertiary); tests check that each point lies inside its owner's
-# Natural Earth outline, which is what the map draws.
-ENCLAVES = (
-    {
-        "name": "Sokh",
-        "owner": "UZB",
-        "inside": "KGZ",
-        "lat": 39.95,
-        "lon": 71.12,
-        "area": "220–352 km² (sources differ)",
-        "source_url": "https://ipfs.io/ipfs/QmXoypizjW3WknFiJnKLwHCnL72vedxjQkDDP1mXWo6uco/wiki/Sokh_District.html",
-    },
-    {
-        "name": "Shakhimardan (Shohimardon)",
-        "owner": "UZB",
-        "inside": "KGZ",
-        "lat": 39.983,
-        "lon": 71.8,
-        "area": "about 38–90 km² (sources differ)",
-        "source_url": "https://de.wikial.top/wiki/Shohimardon",
-    },
-    {
-        "name": "Vorukh",
-        "owner": "TJK",
-        "inside": "KGZ",
-        "lat": 39.85,
-        "lon": 70.583,
-        "area": "about 97–130 km² (sources differ)",
-        "source_url": "https://de.zxc.wiki/wiki/Woruch",
-    },
-)
-
 
 def _data():
     from casecurity import data
@@ -114,56 +74,6 @@ def _gci_cell(row) -> str:
     if not pd.isna(row["rank"]):
         return f"rank {int(row['rank'])}"
     return "—"
-
-
-def fergana_map():
-    """The region map zoomed on the Fergana valley, with the Sokh, Shakhimardan and Vorukh enclaves marked.
-
-    Returns a ``folium.Map`` with ``.alt_text`` and ``.table`` (one row per enclave: name,
-    owner, inside, lat, lon, area, source_url), like the builders in :mod:`casecurity.maps`.
-    """
-    import folium
-    import pandas as pd
-    from branca.element import Element
-
-    from casecurity import maps, palette
-
-    data = _data()
-    m = maps.region_map()
-    layer = folium.FeatureGroup(name="Enclaves (Sokh, Shakhimardan, Vorukh)", show=True)
-    for enclave in ENCLAVES:
-        owner, inside = data.country_name(enclave["owner"]), data.country_name(enclave["inside"])
-        text = f"{enclave['name']}: part of {owner}, surrounded by {inside}; {enclave['area']}"
-        folium.CircleMarker(
-            location=[enclave["lat"], enclave["lon"]],
-            radius=7,
-            color=palette.OKABE_ITO["black"],
-            weight=2,
-            fill=True,
-            fill_color=palette.OKABE_ITO["vermillion"],
-            fill_opacity=0.8,
-            tooltip=folium.Tooltip(text),
-            popup=folium.Popup(f"{text}<br><a href='{enclave['source_url']}' target='_blank'>coordinates</a>",
-                               max_width=300),
-        ).add_to(layer)
-    layer.add_to(m)
-    # The layer control doubles as a legend entry for the red dots (the region legend does not list them).
-    folium.LayerControl(collapsed=False, position="topleft").add_to(m)
-    # A later fit_bounds wins over the region view that region_map() set.
-    m.fit_bounds(FERGANA_BOUNDS)
-    table = pd.DataFrame(list(ENCLAVES))
-    names = ", ".join(
-        f"{e['name']} ({data.country_name(e['owner'])}, inside {data.country_name(e['inside'])})" for e in ENCLAVES
-    )
-    alt = (
-        "Map of the Fergana valley, where Kyrgyzstan, Tajikistan and Uzbekistan meet, zoomed from the "
-        f"regional map; red dots mark the three main enclaves: {names}. Natural Earth outlines; "
-        "enclave positions are approximate."
-    )
-    m.get_root().html.add_child(Element(f'<p class="casecurity-sr-only">{alt}</p>'), name="casecurity_alt_fergana")
-    m.alt_text = alt
-    m.table = table
-    return m
 
 
 # --------------------------------------------------------------------------- expected answers
