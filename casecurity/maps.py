@@ -577,6 +577,21 @@ def _status_order() -> list[str]:
 # --------------------------------------------------------------------------- region
 
 
+def _capital_marker(m: folium.Map, lat, lon, tooltip: str, iso3: str) -> None:
+    """A capital as a small white dot with a black ring; the tooltip text is escaped here."""
+    folium.CircleMarker(
+        location=[float(lat), float(lon)],
+        radius=4,
+        color=palette.OKABE_ITO["black"],
+        fill=True,
+        fill_color="white",
+        fill_opacity=1,
+        weight=2,
+        tooltip=folium.Tooltip(_esc(tooltip)),
+        class_name=f"casecurity-capital casecurity-iso-{iso3}",
+    ).add_to(m)
+
+
 # The view that frames the Fergana valley, where Kyrgyzstan, Tajikistan and Uzbekistan meet.
 FERGANA_BOUNDS = [[39.55, 69.6], [41.45, 73.5]]
 
@@ -644,17 +659,7 @@ def region_map(focus: str | None = None) -> folium.Map:
     table = pd.DataFrame(rows, columns=["iso3", "name", "group", "capital", "capital_lat", "capital_lon"])
     capitals = table.dropna(subset=["capital_lat", "capital_lon"])
     for row in capitals.itertuples():
-        folium.CircleMarker(
-            location=[float(row.capital_lat), float(row.capital_lon)],
-            radius=4,
-            color=palette.OKABE_ITO["black"],
-            fill=True,
-            fill_color="white",
-            fill_opacity=1,
-            weight=2,
-            tooltip=folium.Tooltip(f"{_esc(row.capital)} (capital of {_esc(row.name)})"),
-            class_name=f"casecurity-capital casecurity-iso-{row.iso3}",
-        ).add_to(m)
+        _capital_marker(m, row.capital_lat, row.capital_lon, f"{row.capital} (capital of {row.name})", row.iso3)
     ca_names = [n for n in table.loc[table["iso3"].isin(data.central_asia()), "name"]]
     neighbours = [n for n in table.loc[~table["iso3"].isin(data.central_asia()), "name"] if n != "Siachen Glacier"]
     rows = [
@@ -1259,17 +1264,8 @@ def treaty_network_map(obligation: str | None = None, on: object = None) -> foli
             class_name=f"casecurity-treaty casecurity-pair-{a}-{b}",
         ).add_to(m)
     for code in involved:
-        folium.CircleMarker(
-            location=[float(countries.at[code, "capital_lat"]), float(countries.at[code, "capital_lon"])],
-            radius=4,
-            color=palette.OKABE_ITO["black"],
-            fill=True,
-            fill_color="white",
-            fill_opacity=1,
-            weight=2,
-            tooltip=folium.Tooltip(f"{_esc(countries.at[code, 'capital'])} ({_esc(_name(code, names))})"),
-            class_name=f"casecurity-capital casecurity-iso-{code}",
-        ).add_to(m)
+        _capital_marker(m, countries.at[code, "capital_lat"], countries.at[code, "capital_lon"],
+                        f"{countries.at[code, 'capital']} ({_name(code, names)})", code)
     ordered = sorted(used_styles, key=lambda o: rank.get(o, len(rank)))
     legend_rows = [
         (_svg_line(palette.obligation_style(o)["color"], palette.obligation_style(o)["dash_array"],

@@ -20,13 +20,6 @@ ROOT = Path(__file__).resolve().parents[1]
 CENTRAL_ASIA = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
 
 
-@pytest.fixture(autouse=True)
-def private_progress(tmp_path, monkeypatch):
-    """Progress and results go to tmp_path, never to the user's data dir."""
-    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "progress.json"))
-    monkeypatch.delenv("CASECURITY_RESULTS", raising=False)
-    return tmp_path / "progress.json"
-
 
 def registered(**questions):
     E.register_questions("98", questions, title="Unit tests")

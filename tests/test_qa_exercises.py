@@ -19,13 +19,6 @@ from casecurity.errors import CourseError
 from casecurity.exercises import lesson01, lesson02, lesson03
 
 
-@pytest.fixture(autouse=True)
-def private_progress(tmp_path, monkeypatch):
-    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "progress.json"))
-    monkeypatch.delenv("CASECURITY_RESULTS", raising=False)
-    return tmp_path / "progress.json"
-
-
 def registered(**questions):
     E.register_questions("94", questions, title="QA tests")
     return questions
