@@ -74,7 +74,8 @@ def test_exercise_set_is_complete_and_single_sourced(path):
     number = path.name[:2]
     nb = nbformat.read(path, as_version=4)
     assert nb.metadata.get("casecurity", {}).get("lesson") == number
-    assert (ROOT / "exercises" / path.name).exists(), f"run `make exercises`: exercises/{path.name} is missing"
+    exercise = path.name.replace("_solutions.ipynb", "_exercises.ipynb")
+    assert (ROOT / "exercises" / exercise).exists(), f"run `make exercises`: exercises/{exercise} is missing"
     lesson = get_lesson(number)
     assert lesson is not None, f"casecurity/exercises/lesson{number}.py is missing"
     questions = lesson.questions

@@ -258,7 +258,7 @@ def test_solution_read_from_solution_notebook(tmp_path, monkeypatch):
                                                                        "casecurity": {"question": "q2"}}),
     ])
     (tmp_path / "solutions").mkdir()
-    nbformat.write(notebook, tmp_path / "solutions" / "98_unit.ipynb")
+    nbformat.write(notebook, tmp_path / "solutions" / "98_unit_solutions.ipynb")
     monkeypatch.setenv("CASECURITY_SOLUTIONS", str(tmp_path / "solutions"))
     questions = registered(q1=E.ValueQuestion("x", expected=lambda: 42), q2=E.ValueQuestion("y", expected="z"),
                            q3=E.ValueQuestion("z", expected=1))

@@ -100,7 +100,7 @@ def test_choice_questions(ex, question, right, wrong, fragment):
 
 def test_choice_options_match_the_solution_notebook(ex):
     """The exercise notebook lists the options in markdown: they must not drift from the module."""
-    notebook = json.loads((ROOT / "solutions" / "02_alliances.ipynb").read_text(encoding="utf-8"))
+    notebook = json.loads((ROOT / "solutions" / "02_alliances_solutions.ipynb").read_text(encoding="utf-8"))
     text = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
     for name in ("q2", "q4", "q7"):
         for letter, option in getattr(ex, name).options.items():

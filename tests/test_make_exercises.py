@@ -54,7 +54,7 @@ def solution_notebook() -> nbformat.NotebookNode:
 def folders(tmp_path):
     solutions, exercises = tmp_path / "solutions", tmp_path / "exercises"
     solutions.mkdir()
-    nbformat.write(solution_notebook(), solutions / "42_test.ipynb")
+    nbformat.write(solution_notebook(), solutions / "42_test_solutions.ipynb")
     return solutions, exercises
 
 
@@ -65,7 +65,7 @@ def run(folders, *extra):
 
 def test_generated_notebook(folders):
     assert run(folders) == 0
-    nb = nbformat.read(folders[1] / "42_test.ipynb", as_version=4)
+    nb = nbformat.read(folders[1] / "42_test_exercises.ipynb", as_version=4)
     sources = [c.source for c in nb.cells]
     assert sources[2] == "# Which states form Central Asia?\ncentral = ...  # your code here\nex.q1.check(central)"
     assert sources[3] == ('def active(start, end, on):\n    """True when [start, end) contains on."""\n'
@@ -80,31 +80,31 @@ def test_generated_notebook(folders):
         assert set(cell.metadata) <= {"tags", "casecurity"}
         assert "solution" not in cell.metadata.get("tags", [])
     assert nb.cells[2].metadata == {"tags": ["q1"]}
-    assert nb.metadata["casecurity"] == {"lesson": "42", "generated_from": "solutions/42_test.ipynb"}
+    assert nb.metadata["casecurity"] == {"lesson": "42", "generated_from": "solutions/42_test_solutions.ipynb"}
     assert "widgets" not in nb.metadata and nb.metadata["language_info"] == {"name": "python"}
     nbformat.validate(nb)
 
 
 def test_regeneration_is_byte_identical_and_check_passes(folders):
     assert run(folders) == 0
-    first = (folders[1] / "42_test.ipynb").read_bytes()
+    first = (folders[1] / "42_test_exercises.ipynb").read_bytes()
     assert run(folders) == 0
-    assert (folders[1] / "42_test.ipynb").read_bytes() == first
+    assert (folders[1] / "42_test_exercises.ipynb").read_bytes() == first
     assert run(folders, "--check") == 0
 
 
 def test_check_lists_stale_missing_and_orphan_files(folders, capsys):
     assert run(folders, "--check") == 1  # missing
-    assert "42_test.ipynb (missing)" in capsys.readouterr().err
+    assert "42_test_exercises.ipynb (missing)" in capsys.readouterr().err
     assert run(folders) == 0
     nb = solution_notebook()
     nb.cells[0].source = "# Lesson 42: exercises, revised"
-    nbformat.write(nb, folders[0] / "42_test.ipynb")
-    (folders[1] / "43_gone.ipynb").write_text("{}")
+    nbformat.write(nb, folders[0] / "42_test_solutions.ipynb")
+    (folders[1] / "43_gone_exercises.ipynb").write_text("{}")
     assert run(folders, "--check") == 1
     err = capsys.readouterr().err
-    assert "42_test.ipynb (stale)" in err and "43_gone.ipynb (orphan" in err
-    assert "revised" not in (folders[1] / "42_test.ipynb").read_text()  # --check writes nothing
+    assert "42_test_exercises.ipynb (stale)" in err and "43_gone_exercises.ipynb (orphan" in err
+    assert "revised" not in (folders[1] / "42_test_exercises.ipynb").read_text()  # --check writes nothing
 
 
 def test_repository_exercises_are_up_to_date():

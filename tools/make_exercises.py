@@ -1,4 +1,6 @@
-"""Generate exercises/NN_topic.ipynb from the single source solutions/NN_topic.ipynb.
+"""Generate exercises/NN_topic_exercises.ipynb from the single source solutions/NN_topic_solutions.ipynb.
+
+The suffixes keep a lesson, its exercise set and its solutions apart in JupyterLab's tabs.
 
 - Code between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes a placeholder:
   ``answer = ...  # your code here`` (named after the variable that the block assigns and the
@@ -145,12 +147,18 @@ def render(notebook: nbformat.NotebookNode) -> str:
     return text if text.endswith("\n") else text + "\n"
 
 
+def exercise_name(solution_name: str) -> str:
+    """``02_alliances_solutions.ipynb`` -> ``02_alliances_exercises.ipynb``."""
+    stem = solution_name.removesuffix(".ipynb").removesuffix("_solutions")
+    return f"{stem}_exercises.ipynb"
+
+
 def expected_exercises(solutions: Path) -> dict[str, str]:
-    """File name -> exercise notebook text, for every solutions/NN_*.ipynb."""
+    """Exercise file name -> notebook text, for every solutions/NN_topic_solutions.ipynb."""
     result = {}
     for path in sorted(solutions.glob("[0-9][0-9]_*.ipynb")):
         solution = nbformat.read(path, as_version=4)
-        result[path.name] = render(make_exercise(solution, path.name))
+        result[exercise_name(path.name)] = render(make_exercise(solution, path.name))
     return result
 
 
@@ -180,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
                 write_text_atomically(target, text)
     orphans = sorted(existing - set(wanted))
     if args.check:
-        problems = stale + [f"{args.exercises / name} (orphan: no solutions/{name})" for name in orphans]
+        problems = stale + [f"{args.exercises / name} (orphan: no solution notebook)" for name in orphans]
         if problems:
             print("make_exercises: out of date; run `make exercises`:\n  " + "\n  ".join(problems), file=sys.stderr)
             return 1

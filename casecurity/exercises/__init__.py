@@ -76,10 +76,10 @@ A custom type subclasses :class:`Question` (or a type above) and overrides
 receive (None when the answer has the wrong shape, so that predicates are skipped).
 ``_safe_check`` turns any exception into an "incorrect" outcome and handles ``...``/None.
 
-Writing the solution notebook (``solutions/NN_topic.ipynb``, the single source)
+Writing the solution notebook (``solutions/NN_topic_solutions.ipynb``, the single source)
 ===============================================================================
 
-The exercise notebook ``exercises/NN_topic.ipynb`` is generated from it by
+The exercise notebook ``exercises/NN_topic_exercises.ipynb`` is generated from it by
 ``make exercises`` (``tools/make_exercises.py``), and ``qK.solution()`` reads it.
 
 - Import the lesson module as ``from casecurity.exercises import lessonNN as ex`` (the grader
@@ -535,7 +535,7 @@ def _solution_notebook(lesson: LessonInfo | None, number: str) -> Path | str:
             "ask your teacher, or set CASECURITY_SOLUTIONS to the solutions folder."
         )
     if lesson is not None and lesson.notebook:
-        path = folder / f"{lesson.notebook.removesuffix('.ipynb')}.ipynb"
+        path = folder / f"{lesson.notebook.removesuffix('.ipynb')}_solutions.ipynb"
         return path if path.is_file() else f"The solution notebook {path} is missing; please report this."
     found = sorted(folder.glob(f"{number}_*.ipynb"))
     return found[0] if found else f"No solution notebook for lesson {number} in {folder}; please report this."

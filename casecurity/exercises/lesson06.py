@@ -504,7 +504,7 @@ q9 = _AssessmentQuestion(
     "one sentence, support it with evidence from your map and table (and at least one cited source), "
     "name the scenario(s) it points to and two indicators a reader should watch next, and say what would "
     "change your mind.",
-    model_answer=(  # the same text as the model briefing in solutions/06_future.ipynb
+    model_answer=(  # the same text as the model briefing in solutions/06_future_solutions.ipynb
         "Question: is Russia still the only outside power with a military footprint in Central Asia, as of 27"
         " November 2026? Bottom line: yes on the ground, but not in the region's diplomacy.\n\n"
         "Evidence. The map of facilities open on the as-of date shows confirmed sites run by Russia only, in "
