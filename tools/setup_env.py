@@ -109,6 +109,13 @@ def index_reachable() -> bool:
     return probe.returncode == 0
 
 
+def install_course_settings(venv_python: Path) -> None:
+    """The course's JupyterLab settings and kernel extension (casecurity.install), into .venv."""
+    done = subprocess.run([str(venv_python), "-m", "casecurity.install", "--quiet"], cwd=ROOT)
+    if done.returncode != 0:
+        fail("could not install the course's JupyterLab settings into .venv (message above)")
+
+
 def main() -> None:
     venv_python = VENV / "bin" / "python"
     if venv_python.exists() and version_of(str(venv_python)) != REQUIRED:
@@ -120,12 +127,14 @@ def main() -> None:
         subprocess.run([python, "-m", "venv", str(VENV)], check=True)
     wanted = fingerprint()
     if STAMP.exists() and STAMP.read_text().strip() == wanted:
+        install_course_settings(venv_python)
         return  # nothing changed since the last install
     print("Installing the pinned packages into .venv (about a minute the first time) ...", file=sys.stderr)
     LOG.write_text("")
     pip(["install", "-r", "requirements.txt", "-r", "requirements-test.txt", "-c", "constraints.txt"],
         "the pinned packages")
     pip(["install", "--no-deps", "-e", "."], "the course package (casecurity)")
+    install_course_settings(venv_python)
     STAMP.write_text(wanted + "\n")
     print("The course environment is ready.", file=sys.stderr)
 
