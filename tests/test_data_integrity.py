@@ -281,11 +281,11 @@ def test_validate_catches_each_kind_of_mistake(tmp_path, monkeypatch):
     bilateral = append("treaty_parties", "kaz_rus_2013,UZB,,,,Third party.,https://example.org/a")
     closed = append(
         "facilities",
-        "kz_test,Test site,KAZ,RUS,test_range,43.24,76.89,town,1994-01-01,year,,,closed,No date.,https://example.org/a,",
+        "kz_test,Test site,KAZ,RUS,test_range,43.24,76.89,town,1994-01-01,year,,,closed,No date.,https://example.org/a,,2026-12-01",
     )
     wrong_host = append(
         "facilities",
-        "uz_test,Misplaced,UZB,RUS,radar,51.17,71.45,town,1999-01-01,year,,,active,In Astana.,https://example.org/a,",
+        "uz_test,Misplaced,UZB,RUS,radar,51.17,71.45,town,1999-01-01,year,,,active,In Astana.,https://example.org/a,,2026-12-01",
     )
     event = append(
         "events", "bad_event,2010-01-01,,,Event,unrest,KAZ;ZZZ,,,,,Fixture.,,https://example.org/a,"
@@ -299,6 +299,7 @@ def test_validate_catches_each_kind_of_mistake(tmp_path, monkeypatch):
         f"memberships.csv line {url}, column source_url",
         "treaties.csv line 3: bilateral treaty kaz_rus_2013 has 3 parties",
         f"facilities.csv line {closed}: status is closed but closed date is empty",
+        f"facilities.csv line {closed}: status is closed but alt_source_url is empty",
         f"events.csv line {event}, column countries: 'ZZZ' is not in countries.csv",
     ]
     if (DATA / "geo").is_dir():
