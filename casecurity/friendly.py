@@ -56,7 +56,11 @@ def _column_error_message(value: BaseException, tb: types.TracebackType | None) 
     frame, key = None, None
     while tb is not None:  # the outermost DataFrame.__getitem__ holds the learner's key
         local = tb.tb_frame.f_locals
-        if isinstance(local.get("self"), pandas.DataFrame) and "key" in local and tb.tb_frame.f_code.co_name == "__getitem__":
+        if (
+            isinstance(local.get("self"), pandas.DataFrame)
+            and "key" in local
+            and tb.tb_frame.f_code.co_name == "__getitem__"
+        ):
             frame, key = local["self"], local["key"]
             break
         tb = tb.tb_next
@@ -125,9 +129,8 @@ def method_hint(method: object) -> str | None:
         return None
     question = str(getattr(owner, "id", "") or "").rpartition(".")[2] or "qN"
     arguments = "answer" if name == "check" else ""
-    return (
-        f"ex.{question}.{name} needs brackets to run: write ex.{question}.{name}({arguments})"
-        + (" with your answer between them." if name == "check" else ".")
+    return f"ex.{question}.{name} needs brackets to run: write ex.{question}.{name}({arguments})" + (
+        " with your answer between them." if name == "check" else "."
     )
 
 

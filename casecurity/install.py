@@ -63,14 +63,19 @@ def install_kernel_extension(prefix: Path) -> Path:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--prefix", type=Path, default=Path(sys.prefix), help="environment (default: this one)")
+    parser.add_argument(
+        "--prefix", type=Path, default=Path(sys.prefix), help="environment (default: this one)"
+    )
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     try:
         written = [install_lab_settings(args.prefix), install_kernel_extension(args.prefix)]
     except OSError as exc:
-        print(f"casecurity.install: cannot write the course's settings ({exc}); "
-              "check that you may write to the environment, or pass --prefix", file=sys.stderr)
+        print(
+            f"casecurity.install: cannot write the course's settings ({exc}); "
+            "check that you may write to the environment, or pass --prefix",
+            file=sys.stderr,
+        )
         return 1
     if not args.quiet:
         print("casecurity.install: course settings in " + ", ".join(str(p) for p in written))

@@ -26,8 +26,13 @@ def _run(cells: list[str]) -> list[str]:
     """Run each source in one fresh kernel; return each cell's visible output as text."""
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    NotebookClient(notebook, timeout=120, kernel_name="python3", allow_errors=True,
-                   resources={"metadata": {"path": str(ROOT)}}).execute()
+    NotebookClient(
+        notebook,
+        timeout=120,
+        kernel_name="python3",
+        allow_errors=True,
+        resources={"metadata": {"path": str(ROOT)}},
+    ).execute()
     texts = []
     for cell in notebook.cells:
         parts = []
@@ -46,7 +51,9 @@ def _run(cells: list[str]) -> list[str]:
 def course_kernel_installed():
     config = Path(sys.prefix) / "etc" / "ipython" / "ipython_kernel_config.py"
     if not config.is_file() or install.KERNEL_LINE not in config.read_text():
-        pytest.fail(f"{config} does not load casecurity.friendly: the set-up must run `python -m casecurity.install`")
+        pytest.fail(
+            f"{config} does not load casecurity.friendly: the set-up must run `python -m casecurity.install`"
+        )
 
 
 def test_mistakes_read_as_one_sentence_without_running_the_first_cell(course_kernel_installed):
@@ -72,7 +79,9 @@ def test_mistakes_read_as_one_sentence_without_running_the_first_cell(course_ker
         assert "Traceback" not in output and "Cell In[" not in output
     assert "no column 'nmae'; did you mean 'name'?" in outputs[3]
     assert "Its columns are: iso3, name" in outputs[3]
-    assert "no column 'grop'; did you mean 'group'?" in outputs[4] and "iso3'" not in outputs[4].split("Its")[0]
+    assert (
+        "no column 'grop'; did you mean 'group'?" in outputs[4] and "iso3'" not in outputs[4].split("Its")[0]
+    )
     assert 'Put the option letter in quotes: answer = "b"' in outputs[5]
     assert "ex.q1.check needs brackets to run: write ex.q1.check(answer)" in outputs[6]
     assert "bound method" not in outputs[6]
