@@ -259,8 +259,15 @@ def test_q8_counting_reported_facilities_is_caught():
         & (facilities["operator_iso3"] != "TJK")
     ]
     assert len(reported) >= 1  # the Chinese outpost the mistake is about
+    # the mistake: every foreign site open on the as-of date counted, 'reported' ones included
     wrong = _briefing_reference()
-    wrong.loc[wrong["iso3"] == "TJK", "foreign_facilities"] += 1
+    for code in CENTRAL_ASIA:
+        hosted = facilities.loc[(facilities["host_iso3"] == code) & (facilities["operator_iso3"] != code)]
+        wrong.loc[wrong["iso3"] == code, "foreign_facilities"] = sum(
+            _active(o, c, AS_OF) and status in {"active", "reported"}
+            for o, c, status in zip(hosted["opened"], hosted["closed"], hosted["status"], strict=True)
+        )
+    assert (wrong["foreign_facilities"] > _briefing_reference()["foreign_facilities"]).any()
     result = ex.q8.check(wrong)
     assert result.status == "incorrect" and "reported" in result.message
 
@@ -279,7 +286,7 @@ def test_q9_word_limits_and_model_answer():
     assert short.status == "incorrect" and "at least 200" in short.message
     long = ex.q9.check("word " * 450)
     assert long.status == "incorrect" and "at most 400" in long.message
-    assert 200 <= len(ex.q9.model_answer.split()) <= 400
+    assert 200 <= len(ex.model_briefing().split()) <= 400
     assert len(ex.q9.rubric) >= 4
     assert ex.q9.check("").status == "not_attempted"
 
@@ -329,3 +336,75 @@ def test_status_table_shows_words_not_codes():
     assert table.loc["Turkmenistan", "SCO"] == "guest"
     with pytest.raises(CourseError):
         ex.status_table(on="not a date")
+
+
+# ------------------------------------------------------------- prose and model briefing vs data
+# Each claim below is a sentence of lesson 06 or of the model briefing (q9) that depends on the
+# data; the reference is recomputed here from the CSV files, so a corrected row cannot leave the
+# prose behind (issue 12).
+
+_WORDS = ["no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"]
+
+
+def _foreign_sites_open(statuses: set[str]) -> pd.DataFrame:
+    facilities = _csv("facilities")
+    mask = [
+        _active(o, c, AS_OF) and status in statuses and host in CENTRAL_ASIA and op != host
+        for o, c, status, host, op in zip(
+            facilities["opened"], facilities["closed"], facilities["status"],
+            facilities["host_iso3"], facilities["operator_iso3"], strict=True,
+        )
+    ]
+    return facilities.loc[mask]
+
+
+def test_model_briefing_counts_come_from_the_data():
+    text = ex.model_briefing()
+    reference = _briefing_reference().set_index("iso3")
+    names = _csv("countries").set_index("iso3")["name"]
+    hosting = text.split("The table shows ", 1)[1].split(".", 1)[0]
+    for code, count in reference["foreign_facilities"].items():
+        if count:
+            assert f"{names[code]} hosting {_WORDS[count]} " in hosting or f"{names[code]} {_WORDS[count]}" in hosting
+        else:
+            assert names[code] in hosting.split("while", 1)[1]
+    most = reference["organisations"].max()
+    assert f"{_WORDS[most]} full memberships" in text
+
+
+def test_model_briefing_follows_the_table_it_is_given():
+    changed = _briefing_reference()
+    changed.loc[changed["iso3"] == "TJK", "foreign_facilities"] = 7
+    assert "Tajikistan hosting seven confirmed" in ex.model_briefing(changed)
+
+
+def test_model_briefing_russia_only_and_kulob_closed():
+    # "confirmed sites run by Russia only": the operators of confirmed foreign sites open on AS_OF
+    assert set(_foreign_sites_open({"active"})["operator_iso3"]) == {"RUS"}
+    assert "run by Russia only" in ex.model_briefing()
+    # Russia left Kulob in late 2015 (relocation order of 15 Oct 2015: Asia-Plus and Eurasianet, Nov 2015)
+    kulob = _csv("facilities").set_index("id").loc["rus_201_kulob"]
+    assert kulob["status"] == "closed" and kulob["closed"].startswith("2015-")
+    assert "Kulob in 2015" in ex.model_briefing()
+    # "the one Chinese site ... is marked 'reported'"
+    chinese = _csv("facilities").query("operator_iso3 == 'CHN'")
+    assert chinese["status"].tolist() == ["reported"]
+
+
+def test_model_briefing_dates_the_c5_plus_1_summits_right():
+    text = ex.model_briefing()
+    # the first leaders' summit was New York, 19 Sep 2023; 6 Nov 2025 was the first at the White House
+    assert "first summit at the White House" not in text
+    assert "19 September 2023" in text and "first time at the White House" in text
+    spells = _spells_on(AS_OF)
+    c5 = set(spells.loc[(spells["organization_id"] == "C5+1") & (spells["status"] == "member"), "iso3"])
+    assert set(CENTRAL_ASIA) <= c5  # "all five take part in the C5+1"
+
+
+def test_sco_partner_list_is_complete():
+    # TASS (1 Sep 2025) counted 17 SCO partners after the Tianjin merger, Laos included
+    spells = _spells_on(AS_OF)
+    partners = spells.loc[(spells["organization_id"] == "SCO") & (spells["status"] == "partner"), "iso3"]
+    assert len(partners) == 17 and "LAO" in set(partners)
+    lesson = (REPO / "notebooks" / "06_future.ipynb").read_text(encoding="utf-8")
+    assert "lower bound" not in lesson

@@ -264,6 +264,85 @@ def _column_equals(got: pd.DataFrame, other: pd.DataFrame, column: str) -> bool:
     return given == dict(zip(other["iso3"], other[column], strict=True))
 
 
+# ------------------------------------------------------------------------------ model briefing
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+
+
+def _in_words(count: int) -> str:
+    """A small count as a word ('four'), a larger one as digits."""
+    return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
+
+
+def _names(codes) -> str:
+    """'Kazakhstan', 'Kazakhstan and Kyrgyzstan', 'A, B and C' from ISO3 codes."""
+    names = [data.country_name(code) for code in codes]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _hosting_sentence(sites: pd.Series) -> str:
+    """'Kyrgyzstan hosting four confirmed foreign-run sites, Tajikistan three and Kazakhstan one, while ...'."""
+    hosts = sites[sites > 0].sort_values(ascending=False, kind="stable")
+    parts = [f"{data.country_name(code)} hosting {_in_words(int(n))} confirmed foreign-run "
+             f"site{'s' if n != 1 else ''}" if i == 0 else f"{data.country_name(code)} {_in_words(int(n))}"
+             for i, (code, n) in enumerate(hosts.items())]
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    empty = [code for code in sites.index if sites[code] == 0]
+    if empty:
+        text += f", while {_names(empty)} host{'s' if len(empty) == 1 else ''} none"
+    return text
+
+
+def model_briefing(table: pd.DataFrame | None = None) -> str:
+    """The model capstone briefing (q9), its numbers read from the q8 table (default: the reference table).
+
+    The text is the model answer shown after a learner submits q9 and the solution in
+    solutions/06_future_solutions.ipynb; because counts come from the data, a corrected facility or
+    membership row updates the briefing too (issue 12: the Kulob garrison, closed in 2015, had
+    inflated Tajikistan's count).
+    """
+    table = (_briefing_expected() if table is None else table).copy()
+    table["iso3"] = table["iso3"].astype(str).str.upper()
+    table = table.set_index("iso3")
+    sites = table["foreign_facilities"].astype(int)
+    memberships = table["organisations"].astype(int)
+    most = memberships[memberships == memberships.max()].index.tolist()
+    each = " each" if len(most) > 1 else ""
+    open_now = data.facilities(active_on=data.AS_OF, status="active")
+    foreign = open_now.loc[open_now["host_iso3"].isin(data.central_asia())
+                           & (open_now["operator_iso3"] != open_now["host_iso3"])]
+    operators = _names(sorted(foreign["operator_iso3"].unique())) if len(foreign) else "no outside power"
+    where = _names([code for code in data.central_asia() if sites.get(code, 0) > 0]) or "no state"
+    day = f"{data.AS_OF.day} {data.AS_OF:%B %Y}"
+    kulob = data.load("facilities").set_index("id")["closed"].get("rus_201_kulob")
+    kulob = f", and Russia itself gave up its garrison at Kulob in {kulob.year}" if pd.notna(kulob) else ""
+    return (
+        f"Question: is Russia still the only outside power with a military footprint in Central Asia, as of {day}?"
+        " Bottom line: yes on the ground, but not in the region's diplomacy.\n\n"
+        f"Evidence. The map of facilities open on the as-of date shows confirmed sites run by {operators} only, "
+        f"in {where}; the one Chinese site, an outpost in the Tajik Pamirs, is marked 'reported' because no "
+        "government acknowledges it. The table shows "
+        f"{_hosting_sentence(sites)}. The Western sites of 2001-2014 (K2, Manas, Termez, Dushanbe) have all "
+        f"closed{kulob} (lesson 04).\n\n"
+        f"The same table shows the states hedging. {_names(most)} count{'' if len(most) > 1 else 's'} "
+        f"{_in_words(int(memberships.max()))} full memberships{each}, from the CSTO and the SCO to the "
+        "Organization of Turkic States; all five take part in the C5+1 with the United States, whose leaders "
+        "first met in New York on 19 September 2023 and again, for the first time at the White House, on "
+        "6 November 2025 (24.kg, Oct 2025). In June 2025 all five signed a treaty of eternal "
+        "good-neighbourliness with China, in which, by reported summaries, the parties promise not to join "
+        "alliances directed against one another (Astana Times, 18 Jun 2025). Uzbekistan's CSTO membership has "
+        "been suspended since 2012, and Armenia's freeze since February 2024 shows that a member can step back "
+        "from the alliance without formally leaving.\n\n"
+        "Scenario. The evidence fits 'Russian-led consolidation' for hard power and 'regional self-reliance' "
+        "for diplomacy at the same time. Indicators to watch: (1) a new row in facilities.csv with a "
+        "non-Russian operator and status 'active' - above all China; (2) a change in Armenia's CSTO spell in "
+        "memberships.csv, from 'frozen' to no spell (withdrawal) or back to 'member', and any Central Asian "
+        "member following Armenia's path.\n\n"
+        "What would change my mind: an officially acknowledged Chinese site, a basing or defence obligation "
+        "in a treaty with China, or a Central Asian CSTO member freezing its participation."
+    )
+
+
 # ------------------------------------------------------------------------------------ questions
 
 q1 = ChoiceQuestion(
@@ -504,30 +583,8 @@ q9 = _AssessmentQuestion(
     "one sentence, support it with evidence from your map and table (and at least one cited source), "
     "name the scenario(s) it points to and two indicators a reader should watch next, and say what would "
     "change your mind.",
-    model_answer=(  # the same text as the model briefing in solutions/06_future_solutions.ipynb
-        "Question: is Russia still the only outside power with a military footprint in Central Asia, as of 27"
-        " November 2026? Bottom line: yes on the ground, but not in the region's diplomacy.\n\n"
-        "Evidence. The map of facilities open on the as-of date shows confirmed sites run by Russia only, in "
-        "Tajikistan, Kyrgyzstan and Kazakhstan; the one Chinese site, an outpost in the Tajik Pamirs, is "
-        "marked 'reported' because no government acknowledges it. The table shows Tajikistan and Kyrgyzstan "
-        "hosting four confirmed Russian sites each and Kazakhstan three, while Turkmenistan and Uzbekistan "
-        "host none. The Western sites of 2001-2014 (K2, Manas, Termez, Dushanbe) have all closed (lesson 04).\n\n"
-        "The same table shows the states hedging. Kazakhstan and Kyrgyzstan count eight full memberships "
-        "each, from the CSTO and the SCO to the Organization of Turkic States; all five take part in the C5+1"
-        " with the United States, which held its first summit at the White House on 6 November 2025 (Central "
-        "Asian Light, Nov 2025). In June 2025 all five signed a treaty of eternal good-neighbourliness with "
-        "China, in which, by reported summaries, the parties promise not to join alliances directed against "
-        "one another (Astana Times, 18 Jun 2025). Uzbekistan's CSTO membership has been suspended since 2012,"
-        " and Armenia's freeze since February 2024 shows that a member can step back from the alliance "
-        "without formally leaving.\n\n"
-        "Scenario. The evidence fits 'Russian-led consolidation' for hard power and 'regional self-reliance' "
-        "for diplomacy at the same time. Indicators to watch: (1) a new row in facilities.csv with a "
-        "non-Russian operator and status 'active' - above all China; (2) a change in Armenia's CSTO spell in "
-        "memberships.csv, from 'frozen' to no spell (withdrawal) or back to 'member', and any Central Asian "
-        "member following Armenia's path.\n\n"
-        "What would change my mind: an officially acknowledged Chinese site, a basing or defence obligation "
-        "in a treaty with China, or a Central Asian CSTO member freezing its participation."
-    ),
+    # computed from the data at check time (also the solution in solutions/06_future_solutions.ipynb)
+    model_answer=model_briefing,
     rubric=[
         "Question: states one precise, answerable question and answers it in a sentence (the 'bottom line').",
         "Evidence: uses at least two numbers from the map/table, each with its date (as of ...), and at least "
