@@ -307,7 +307,8 @@ q5 = ChoiceQuestion(
         "b": "Right: Article 4 speaks of aggression against a member; with members on both sides, the CSTO "
              "called for a ceasefire and offered to help talks. Years earlier, after a shoot-out near Vorukh, its "
              "Secretary-General had said a third party had no right to interfere in such border incidents.",
-        "c": "No: the CSTO sent about 2,030 troops to Kazakhstan in January 2022, a few months earlier.",
+        "c": "No: the CSTO sent about 2,030 troops to Kazakhstan in January 2022, between the two clashes: "
+             "eight months after the April 2021 fighting and eight months before the September 2022 war.",
         "d": "No: the Security Council took no such decision; the constraint was the CSTO's own design.",
     },
     hints=["Who is a CSTO member?", "Against whom does Article 4 promise help?"],
