@@ -84,16 +84,16 @@ def test_q1_wrong_answers(ex, answer, fragment):
 
 
 @pytest.mark.parametrize(
-    ("question", "right", "wrong", "fragment"),
+    ("question", "right", "right_words", "wrong", "fragment"),
     [
-        ("q2", "b", "a", "common mix-up"),
-        ("q4", "b", "a", "automatic"),
-        ("q7", "a", "d", "Peace Mission"),
+        ("q2", "a", "set up in 2002–2003", "b", "common mix-up"),
+        ("q4", "c", "aggression against all", "a", "automatic"),
+        ("q7", "d", "no mutual-defence clause", "c", "Peace Mission"),
     ],
 )
-def test_choice_questions(ex, question, right, wrong, fragment):
+def test_choice_questions(ex, question, right, right_words, wrong, fragment):
     item = getattr(ex, question)
-    assert item.check(right).correct
+    assert right_words in item.options[right] and item.check(right).correct
     result = item.check(wrong)
     assert result.status == "incorrect" and fragment in result.message
 
@@ -275,3 +275,58 @@ def test_overlap_matrix(ex):
     assert list(ex.overlap_matrix(countries=["Armenia"], orgs=["csto"]).loc["Armenia"]) == ["frozen"]
     with pytest.raises(CourseError, match="CSTO"):
         ex.overlap_matrix(orgs=["CTSO"])
+
+
+# ---------------------------------------------------------------- prose against data (issue 12)
+
+
+def _lesson_markdown() -> str:
+    notebook = json.loads((ROOT / "notebooks" / "02_alliances.ipynb").read_text(encoding="utf-8"))
+    return "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+
+
+def test_consultative_meetings_prose_names_every_outside_participant():
+    """The lesson may not say "the five meet alone" while the data record an outside participant."""
+    outsiders = _active_members("CAHS", data.AS_OF.isoformat()) - _central_asia()
+    assert "AZE" in outsiders  # full participant since 16 Nov 2025 (Trend; Report.az; Anadolu)
+    text = _lesson_markdown()
+    bullet = next(line for line in text.splitlines() if "Consultative Meetings of the Heads of State" in line)
+    for code in outsiders:
+        assert data.country_name(code) in bullet, code
+    for stale in ("meet alone", "on their own, without outside powers"):
+        assert stale not in text
+
+
+def test_peace_missions_table_counts_sco_members_from_the_events(ex):
+    table = ex.peace_missions().set_index("year")
+    # Checked against sources: 2013 was a China-Russia bilateral drill (China Daily, 1 Aug 2013; RT);
+    # 2007 involved all six members (RUSI); 2021 all eight members of the time (TASS).
+    assert table.at[2013, "SCO members taking part"] == 2
+    assert table.at[2007, "SCO members taking part"] == table.at[2007, "SCO members then"] == 6
+    assert table.at[2021, "SCO members taking part"] == table.at[2021, "SCO members then"] == 8
+    assert table.at[2021, "members not listed"] == "—"  # Belarus, not yet a member, is not counted
+    for year in (2010, 2012, 2013, 2014, 2016):
+        assert "Uzbekistan" in table.at[year, "members not listed"], year
+
+
+def test_peace_mission_prose_names_every_bilateral_drill():
+    events = pd.read_csv(data.data_dir() / "events.csv", dtype=str, keep_default_na=False)
+    drills = events.loc[events["title"].str.contains("Peace Mission")]
+    bilateral = {row.start_date[:4] for row in drills.itertuples() if set(row.countries.split(";")) == {"CHN", "RUS"}}
+    assert {"2005", "2013"} <= bilateral
+    paragraph = next(p for p in _lesson_markdown().split("\n\n") if "**Peace Mission**" in p)
+    assert "bilateral" in paragraph
+    for year in bilateral:
+        assert year in paragraph, year
+    assert "five members took part" not in paragraph
+
+
+def test_csto_withdrawal_rule_is_stated_from_the_charter():
+    # CSTO Charter Article 19 (odkb-csto.org; quoted by the Russian MFA, Caucasus Watch): withdrawal
+    # on six months' written notice. Suspension was Uzbekistan's choice, not the only route.
+    text = _lesson_markdown()
+    assert "Article 19" in text and "six months" in text
+    notes = " ".join(_spells()["note"].astype(str))
+    for where in (text, notes):
+        assert "allows no unilateral withdrawal" not in where
+        assert "has no unilateral withdrawal" not in where
