@@ -1067,9 +1067,15 @@ def facilities_map(on: object = None, operators: str | list[str] | None = None) 
     table["status_shown"] = shown
     table["source_url"] = frame["source_url"]
     by_operator = [f"{_name(c, names)} {int((frame['operator_iso3'] == c).sum())}" for c in operators_drawn]
+    # a reported site is drawn but never counted as confirmed: say how many of each
+    n_reported = shown.count("reported")
+    status_note = (
+        f"; {len(frame) - n_reported} confirmed, {n_reported} reported but unconfirmed" if n_reported else ""
+    )
     alt = (
         f"{title}: {len(frame)} facilities"
         + (f" ({', '.join(by_operator)})" if by_operator else "")
+        + status_note
         + ". "
         + " ".join(
             f"{r.name} in {_name(str(r.host_iso3), names)} ({r.status_shown});" for r in table.itertuples()

@@ -198,6 +198,16 @@ def test_facilities_map_leaves_out_host_run_sites_and_says_so():
         assert name in m.alt_text
 
 
+def test_facilities_map_alt_text_separates_reported_sites():
+    m = maps.facilities_map(on=data.AS_OF.isoformat())
+    frame = data.facilities(active_on=data.AS_OF).dropna(subset=["lat", "lon"])
+    frame = frame[frame["operator_iso3"] != frame["host_iso3"]]
+    reported = int((frame["status"] == "reported").sum())
+    assert reported, "the data has reported sites open on the as-of date (fixture assumption)"
+    assert f"{len(frame) - reported} confirmed, {reported} reported but unconfirmed" in m.alt_text
+    assert (m.table.loc[m.table["status"] == "reported", "status_shown"] == "reported").all()
+
+
 def test_facilities_map_filters_by_date_and_operator():
     m = maps.facilities_map(on="2005-01-01", operators=["usa"])
     expected = data.facilities(operator="USA", active_on="2005-01-01").dropna(subset=["lat", "lon"])
