@@ -268,3 +268,54 @@ def test_q7_the_generated_placeholder_function_is_not_attempted():
     assert result.status == "not_attempted"
     # a real (wrong) body is graded, not waved through
     assert ex.q7.check(lambda operator: 0.0).status == "incorrect"
+
+
+# ------------------------------------------------------------------ prose against data (issue 12)
+# Sentences of lesson 04 that depend on the facilities table, checked against the rows so that a
+# corrected row cannot leave the prose behind.
+
+
+def _lesson_text() -> str:
+    import json
+    from pathlib import Path
+
+    path = Path(__file__).resolve().parent.parent / "notebooks" / "04_major_powers.ipynb"
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+def test_kulob_garrison_closed_in_2015_as_the_lesson_says():
+    # relocation order as of 15 Oct 2015, to be completed within two months (Asia-Plus, Eurasianet)
+    row = data.load("facilities").set_index("id").loc["rus_201_kulob"]
+    assert row["status"] == "closed" and row["closed"].year == 2015
+    text = _lesson_text()
+    assert "at Kulob, was withdrawn in late 2015" in text
+    assert "in older reports a third site at Kulob" not in text
+    # the 201st base today: Dushanbe and Bokhtar
+    open_201 = _open_on(str(data.AS_OF)).query("id.str.startswith('rus_201_')", engine="python")
+    assert set(open_201["id"]) == {"rus_201_dushanbe", "rus_201_bokhtar"}
+
+
+def test_farkhor_is_reported_and_the_lesson_says_contested():
+    table = data.load("facilities").set_index("id")
+    assert table.at["ind_farkhor", "status"] == "reported"
+    text = _lesson_text()
+    assert "codes Farkhor as `reported`" in text
+    assert "India** ran the **Farkhor** airfield" not in text
+    # India's confirmed presence is Ayni only, so Farkhor adds nothing to India's confirmed presence-years
+    confirmed_india = table[(table["operator_iso3"] == "IND") & (table["status"] != "reported")]
+    assert list(confirmed_india.index) == ["ind_ayni"]
+    assert ex.presence_years("IND") == pytest.approx(_years("IND"))
+
+
+def test_powers_present_on_1_january_2005_are_the_ones_the_lesson_names():
+    # "On 1 January 2005 the region hosted Russian, American, German, French and Indian facilities"
+    open_then = _open_on("2005-01-01")
+    confirmed = set(open_then.loc[open_then["status"] != "reported", "operator_iso3"])
+    assert confirmed == {"RUS", "USA", "DEU", "FRA", "IND"}
+    assert "hosted Russian, American, German, French and Indian facilities" in _lesson_text()
+
+
+def test_russia_dwarfs_the_others_since_1992_as_the_lesson_says():
+    table = ex.presence_table(since=ex.POST_SOVIET_START).set_index("operator_iso3")["presence_years"]
+    assert table["RUS"] > table.drop("RUS").sum()
