@@ -34,8 +34,6 @@ PENDING = {
     },
     ("enclaves.csv", "shakhimardan"): "centre and area from a Wikipedia mirror",
     ("enclaves.csv", "vorukh"): "centre and area from a Wikipedia mirror",
-    ("memberships.csv", "PFP/BLR"): "PfP signature date from a blog list",
-    ("memberships.csv", "PFP/UKR"): "PfP signature date from a blog list",
     ("cyber_index.csv", "TJK/2018"): "a scribd copy of the draft GCI 2018 report (no value taken from it)",
     ("cyber_index.csv", "TKM/2018"): "a scribd copy of the draft GCI 2018 report (no value taken from it)",
     ("cyber_index.csv", "UZB/2018"): "a scribd copy of the draft GCI 2018 report (no value taken from it)",
