@@ -408,3 +408,42 @@ def test_sco_partner_list_is_complete():
     assert len(partners) == 17 and "LAO" in set(partners)
     lesson = (REPO / "notebooks" / "06_future.ipynb").read_text(encoding="utf-8")
     assert "lower bound" not in lesson
+
+
+def _lesson06_text() -> str:
+    import json
+
+    cells = json.loads((REPO / "notebooks" / "06_future.ipynb").read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+def test_section_5_treaty_claims_hold_in_the_data():
+    table = ex.treaties_by_partner()
+    text = _lesson06_text()
+    # "Russia has by far the most treaties, including all of the outside powers' defence obligations
+    # and most of their basing ones"
+    totals = table["bilateral"] + table["multilateral"]
+    assert totals.idxmax() == "Russia" and "Russia has by far the most treaties" in text
+    assert table.loc["Russia", "defence"] == table["defence"].sum() > 0
+    assert table.loc["Russia", "basing"] > table["basing"].sum() / 2
+    # "China has many treaties but no defence or basing obligation"
+    assert table.loc["China", ["defence", "basing"]].sum() == 0 and totals["China"] > 0
+    # "Türkiye and the EU have no treaty rows at all" (the EU is not a party code in the data)
+    assert totals[_csv("countries").set_index("iso3").at["TUR", "name"]] == 0
+
+
+def test_section_5_reported_sites_named_in_the_lesson_are_reported():
+    facilities = _csv("facilities").set_index("id")
+    assert facilities.at["chn_murghab_outpost", "status"] == "reported"
+    assert facilities.at["ind_farkhor", "status"] == "reported"
+    assert "an Indian air base at Farkhor" in _lesson06_text()
+
+
+def test_turkmenistan_and_multi_vector_claims_hold_on_the_as_of_date():
+    spells = _spells_on(AS_OF)
+    members = spells[spells["status"] == "member"]
+    # section 1: Turkmenistan is a full participant only in the C5+1 and the Consultative Meetings
+    assert set(members.loc[members["iso3"] == "TKM", "organization_id"]) == {"C5+1", "CAHS"}
+    # section 6: Kazakhstan and Kyrgyzstan are in the CSTO, the SCO, the OTS and the C5+1 at once
+    for code in ("KAZ", "KGZ"):
+        assert {"CSTO", "SCO", "OTS", "C5+1"} <= set(members.loc[members["iso3"] == code, "organization_id"])
