@@ -105,16 +105,17 @@ def test_q1_solution_comes_from_the_solution_notebook():
 # ---- q2–q4: how the course works ----------------------------------------------------------------
 
 CHOICES = {
-    # question: (right option, {wrong option: distinctive words of its explanation})
-    "q2": ("b", {"a": "Incorrect", "c": "Could not check", "d": "no limit"}),
-    "q3": ("b", {"a": "never typed", "c": "offline", "d": "compute their own"}),
-    "q4": ("b", {"a": "half-open", "c": "Precision"}),
+    # question: (right option, words of its text, {wrong option: distinctive words of its explanation})
+    "q2": ("c", "No answer was given", {"a": "Incorrect", "b": "Could not check", "d": "no limit"}),
+    "q3": ("d", "computed from the course dataset", {"a": "never typed", "b": "offline", "c": "compute their own"}),
+    "q4": ("a", "the first day the status no longer held", {"b": "half-open", "c": "Precision"}),
 }
 
 
 @pytest.mark.parametrize("name", sorted(CHOICES))
 def test_choice_right_option_is_correct(name):
-    right, _ = CHOICES[name]
+    right, words, _ = CHOICES[name]
+    assert words in getattr(ex, name).options[right]
     result = getattr(ex, name).check(right)
     assert result.status == "correct", result.message
     assert result.message.startswith("Right")
@@ -122,7 +123,7 @@ def test_choice_right_option_is_correct(name):
 
 @pytest.mark.parametrize(
     "name, option, words",
-    [(name, option, words) for name, (_, wrong) in sorted(CHOICES.items()) for option, words in wrong.items()],
+    [(name, option, words) for name, (_, _, wrong) in sorted(CHOICES.items()) for option, words in wrong.items()],
 )
 def test_choice_wrong_options_explain_why(name, option, words):
     result = getattr(ex, name).check(option)
@@ -146,7 +147,7 @@ def test_q4_answer_matches_the_half_open_rule_in_the_data():
     assert end.isoformat() == "2012-12-19" and end.isoformat() in ex.q4.prompt
     assert "UZB" not in set(data.members("CSTO", on=end)["iso3"])
     assert "UZB" in set(data.members("CSTO", on="2012-12-18")["iso3"])
-    assert ex.q4.check("b").correct
+    assert "first day" in ex.q4.options["a"] and ex.q4.check("a").correct
 
 
 def test_progress_records_the_last_result_per_question(tmp_path):

@@ -80,19 +80,19 @@ def test_q1_other_wrong_answer_is_incorrect(ex):
 
 
 @pytest.mark.parametrize(
-    ("question", "right", "wrong", "fragment"),
+    ("question", "right", "right_words", "wrong", "fragment"),
     [
-        ("q2", "b", "a", "stopped publishing ranks"),
-        ("q2", "b", "d", "bands of the overall score"),
-        ("q5", "b", "a", "member since 1992"),
-        ("q5", "b", "c", "2,030 troops"),
-        ("q8", "c", "a", "no CSTO troops entered Afghanistan"),
-        ("q8", "c", "b", "no aggression"),
+        ("q2", "c", "five tiers", "a", "stopped publishing ranks"),
+        ("q2", "c", "five tiers", "d", "bands of the overall score"),
+        ("q5", "a", "Both were members", "b", "member since 1992"),
+        ("q5", "a", "Both were members", "c", "2,030 troops"),
+        ("q8", "b", "exercises in Tajikistan", "a", "no CSTO troops entered Afghanistan"),
+        ("q8", "b", "exercises in Tajikistan", "c", "no aggression"),
     ],
 )
-def test_choice_questions(ex, question, right, wrong, fragment):
+def test_choice_questions(ex, question, right, right_words, wrong, fragment):
     item = getattr(ex, question)
-    assert item.check(right).correct
+    assert right_words in item.options[right] and item.check(right).correct
     _wrong(item.check(wrong), fragment)
 
 

@@ -49,16 +49,18 @@ q2 = ChoiceQuestion(
     "You run ex.q1.check(answer) while the cell still says answer = ... and the result reads "
     "'○ Not attempted'. What does that mean?",
     options={
-        "a": "Your answer was wrong.",
-        "b": "No answer was given yet (answer is ... or None), so nothing was graded.",
-        "c": "The course could not work out the expected answer and you should report a bug.",
-        "d": "You have used up your attempts for this question.",
+        "a": "Your answer was checked, and it was wrong: try a different option.",
+        "b": "The course could not work out the expected answer, so please report a bug.",
+        "c": "No answer was given yet (answer is still ...): nothing was graded.",
+        "d": "You have used up all the attempts allowed for this question today.",
     },
-    answer="b",
+    answer="c",
     explanations={
-        "a": "A wrong answer reads '✗ Incorrect' and says why; 'Not attempted' means there was no answer to grade.",
-        "b": "Right: ... (or None) is the placeholder. Replace it with your answer and run the cell again.",
-        "c": "That case reads '⚠ Could not check' and asks you to report it; 'Not attempted' is something else.",
+        "a": "A wrong answer reads '✗ Incorrect' and says why; 'Not attempted' means there was no "
+             "answer to grade.",
+        "b": "That case reads '⚠ Could not check' and asks you to report it; 'Not attempted' is "
+             "something else.",
+        "c": "Right: ... (or None) is the placeholder. Replace it with your answer and run the cell again.",
         "d": "There is no limit on attempts: check as often as you like; progress keeps your last result.",
     },
     hints=["Look at the placeholder in the cell: what value does answer have?"],
@@ -67,18 +69,18 @@ q2 = ChoiceQuestion(
 q3 = ChoiceQuestion(
     "Where does the expected answer of a check come from?",
     options={
-        "a": "A fixed answer key typed into the course when the lesson was written.",
-        "b": "It is computed from the course dataset in data/ at the moment you check.",
-        "c": "It is downloaded from the internet each time you check.",
-        "d": "It is copied from the saved output of the solution notebook.",
+        "a": "From a fixed answer key that was typed in when the lesson was written.",
+        "b": "It is downloaded from the course's website each time you check.",
+        "c": "It is copied from the saved output cells of the solution notebook.",
+        "d": "It is computed from the course dataset in data/ when you check.",
     },
-    answer="b",
+    answer="d",
     explanations={
         "a": "No: answers are never typed in as literals, so they cannot go stale when a row is corrected.",
-        "b": "Right: each check queries data/ (through casecurity.data), so a correction to the data "
-        "flows into every check.",
-        "c": "No: checks work offline; the dataset ships with the course.",
-        "d": "No: the solution notebook shows a worked answer (solution()), but checks compute their own.",
+        "b": "No: checks work offline; the dataset ships with the course.",
+        "c": "No: the solution notebook shows a worked answer (solution()), but checks compute their own.",
+        "d": "Right: each check queries data/ (through casecurity.data), so a correction to the data "
+             "flows into every check.",
     },
     hints=["The README says what happens when a row of the data is corrected."],
 )
@@ -88,15 +90,16 @@ q4 = ChoiceQuestion(
     "A membership spell in memberships.csv has start_date 2006-06-23 and end_date 2012-12-19. "
     "Does it count the state as a member on 19 December 2012?",
     options={
-        "a": "Yes: the end date is the last day of membership.",
-        "b": "No: the end date is the first day the status no longer held.",
-        "c": "Only if end_precision is 'day'.",
+        "a": "No: the end date is the first day the status no longer held.",
+        "b": "Yes: the end date is the last day the state was still a member.",
+        "c": "Only if end_precision is 'day'; otherwise the month still counts.",
     },
-    answer="b",
+    answer="a",
     explanations={
-        "a": "Not in this course: spells are half-open, [start, end). The last day of membership is "
-        "the day before end_date.",
-        "b": "Right: spells are half-open, [start, end). On the end date itself the spell is no longer active.",
+        "a": "Right: spells are half-open, [start, end). On the end date itself the spell is no longer "
+             "active.",
+        "b": "Not in this course: spells are half-open, [start, end). The last day of membership is the "
+             "day before end_date.",
         "c": "Precision says how exact a date is; it does not change the rule that end_date is excluded.",
     },
     hints=["Read 'Spells are half-open' in data/README.md.", "Try data.members('CSTO', on='2012-12-19')."],

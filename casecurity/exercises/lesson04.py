@@ -264,22 +264,25 @@ q3 = ChoiceQuestion(
     "What did the 12 March 2002 Declaration on the Strategic Partnership and Cooperation Framework "
     "commit the United States to?",
     options={
-        "a": "To defend Uzbekistan if attacked, like NATO's Article 5.",
-        "b": "To 'regard with grave concern' any external threat to Uzbekistan's security, and to "
-             "cooperate and consult: a political declaration, not a defence guarantee.",
-        "c": "To keep a permanent base at Karshi-Khanabad for at least 25 years.",
-        "d": "Nothing on security: the declaration dealt only with trade.",
+        "a": "To 'regard with grave concern' any external threat to Uzbekistan, and to cooperate and "
+             "consult.",
+        "b": "To defend Uzbekistan if it were ever attacked, with a pledge like NATO's Article 5 for "
+             "its allies.",
+        "c": "To keep a permanent US air base at Karshi-Khanabad (K2) for at least the next 25 years.",
+        "d": "Nothing on security at all: the declaration dealt only with trade, investment and "
+             "economic reform.",
     },
-    answer="b",
+    answer="a",
     explanations={
-        "a": "No: the declaration contains no promise of military assistance. It is a political document, "
-             "not a defence treaty.",
-        "b": "Right: a statement of concern plus cooperation and consultation, with Uzbek reform pledges in "
-             "return; it gave no defence guarantee, and it did not stop the eviction from K2 in 2005.",
-        "c": "No: basing rested on a separate 2001 status-of-forces agreement, and the US left K2 in November "
-             "2005 after an eviction notice.",
-        "d": "No: security cooperation is one of its five parts (with political, economic, humanitarian and "
-             "legal cooperation).",
+        "a": "Right: a statement of concern plus cooperation and consultation, with Uzbek reform "
+             "pledges in return: a political declaration, not a defence guarantee, and it did not stop "
+             "the eviction from K2 in 2005.",
+        "b": "No: the declaration contains no promise of military assistance. It is a political "
+             "document, not a defence treaty.",
+        "c": "No: basing rested on a separate 2001 status-of-forces agreement, and the US left K2 in "
+             "November 2005 after an eviction notice.",
+        "d": "No: security cooperation is one of its five parts (with political, economic, humanitarian "
+             "and legal cooperation).",
     },
     hints=[
         "Look at the obligations of usa_uzb_declaration_2002 in data.treaties().",
@@ -309,19 +312,26 @@ q4 = TableQuestion(
 q5 = ChoiceQuestion(
     "What can be said about the Chinese outpost near Shaymak (Murghab district, Tajikistan)?",
     options={
-        "a": "It is a Chinese base under a published basing treaty, like Russia's 201st base.",
-        "b": "Journalists reported Chinese troops there; Tajik officials describe it as a Tajik post built "
-             "with Chinese grants, so the data marks it 'reported'.",
-        "c": "It was a US facility handed to China in 2014.",
-        "d": "It is the SCO's joint headquarters.",
+        "a": "It is a Chinese base under a published basing treaty, like Russia's 201st military base "
+             "in Tajikistan.",
+        "b": "Journalists reported Chinese troops there; Tajik officials call it a Tajik post, hence "
+             "'reported'.",
+        "c": "It was a US military facility that Tajikistan handed over to China after the US left in "
+             "2014.",
+        "d": "It is the SCO's joint counter-terrorism headquarters, staffed by officers of every member "
+             "state.",
     },
     answer="b",
     explanations={
-        "a": "No: no basing treaty with China is in the data, and neither government acknowledges a Chinese base.",
-        "b": "Right: reported by journalists (Washington Post 2019, RFE/RL 2021), denied or recast by officials; "
-             "the course keeps such rows as 'reported' and out of the confirmed totals.",
-        "c": "No: the US never had a facility in Tajikistan's Pamirs; Manas (Kyrgyzstan) went back to Kyrgyzstan.",
-        "d": "No: none of the reports links the site to the SCO; they describe a Chinese or Tajik border post.",
+        "a": "No: no basing treaty with China is in the data, and neither government acknowledges a "
+             "Chinese base.",
+        "b": "Right: reported by journalists (Washington Post 2019, RFE/RL 2021), denied or recast by "
+             "officials (a Tajik post built with Chinese grants); the course keeps such rows as "
+             "'reported' and out of the confirmed totals.",
+        "c": "No: the US never had a facility in Tajikistan's Pamirs; Manas (Kyrgyzstan) went back to "
+             "Kyrgyzstan.",
+        "d": "No: none of the reports links the site to the SCO, whose counter-terrorism structure "
+             "(RATS) sits in Tashkent; they describe a Chinese or Tajik border post.",
     },
     hints=[
         "Look at the row chn_murghab_outpost in data.load('facilities'): its status and its note.",
@@ -332,17 +342,18 @@ q5 = ChoiceQuestion(
 q6 = ChoiceQuestion(
     "When did the C5+1 (the five Central Asian states and the United States) first meet at the level of presidents?",
     options={
-        "a": "1 November 2015 in Samarkand.",
-        "b": "19 September 2023 in New York, at the UN General Assembly.",
-        "c": "6 November 2025 at the White House.",
-        "d": "12 March 2002 in Washington.",
+        "a": "1 November 2015 in Samarkand, Uzbekistan.",
+        "b": "6 November 2025 at the White House.",
+        "c": "12 March 2002 in Washington, D.C.",
+        "d": "19 September 2023 in New York (UN).",
     },
-    answer="b",
+    answer="d",
     explanations={
         "a": "No: Samarkand (2015) was the first formal meeting of foreign ministers with Secretary Kerry.",
-        "b": "Right: President Biden met the five presidents on the sidelines of the 78th UN General Assembly.",
-        "c": "No: that was the second leaders' meeting, the first hosted in Washington.",
-        "d": "No: that is the date of the US-Uzbek declaration, a bilateral document.",
+        "b": "No: that was the second leaders' meeting, the first hosted in Washington.",
+        "c": "No: that is the date of the US-Uzbek declaration, a bilateral document.",
+        "d": "Right: President Biden met the five presidents on the sidelines of the 78th UN General "
+             "Assembly.",
     },
     hints=[
         "Look for C5+1 in data.events(category='diplomacy').",

@@ -348,21 +348,26 @@ def model_briefing(table: pd.DataFrame | None = None) -> str:
 q1 = ChoiceQuestion(
     "What was Armenia's position in the CSTO as of March 2025, the date of the latest sources the lesson cites?",
     options={
-        "a": "It had formally withdrawn in June 2024, when its prime minister said 'we will leave'.",
-        "b": "It had frozen its participation and stopped paying its contributions, while Russia still "
-        "called it a full member with all rights and obligations.",
-        "c": "The Collective Security Council had suspended it, as it did with Uzbekistan in 2012.",
-        "d": "It was an observer, like Turkmenistan.",
+        "a": "It had frozen its participation and its payments, while Russia still called it a full "
+             "member.",
+        "b": "It had formally withdrawn in June 2024, when its prime minister publicly announced 'we "
+             "will leave'.",
+        "c": "The Collective Security Council had suspended it, just as it had done with Uzbekistan in "
+             "2012.",
+        "d": "It had become an observer, the status that Turkmenistan holds in the organisation.",
     },
-    answer="b",
+    answer="a",
     explanations={
-        "a": "Pashinyan said 'we will leave' on 12 June 2024 but gave no date, and no withdrawal notice was "
-        "sent: Russia's deputy foreign minister said in March 2025 that Yerevan had not notified any exit.",
-        "b": "Right: the freeze is a political act without a procedure in the Charter; Moscow's position is "
-        "that Armenia remains a member, and the data codes the spell as 'frozen' from February 2024.",
+        "a": "Right: the freeze is a political act without a procedure in the Charter; Moscow's "
+             "position is that Armenia remains a member with all rights and obligations, and the data "
+             "codes the spell as 'frozen' from February 2024.",
+        "b": "Pashinyan said 'we will leave' on 12 June 2024 but gave no date, and no withdrawal notice "
+             "was sent: Russia's deputy foreign minister said in March 2025 that Yerevan had not "
+             "notified any exit.",
         "c": "No Council decision suspended Armenia; the freeze was Armenia's own announcement "
-        "(Uzbekistan's 2012 case is the one coded 'suspended').",
-        "d": "The CSTO has no observer status in the data, and Turkmenistan has never joined the CSTO at all.",
+             "(Uzbekistan's 2012 case is the one coded 'suspended').",
+        "d": "The CSTO has no observer status in the data, and Turkmenistan has never joined the CSTO "
+             "at all.",
     },
     hints=[
         "Look at data.members('CSTO', on=data.AS_OF, status=None) and find Armenia's status.",
@@ -430,21 +435,21 @@ q3 = TableQuestion(
 q4 = ChoiceQuestion(
     "Which statement about the Consultative Meetings of the Heads of State of Central Asia is right?",
     options={
-        "a": "They began in 2018 and bring together all five Central Asian presidents without an outside "
-        "power; in November 2025 Azerbaijan was admitted as a full participant.",
-        "b": "They are the summits of the C5+1, chaired by the United States.",
-        "c": "They are a defence alliance whose members must help one another if attacked.",
-        "d": "Turkmenistan stays away from them because of its neutrality.",
+        "a": "They are the summits of the C5+1 format, which the United States chairs and hosts.",
+        "b": "They are a defence alliance whose members must help one another if one is attacked.",
+        "c": "Begun in 2018, they gather the five presidents without an outside power; Azerbaijan "
+             "joined in 2025.",
+        "d": "Turkmenistan stays away from them because its neutrality bars it from such summits.",
     },
-    answer="a",
+    answer="c",
     explanations={
-        "a": "Right: the first meeting was in Astana in March 2018; the seventh, in Tashkent on 16 Nov 2025, "
-        "admitted Azerbaijan as a full participant.",
-        "b": "The C5+1 is a separate format with the United States; the Consultative Meetings have no outside "
-        "chair.",
-        "c": "They are a consultative summit with no treaty of their own and no mutual-defence clause.",
+        "a": "The C5+1 is a separate format with the United States; the Consultative Meetings have no "
+             "outside chair.",
+        "b": "They are a consultative summit with no treaty of their own and no mutual-defence clause.",
+        "c": "Right: the first meeting was in Astana in March 2018; the seventh, in Tashkent on 16 Nov "
+             "2025, admitted Azerbaijan as a full participant.",
         "d": "Turkmenistan takes part: it hosted the third meeting (Avaza, 2021); see the CAHS rows in "
-        "memberships.csv.",
+             "memberships.csv.",
     },
     hints=["Look at data.members('CAHS', on=data.AS_OF) and at the note on Turkmenistan's row."],
 )
@@ -481,20 +486,20 @@ q6 = ChoiceQuestion(
     "Under the scenario 'China's security footprint grows', which observation, and which course table, "
     "would be the clearest early sign?",
     options={
-        "a": "A new row in facilities.csv with operator_iso3 CHN, status 'active', hosted by a Central Asian "
-        "state (a site that China or the host acknowledges).",
-        "b": "Another country becoming an SCO partner (a new row in memberships.csv).",
-        "c": "China's trade with the region rising (events.csv).",
-        "d": "A higher ITU cybersecurity score for Kazakhstan (cyber_index.csv).",
+        "a": "Another country becoming an SCO partner or a full member (a new row in memberships.csv).",
+        "b": "A new active site run by China that China or the host acknowledges (facilities.csv).",
+        "c": "China's trade with the five Central Asian states rising year after year (events.csv).",
+        "d": "A higher ITU Global Cybersecurity Index score for Kazakhstan (cyber_index.csv).",
     },
-    answer="a",
+    answer="b",
     explanations={
-        "a": "Right: an acknowledged Chinese-run site would be new — as of the as-of date the only Chinese "
-        "site in the data is a 'reported' outpost that no government confirms.",
-        "b": "SCO enlargement mostly adds states outside Central Asia; it says little about Chinese forces "
-        "in the region.",
+        "a": "SCO enlargement mostly adds states outside Central Asia; it says little about Chinese "
+             "forces in the region.",
+        "b": "Right: a new row with operator_iso3 CHN, status 'active', hosted by a Central Asian state "
+             "would be new — as of the as-of date the only Chinese site in the data is a 'reported' "
+             "outpost that no government confirms.",
         "c": "Trade is economic influence, and the course data has no trade table; it is not a security "
-        "footprint.",
+             "footprint.",
         "d": "A national cyber score measures the state's own capacity, not a foreign presence.",
     },
     hints=["A security 'footprint' means people or sites on the ground; which table records those?"],
