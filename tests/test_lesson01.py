@@ -273,3 +273,9 @@ def test_lesson_prose_keeps_the_corrected_facts():
     assert "apnews.com" in text
     assert "first major export route that bypassed Russia" not in text
     assert "Korpeje–Kurt Kui" in text and text.index("Korpeje–Kurt Kui") < text.index("Central Asia–China gas pipeline")
+
+
+def test_no_offense_pledge_as_the_prose_says():
+    # Section 7: "no treaty in the data promises joint *offensive* action", counted from treaties.csv.
+    treaties = _raw("treaties")
+    assert not treaties["obligations"].str.split(";").map(lambda codes: "offense" in codes).any()

@@ -330,3 +330,27 @@ def test_csto_withdrawal_rule_is_stated_from_the_charter():
     for where in (text, notes):
         assert "allows no unilateral withdrawal" not in where
         assert "has no unilateral withdrawal" not in where
+
+
+def test_membership_statements_in_the_prose_match_the_data():
+    """Sentences of sections 1, 3 and the summary that state who belongs where 'as of the data's date'."""
+    today = data.AS_OF.isoformat()
+    five = _central_asia()
+    spells = _spells()
+    # Summary: only Kazakhstan, Kyrgyzstan and Tajikistan are CSTO members; Uzbekistan suspended;
+    # Turkmenistan never joined.
+    assert _active_members("CSTO", today) & five == {"KAZ", "KGZ", "TJK"}
+    uzb = data.memberships_of("UZB", on=today)
+    assert list(uzb.loc[uzb["organization_id"] == "CSTO", "status"].astype(str)) == ["suspended"]
+    assert spells.query("organization_id == 'CSTO' and iso3 == 'TKM'").empty
+    # OTS: Kazakhstan, Kyrgyzstan and Uzbekistan are members with Turkey and Azerbaijan; Turkmenistan observes.
+    assert _active_members("OTS", today) == {"KAZ", "KGZ", "UZB", "TUR", "AZE"}
+    tkm = data.memberships_of("TKM", on=today)
+    assert list(tkm.loc[tkm["organization_id"] == "OTS", "status"].astype(str)) == ["observer"]
+    # EAEU: Kazakhstan and Kyrgyzstan are members; Uzbekistan an observer.
+    assert _active_members("EAEU", today) & five == {"KAZ", "KGZ"}
+    # PfP: all five signed up, four in 1994 and Tajikistan in 2002.
+    pfp = spells.query("organization_id == 'PFP'").set_index("iso3")
+    assert five <= set(pfp.index)
+    years = {code: pd.Timestamp(pfp.at[code, "start_date"]).year for code in five}
+    assert years.pop("TJK") == 2002 and set(years.values()) == {1994}

@@ -375,3 +375,23 @@ def test_allied_treaty_claims_follow_the_coding():
     for text in (_lesson_markdown(), ex.q9.model_answer):
         assert "2024/2025) promise consultation and non-aggression" not in text
         assert "they promise consultation and non-aggression" not in text
+
+
+def test_only_and_none_statements_in_the_prose_match_the_data():
+    # "the only bilateral treaty of a Central Asian state coded defense" (Russia-Uzbekistan 2005), which
+    # "has no entry-into-force date in the dataset".
+    bilateral_defense = data.treaties(obligation="defense", kind="bilateral")
+    assert list(bilateral_defense["id"]) == ["rus_uzb_allied_relations_2005"]
+    assert bilateral_defense["in_force_date"].isna().all()
+    # "the only treaty in this lesson known to be ratified by all five states" (Semipalatinsk).
+    in_force = data.treaties(in_force_on=data.AS_OF)
+    binding_all = {
+        t.id
+        for t in in_force.itertuples()
+        if CENTRAL_ASIA <= set(t.parties.split(";")) and "declaration" not in _codes(t.obligations)
+    }
+    assert binding_all == {"canwfz_2006"}
+    # "China's border agreements ... without entry-into-force dates"; "Turkmenistan ... none with a defence pledge".
+    chinese = data.treaties(party="CHN", obligation="border")
+    assert len(chinese) and chinese["in_force_date"].isna().all()
+    assert data.treaties(party="TKM", obligation="defense").empty
