@@ -32,8 +32,6 @@ PENDING = {
         ("countries.csv", code): "capital coordinates"
         for code in "AFG CHN RUS AZE MNG PAK USA DEU FRA GBR IND TUR ARM BLR GEO MDA UKR HUN CUB".split()
     },
-    ("enclaves.csv", "shakhimardan"): "centre and area from a Wikipedia mirror",
-    ("enclaves.csv", "vorukh"): "centre and area from a Wikipedia mirror",
     ("cyber_index.csv", "TJK/2018"): "a scribd copy of the draft GCI 2018 report (no value taken from it)",
     ("cyber_index.csv", "TKM/2018"): "a scribd copy of the draft GCI 2018 report (no value taken from it)",
     ("cyber_index.csv", "UZB/2018"): "a scribd copy of the draft GCI 2018 report (no value taken from it)",
