@@ -343,7 +343,14 @@ def test_kazakh_russian_border_treaty_is_in_force_and_expected_on_the_q8_map():
     assert {"KAZ", "RUS"} <= _border_states() == set(ex.border_treaty_states())
     forgot_russia = ex.q8.check(_border_map(_border_states() - {"RUS"}))
     assert forgot_russia.status == "incorrect"
-    assert "Kazakhstan–Russia" in _lesson_markdown()  # the prose names the line the border map now draws
+    # The prose says the border map shows "one line to an outside power, Kazakhstan–Russia".
+    from casecurity import maps
+
+    border = maps.treaty_network_map(obligation="border").table
+    pairs = zip(border["party_a"], border["party_b"], strict=True)
+    outside = {frozenset(p) for p in pairs if not set(p) <= CENTRAL_ASIA}
+    assert outside == {frozenset({"KAZ", "RUS"})}
+    assert "one line to an outside power, Kazakhstan–Russia" in _lesson_markdown()
 
 
 def test_network_map_prose_matches_the_map_styles():
