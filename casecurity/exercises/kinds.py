@@ -1,0 +1,921 @@
+"""Question kinds: the base Question and the value, country-set, table, map, choice, function
+and reflection questions. Each grades an answer against an expected answer it computes from data."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import html
+import inspect
+import itertools
+import json
+import math
+import numbers
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any
+
+from casecurity.exercises.feedback import (
+    _MAX_ITEMS,
+    _MISSING,
+    CENTRAL_ASIA_BOX,
+    Note,
+    Result,
+    _a_type,
+    _feedback_html,
+    _listing,
+    _missing_answer,
+    _plural,
+    _question_label,
+    _safe_repr,
+    _type_name,
+)
+from casecurity.exercises.lessons import _LESSONS
+from casecurity.exercises.recording import _record
+from casecurity.exercises.solutions import BEGIN_SOLUTION, _solution_notebook, find_solution
+
+
+class Question:
+    """Base class: prompt, hints, common mistakes, points; subclasses implement ``_grade``."""
+
+    kind = "question"
+
+    def __init__(
+        self,
+        prompt: str,
+        *,
+        hints: Iterable[str] = (),
+        mistakes: Iterable[tuple[Callable, str]] = (),
+        points: float = 1,
+    ):
+        self.prompt = prompt
+        self.hints = list(hints)
+        self.mistakes = list(mistakes)
+        self.points = points
+        self.lesson = ""
+        self.name = ""
+        self._hints_shown = 0
+
+    @property
+    def id(self) -> str:
+        return _question_label(self.lesson, self.name) if self.name else "(unregistered question)"
+
+    # -- display ---------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        return f"{self.id}: {self.prompt}\n{self._how_to_answer()}"
+
+    def _repr_html_(self) -> str:
+        return _feedback_html("info", self.id, self.prompt, self._how_to_answer())
+
+    def _how_to_answer(self) -> str:
+        """What the displayed question says below its prompt."""
+        return f"Check your answer with {self.name or 'qK'}.check(answer)."
+
+    # -- learner API -------------------------------------------------------------------------
+    def check(self, answer: Any = _MISSING) -> Result:
+        """Check ``answer``; always returns a Result (never raises) and records it."""
+        result = self._safe_check(answer)
+        _record(result)
+        return result
+
+    def hint(self, n: int | None = None) -> Note:
+        """The next hint (or the ``n``-th, counting from 1)."""
+        if not self.hints:
+            return Note("hint", "There is no hint for this question; try solution() if you are stuck.",
+                        question=self.name, lesson=self.lesson)
+        count = len(self.hints)
+        if isinstance(n, str) and n.strip().isdigit():  # hint("2") means hint(2)
+            n = int(n)
+        if n is None:
+            self._hints_shown = min(self._hints_shown + 1, count)
+            n = self._hints_shown
+        elif not isinstance(n, int) or isinstance(n, bool) or not 1 <= n <= count:
+            if count == 1:
+                choices = "one hint: hint(1)"
+            else:
+                choices = f"{count} hints: " + ", ".join(f"hint({i})" for i in range(1, count)) + f" and hint({count})"
+            return Note("info", f"There is no hint {_safe_repr(n)}; this question has {choices}.",
+                        question=self.name, lesson=self.lesson)
+        else:
+            self._hints_shown = max(self._hints_shown, n)
+        more = f" (hint {n} of {count}; hint() shows the next)" if n < count else ""
+        return Note("hint", self.hints[n - 1] + more, question=self.name, lesson=self.lesson)
+
+    def solution(self) -> Note:
+        """The model solution, read from the lesson's solution notebook."""
+        try:
+            lesson = _LESSONS.get(self.lesson)
+            path = _solution_notebook(lesson, self.lesson)
+            if isinstance(path, str):
+                return Note("info", path, question=self.name, lesson=self.lesson)
+            notebook = json.loads(path.read_text(encoding="utf-8"))
+            pieces = find_solution(notebook, self.name)
+        except (OSError, ValueError, AttributeError) as exc:
+            return Note("info", f"Could not read the solution notebook ({exc}); please report this.",
+                        question=self.name, lesson=self.lesson)
+        if not pieces:
+            return Note(
+                "info",
+                f"No solution for {self.id} in {path.name} (a cell with {BEGIN_SOLUTION} that calls "
+                f"{self.name}.check(...) is expected); please report this.",
+                question=self.name, lesson=self.lesson,
+            )
+        return Note("solution", f"from {path.name}", code="\n\n".join(pieces), question=self.name,
+                    lesson=self.lesson)
+
+    # -- grading -------------------------------------------------------------------------------
+    def _result(self, status: str, message: str, details: str = "") -> Result:
+        points = self.points if status == "correct" else 0
+        return Result(status, message, points=points, max_points=self.points, question=self.name,
+                      lesson=self.lesson, details=details)
+
+    def _expected(self, value):
+        return value() if callable(value) else value
+
+    def _safe_check(self, answer: Any) -> Result:
+        if answer is _MISSING:
+            answer = None
+        if _missing_answer(answer):
+            return self._result("not_attempted", "replace ... with your answer, then run the cell again.")
+        if isinstance(answer, Iterator):
+            # generators, map(), zip(), ...: read them once, here, so that no question type
+            # (including a lesson's own) can loop forever on an endless one
+            try:
+                items = list(itertools.islice(answer, _MAX_ITEMS + 1))
+            except Exception as exc:
+                return self._result("incorrect", f"your answer is an iterator that raised {type(exc).__name__} "
+                                                 "when read; give a list instead.")
+            if len(items) > _MAX_ITEMS:
+                return self._result("incorrect", f"your answer is an iterator with more than {_MAX_ITEMS} items "
+                                                 "(maybe endless); give a list of just what the question asks for.")
+            answer = items
+        try:
+            expected = self._compute_expected()
+        except Exception as exc:  # a course bug, not the learner's fault: say so plainly
+            return self._result("error", f"the expected answer could not be computed ({type(exc).__name__}: "
+                                         f"{_safe_repr(str(exc))}); please report this.")
+        try:
+            status, message, normalised = self._grade(answer, expected)
+            # mistakes see only answers of a usable shape (None = wrong shape): a predicate
+            # such as `"AFG" in got` must never run on an endless generator
+            # an empty set gets the plain "empty" message: a mistake such as "you left out
+            # Uzbekistan" would suggest that the rest was right
+            empty_set = isinstance(normalised, set | frozenset) and not normalised
+            if status == "incorrect" and normalised is not None and not empty_set:
+                message = self._mistake_message(normalised, expected) or message
+            return self._result(status, message)
+        except RecursionError:
+            return self._result("incorrect", f"your answer ({_type_name(answer)}) is nested too deeply to check.")
+        except Exception as exc:
+            return self._result(
+                "incorrect",
+                f"your answer could not be checked: using it raised {type(exc).__name__}. "
+                f"Expected {self._wanted()}.",
+            )
+
+    def _compute_expected(self):
+        return None
+
+    def _wanted(self) -> str:
+        return "a different kind of answer"
+
+    def _mistake_message(self, normalised, expected) -> str | None:
+        for predicate, message in self.mistakes:
+            try:
+                two = len(inspect.signature(predicate).parameters) >= 2
+                hit = predicate(normalised, expected) if two else predicate(normalised)
+                if bool(hit):
+                    return message
+            except Exception:  # a predicate written for another answer shape: ignore it
+                continue
+        return None
+
+    def _grade(self, answer, expected) -> tuple[str, str, Any]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+# ---- ValueQuestion ---------------------------------------------------------------------------
+
+
+def _as_date(value) -> _dt.date | None:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    to_pydatetime = getattr(value, "to_pydatetime", None)  # pandas.Timestamp
+    if callable(to_pydatetime) and not isinstance(value, type):
+        result = to_pydatetime()
+        return result.date() if isinstance(result, _dt.datetime) else None
+    return None
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, bool)
+
+
+def _norm_text(text: str, case_sensitive: bool) -> str:
+    text = " ".join(text.split())
+    return text if case_sensitive else text.casefold()
+
+
+class ValueQuestion(Question):
+    """A single number, date or string; ``expected`` decides which (a set of strings = alternatives)."""
+
+    kind = "value"
+
+    def __init__(self, prompt, expected, *, tolerance=0, rel_tolerance=0, case_sensitive=False, **kwargs):
+        super().__init__(prompt, **kwargs)
+        self.expected = expected
+        self.tolerance = tolerance
+        self.rel_tolerance = rel_tolerance
+        self.case_sensitive = case_sensitive
+
+    def _compute_expected(self):
+        value = self._expected(self.expected)
+        if hasattr(value, "item") and getattr(value, "shape", None) == ():  # numpy scalar
+            value = value.item()
+        return value
+
+    def _wanted(self):
+        return "a single value"
+
+    def _grade(self, answer, expected):
+        if _as_date(expected) is not None:
+            return self._grade_date(answer, _as_date(expected))
+        if _is_number(expected):
+            return self._grade_number(answer, expected)
+        alternatives = [expected] if isinstance(expected, str) else [str(e) for e in expected]
+        return self._grade_text(answer, alternatives)
+
+    def _shape_problem(self, answer, wanted: str) -> str | None:
+        """Messages for the usual wrong shapes: quoted numbers, tuples, Series, DataFrames."""
+        if isinstance(answer, BaseException):
+            return f"your answer is an error object ({type(answer).__name__}), not {wanted}."
+        size = getattr(answer, "shape", None)
+        if size is not None and hasattr(answer, "iloc"):
+            return (f"you gave a pandas {type(answer).__name__} (shape {_safe_repr(size)}); "
+                    f"the question wants {wanted}, e.g. len(df) or series.iloc[0].")
+        if isinstance(answer, tuple | list | set | dict | frozenset):
+            return f"you gave a {type(answer).__name__} ({_safe_repr(answer)}); the question wants {wanted}."
+        return None
+
+    def _grade_number(self, answer, expected):
+        if hasattr(answer, "item") and getattr(answer, "shape", None) == ():
+            answer = answer.item()
+        if isinstance(answer, bool):
+            return "incorrect", f"you gave {answer} (True/False); the question wants a number.", None
+        if isinstance(answer, str):
+            try:
+                float(answer.replace(",", ""))
+                return "incorrect", (f"you gave the text {_safe_repr(answer)} (in quotes); "
+                                     "give the number itself, without quotes."), answer
+            except ValueError:
+                return "incorrect", f"you gave the text {_safe_repr(answer)}; the question wants a number.", answer
+        if not _is_number(answer):
+            try:
+                import decimal
+                import fractions
+
+                if isinstance(answer, decimal.Decimal | fractions.Fraction):
+                    answer = float(answer)
+            except (ValueError, OverflowError, ArithmeticError):
+                pass
+        if not _is_number(answer):
+            problem = self._shape_problem(answer, "one number")
+            return "incorrect", problem or f"you gave {_a_type(answer)}; the question wants a number.", None
+        try:
+            value = float(answer)
+        except (OverflowError, ValueError):
+            return "incorrect", "your number is far too large.", answer
+        if math.isnan(value):
+            return "incorrect", "your answer is NaN (not a number): check for missing values.", answer
+        if math.isclose(value, float(expected), rel_tol=self.rel_tolerance, abs_tol=self.tolerance):
+            return "correct", f"{_safe_repr(answer)} is right.", answer
+        direction = "higher" if value > expected else "lower"
+        return "incorrect", f"{_safe_repr(answer)} is {direction} than the expected value.", answer
+
+    def _grade_date(self, answer, expected: _dt.date):
+        given = _as_date(answer)
+        if given is None and isinstance(answer, str):
+            try:
+                given = _dt.date.fromisoformat(answer.strip()[:10])
+            except ValueError:
+                return "incorrect", (f"could not read {_safe_repr(answer)} as a date; "
+                                     "write it as 'YYYY-MM-DD', e.g. '2002-10-07'."), answer
+        if given is None:
+            if _is_number(answer) and float(answer) == expected.year:
+                return "incorrect", "the year is right, but the question wants the full date ('YYYY-MM-DD').", answer
+            problem = self._shape_problem(answer, "one date")
+            return "incorrect", problem or (f"you gave {_a_type(answer)}; the question wants a date "
+                                            "such as '2002-10-07'."), None
+        gap = (given - expected).days
+        if abs(gap) <= self.tolerance:
+            return "correct", f"{given.isoformat()} is right.", given
+        if given.year == expected.year:
+            return "incorrect", f"{given.isoformat()}: the year is right but the month or day is not.", given
+        direction = "later" if gap > 0 else "earlier"
+        return "incorrect", f"{given.isoformat()} is {direction} than the expected date.", given
+
+    def _grade_text(self, answer, alternatives: list[str]):
+        if not isinstance(answer, str):
+            if _is_number(answer):
+                return "incorrect", "you gave a number; the question wants text (in quotes).", answer
+            problem = self._shape_problem(answer, "one piece of text")
+            return "incorrect", problem or f"you gave {_a_type(answer)}; the question wants text.", None
+        given = _norm_text(answer, self.case_sensitive)
+        wanted = [_norm_text(a, self.case_sensitive) for a in alternatives]
+        if given in wanted:
+            return "correct", f"{_safe_repr(answer)} is right.", answer
+        if len(given) < 500 and difflib.get_close_matches(given, wanted, n=1, cutoff=0.8):
+            return "incorrect", f"{_safe_repr(answer)} is close: check the spelling.", answer
+        return "incorrect", f"{_safe_repr(answer)} is not the expected answer.", answer
+
+
+# ---- CountrySetQuestion ------------------------------------------------------------------------
+
+# Used when casecurity.data is unavailable (a broken data folder must not break every check).
+_FALLBACK_COUNTRIES = {
+    "KAZ": ("Kazakhstan", "Qazaqstan", "Republic of Kazakhstan"),
+    "KGZ": ("Kyrgyzstan", "Kyrgyz Republic", "Kirghizia", "Kirgizia"),
+    "TJK": ("Tajikistan", "Republic of Tajikistan"),
+    "TKM": ("Turkmenistan",),
+    "UZB": ("Uzbekistan", "Republic of Uzbekistan"),
+    "AFG": ("Afghanistan",),
+    "RUS": ("Russia", "Russian Federation"),
+    "CHN": ("China", "People's Republic of China", "PRC"),
+    "USA": ("United States", "United States of America", "US", "America"),
+    "IRN": ("Iran", "Islamic Republic of Iran"),
+    "PAK": ("Pakistan",),
+    "IND": ("India",),
+    "TUR": ("Turkey", "Türkiye", "Turkiye"),
+    "ARM": ("Armenia",),
+    "AZE": ("Azerbaijan",),
+    "BLR": ("Belarus",),
+    "GEO": ("Georgia",),
+    "MNG": ("Mongolia",),
+    "UKR": ("Ukraine",),
+}
+_FALLBACK_LOOKUP = {code.casefold(): code for code in _FALLBACK_COUNTRIES}
+_FALLBACK_LOOKUP.update(
+    {name.casefold(): code for code, names in _FALLBACK_COUNTRIES.items() for name in names}
+)
+
+
+def _data_module():
+    try:
+        from casecurity import data
+    except Exception:  # data.py missing or broken: fall back to the built-in table
+        return None
+    return data
+
+
+def country_code(text: str) -> str | None:
+    """ISO3 code of a country name or code (any case), or None when unknown."""
+    text = str(text)
+    if len(text) > 100:  # no country name is this long; spare the fuzzy matching below
+        return None
+    text = " ".join(text.split())
+    if not text:
+        return None
+    data = _data_module()
+    iso3_of = getattr(data, "iso3_of", None)
+    if callable(iso3_of):
+        try:
+            code = iso3_of(text)
+            if isinstance(code, str) and len(code) == 3:
+                return code.upper()
+        except Exception:  # unknown name (CourseError) or data problem: try the built-in table
+            pass
+    return _FALLBACK_LOOKUP.get(text.casefold())
+
+
+def country_label(code: str) -> str:
+    """Display name of an ISO3 code."""
+    data = _data_module()
+    name_of = getattr(data, "country_name", None)
+    if callable(name_of):
+        try:
+            name = name_of(code)
+            if isinstance(name, str) and name:
+                return name
+        except Exception:
+            pass
+    return _FALLBACK_COUNTRIES.get(code, (code,))[0]
+
+
+def _known_country_names() -> list[str]:
+    return [names[0] for names in _FALLBACK_COUNTRIES.values()] + list(_FALLBACK_COUNTRIES)
+
+
+def _country_items(answer) -> tuple[list | None, str]:
+    """The answer's items as a list, or None and a message explaining the shape problem."""
+    if isinstance(answer, str):
+        return [part for part in re.split(r"[,;]", answer) if part.strip()], ""
+    if isinstance(answer, BaseException):
+        return None, f"your answer is an error object ({type(answer).__name__}), not a list of countries."
+    columns = getattr(answer, "columns", None)
+    if columns is not None and hasattr(answer, "iloc"):  # a DataFrame: use its country column
+        for column in ("iso3", "name"):
+            if column in list(columns):
+                return list(itertools.islice(answer[column], _MAX_ITEMS + 1)), ""
+        return None, ("you gave a DataFrame without an 'iso3' or 'name' column; "
+                      "select the column with the countries, e.g. df['iso3'].")
+    if isinstance(answer, Mapping):
+        return None, "you gave a dict; give a list of countries, e.g. ['KAZ', 'KGZ']."
+    if isinstance(answer, bytes | bytearray):
+        return None, "you gave bytes; give a list of country names or ISO3 codes."
+    if not isinstance(answer, Iterable):
+        return None, (f"you gave {_a_type(answer)}; give a list of country names or "
+                      "ISO3 codes, e.g. ['Kazakhstan', 'KGZ'].")
+    return list(itertools.islice(iter(answer), _MAX_ITEMS + 1)), ""
+
+
+class CountrySetQuestion(Question):
+    """A set of countries given as names or ISO3 codes, in any case and order."""
+
+    kind = "countries"
+
+    def __init__(self, prompt, expected, **kwargs):
+        super().__init__(prompt, **kwargs)
+        self.expected = expected
+
+    def _compute_expected(self) -> frozenset[str]:
+        codes = set()
+        for item in self._expected(self.expected):
+            code = country_code(item)
+            if code is None:
+                raise ValueError(f"unknown country {item!r} in the expected answer")
+            codes.add(code)
+        return frozenset(codes)
+
+    def _wanted(self):
+        return "a list of country names or ISO3 codes"
+
+    def _grade(self, answer, expected: frozenset[str]):
+        items, problem = _country_items(answer)
+        if items is None:
+            return "incorrect", problem, None
+        if len(items) > _MAX_ITEMS:
+            return "incorrect", f"your answer has more than {_MAX_ITEMS} items; give just the countries.", None
+        codes, unknown, not_text = set(), [], []
+        for item in items:
+            if not isinstance(item, str):
+                not_text.append(_safe_repr(item))
+                continue
+            code = country_code(item)
+            if code is None:
+                unknown.append(item.strip())
+            else:
+                codes.add(code)
+        if not_text:
+            return "incorrect", f"{_listing(not_text)} is not a country name or code (give text).", None
+        if unknown:
+            shown = _safe_repr(unknown[0])
+            close = difflib.get_close_matches(unknown[0][:100], _known_country_names(), n=1, cutoff=0.6)
+            tip = f" Did you mean {close[0]!r}?" if close else " Use English short names or ISO3 codes."
+            # None: the spelling tip is what helps; a mistake message would hide the typo
+            return "incorrect", f"{shown} is not a country I know.{tip}", None
+        found = frozenset(codes)
+        if found == expected:
+            return "correct", f"all {len(expected)} countries, none extra.", found
+        missing = sorted(country_label(code) for code in expected - found)
+        extra = sorted(country_label(code) for code in found - expected)
+        parts = []
+        if missing:
+            parts.append(f"missing: {_listing(missing)}")
+        if extra:
+            parts.append(f"should not include: {_listing(extra)}")
+        if not found:
+            return "incorrect", "your list is empty.", found
+        return "incorrect", f"{len(found & expected)} of {len(expected)} right; " + "; ".join(parts) + ".", found
+
+
+# ---- TableQuestion ------------------------------------------------------------------------------
+
+
+def _cell_key(value) -> str:
+    """A comparable text form of a table cell (dates as ISO, numbers without trailing .0)."""
+    try:
+        if value is None or (isinstance(value, float) and math.isnan(value)):
+            return ""
+        try:
+            import pandas
+
+            if value is pandas.NaT or (not isinstance(value, str | bytes) and pandas.isna(value) is True):
+                return ""
+        except (TypeError, ValueError, ImportError):
+            pass
+        as_date = _as_date(value)
+        if as_date is not None:
+            return as_date.isoformat()
+        if _is_number(value):
+            number = float(value)
+            return repr(int(number)) if number.is_integer() else repr(round(number, 6))
+        return " ".join(str(value).split())
+    except Exception:
+        return _safe_repr(value)
+
+
+class TableQuestion(Question):
+    """A pandas DataFrame compared row by row on ``key`` columns; names missing/extra rows and columns."""
+
+    kind = "table"
+
+    def __init__(self, prompt, expected, *, key=None, columns=None, check_values=True, **kwargs):
+        super().__init__(prompt, **kwargs)
+        self.expected = expected
+        self.key = [key] if isinstance(key, str) else key
+        self.columns = columns
+        self.check_values = check_values
+
+    def _compute_expected(self):
+        return self._expected(self.expected)
+
+    def _wanted(self):
+        return "a pandas DataFrame"
+
+    def _grade(self, answer, expected):
+        import pandas as pd
+
+        if not isinstance(answer, pd.DataFrame):
+            if isinstance(answer, pd.Series):
+                return "incorrect", ("you gave a Series (one column); give a DataFrame, e.g. "
+                                     "df[['iso3', 'name']] with double brackets."), None
+            return "incorrect", f"you gave {_a_type(answer)}; the question wants a pandas DataFrame.", None
+        wanted_columns = list(self.columns or expected.columns)
+        key = list(self.key or wanted_columns[:1])
+        have = [str(c) for c in answer.columns]
+        missing_columns = [c for c in wanted_columns if c not in have]
+        if missing_columns:
+            tips = []
+            for column in missing_columns:
+                # "ISO3" or " iso3" for "iso3": difflib alone misses a change of case
+                close = [h for h in have if h.casefold().strip() == str(column).casefold()]
+                close = close or difflib.get_close_matches(str(column), have, n=1, cutoff=0.7)
+                if close:
+                    tips.append(f"{close[0]!r} should be named {column!r}")
+            tip = f" ({'; '.join(tips)})" if tips else ""
+            return "incorrect", (f"missing column(s): {_listing(repr(c) for c in missing_columns)}{tip}. "
+                                 f"Your columns: {_listing(have, 8)}."), answer
+        if len(answer) > 100_000:
+            return "incorrect", f"your table has {len(answer)} rows, far more than expected ({len(expected)}).", answer
+        answer = answer.loc[:, ~pd.Index(have).duplicated()]
+        answer.columns = have if len(set(have)) == len(have) else list(answer.columns)
+
+        def rows(frame):
+            keys = [tuple(_cell_key(v) for v in row) for row in frame[key].itertuples(index=False, name=None)]
+            return keys
+
+        given_keys, wanted_keys = rows(answer), rows(expected)
+        label = (lambda k: k[0] if len(k) == 1 else "(" + ", ".join(k) + ")")  # noqa: E731
+        duplicates = sorted({k for k in given_keys if given_keys.count(k) > 1})
+        missing = [k for k in wanted_keys if k not in set(given_keys)]
+        extra = [k for k in given_keys if k not in set(wanted_keys)]
+        problems = []
+        if missing:
+            problems.append(f"{len(missing)} row(s) missing: {_listing([label(k) for k in missing])}")
+        if extra:
+            problems.append(f"{len(extra)} extra row(s): {_listing([label(k) for k in extra])}")
+        if duplicates:
+            problems.append(f"repeated row(s): {_listing([label(k) for k in duplicates])}")
+        if problems:
+            return "incorrect", f"rows are matched on {', '.join(key)}: " + "; ".join(problems) + ".", answer
+        if self.check_values:
+            given_rows = dict(zip(given_keys, answer[wanted_columns].itertuples(index=False, name=None), strict=True))
+            wrong = []
+            for wanted_key, row in zip(wanted_keys, expected[wanted_columns].itertuples(index=False, name=None),
+                                       strict=True):
+                for column, wanted_value, given_value in zip(wanted_columns, row, given_rows[wanted_key],
+                                                             strict=True):
+                    if _cell_key(wanted_value) != _cell_key(given_value):
+                        wrong.append(f"{column!r} of {label(wanted_key)} is {_safe_repr(given_value)}")
+            if wrong:
+                return "incorrect", f"{len(wrong)} wrong value(s): {_listing(wrong, 3)}.", answer
+        return "correct", f"all {len(expected)} rows and the columns {_listing(wanted_columns, 8)} match.", answer
+
+
+# ---- MapQuestion ----------------------------------------------------------------------------------
+
+
+def _walk(element, seen=None, depth=0):
+    """Every element below a folium map (children of children), each once."""
+    seen = set() if seen is None else seen
+    if id(element) in seen or depth > 50:
+        return
+    seen.add(id(element))
+    yield element
+    children = getattr(element, "_children", None)
+    if isinstance(children, Mapping):
+        for child in list(children.values()):
+            yield from _walk(child, seen, depth + 1)
+
+
+def _feature_countries(data) -> set[str]:
+    codes = set()
+    features = data.get("features", []) if isinstance(data, Mapping) else []
+    if isinstance(data, Mapping) and data.get("type") == "Feature":
+        features = [data]
+    for feature in itertools.islice(features, 10_000):
+        properties = feature.get("properties") or {} if isinstance(feature, Mapping) else {}
+        for field in ("iso3", "ISO3", "iso_a3", "ISO_A3", "adm0_a3", "name", "NAME"):
+            value = properties.get(field)
+            code = country_code(value) if isinstance(value, str) else None
+            if code:
+                codes.add(code)
+                break
+    return codes
+
+
+class MapQuestion(Question):
+    """A folium map, inspected through its element tree: layers, shaded states, markers, region."""
+
+    kind = "map"
+
+    def __init__(self, prompt, *, layers=None, shaded=None, markers=None, over_central_asia=True, **kwargs):
+        super().__init__(prompt, **kwargs)
+        self.layers = layers
+        self.shaded = shaded
+        self.markers = markers
+        self.over_central_asia = over_central_asia
+
+    def _compute_expected(self):
+        layers = self._expected(self.layers)
+        shaded = self._expected(self.shaded)
+        markers = self._expected(self.markers)
+        shaded_codes = None
+        if shaded is not None:
+            shaded_codes = frozenset(country_code(item) or str(item) for item in shaded)
+        return {"layers": list(layers) if layers is not None else None, "shaded": shaded_codes,
+                "markers": int(markers) if markers is not None else None}
+
+    def _wanted(self):
+        return "a folium.Map"
+
+    def _grade(self, answer, expected):
+        import folium
+
+        if isinstance(answer, folium.Figure):
+            maps = [e for e in _walk(answer) if isinstance(e, folium.Map)]
+            answer = maps[0] if maps else answer
+        if not isinstance(answer, folium.Map):
+            return "incorrect", (f"you gave {_a_type(answer)}; the question wants the folium.Map itself "
+                                 "(end the cell with the map variable, not m.save(...) or display(m))."), None
+        elements = list(_walk(answer))
+        problems = []
+        if expected["layers"] is not None:
+            names = [str(e.layer_name) for e in elements if isinstance(e, folium.FeatureGroup)]
+            folded = {n.casefold().strip() for n in names}
+            missing = [n for n in expected["layers"] if str(n).casefold().strip() not in folded]
+            if missing:
+                found = _listing(repr(n) for n in names) if names else "none"
+                problems.append(f"missing layer(s) {_listing(repr(n) for n in missing)} "
+                                f"(folium.FeatureGroup(name=...); layers found: {found})")
+        if expected["shaded"] is not None:
+            shaded = set()
+            for element in elements:
+                if isinstance(element, folium.GeoJson):
+                    shaded |= _feature_countries(getattr(element, "data", None))
+            missing = sorted(country_label(c) for c in expected["shaded"] - shaded)
+            extra = sorted(country_label(c) for c in shaded - expected["shaded"])
+            if missing:
+                problems.append(f"not shaded: {_listing(missing)}")
+            if extra:
+                problems.append(f"should not be shaded: {_listing(extra)}")
+        if expected["markers"] is not None:
+            count = sum(isinstance(e, folium.Marker) for e in elements)
+            if count != expected["markers"]:
+                problems.append(f"{count} marker(s) found, {expected['markers']} expected")
+        if self.over_central_asia:
+            problem = self._region_problem(answer, elements)
+            if problem:
+                problems.append(problem)
+        if problems:
+            return "incorrect", "; ".join(problems) + ".", answer
+        checked = [k for k in ("layers", "shaded", "markers") if expected[k] is not None]
+        checked += ["region"] if self.over_central_asia else []
+        return "correct", f"the map is right (checked: {', '.join(checked) or 'type'}).", answer
+
+    @staticmethod
+    def _region_problem(answer, elements) -> str | None:
+        centre = None
+        for element in elements:
+            bounds = getattr(element, "bounds", None) if type(element).__name__ == "FitBounds" else None
+            if bounds:
+                (south, west), (north, east) = bounds[0], bounds[1]
+                centre = ((float(south) + float(north)) / 2, (float(west) + float(east)) / 2)
+        if centre is None and answer.location:
+            centre = (float(answer.location[0]), float(answer.location[1]))
+        if centre is None:
+            return "the map has no centre: give folium.Map(location=[45, 65], ...) or call m.fit_bounds(...)"
+        south, west, north, east = CENTRAL_ASIA_BOX
+        if not (south <= centre[0] <= north and west <= centre[1] <= east):
+            return (f"the map is centred on ({centre[0]:.1f}, {centre[1]:.1f}), outside Central Asia "
+                    "(about 35–56° N, 46–88° E)")
+        return None
+
+
+# ---- ChoiceQuestion --------------------------------------------------------------------------------
+
+
+# ipywidgets gives each radio label one line of fixed height, so a long option was cut off at the
+# cell's edge; this lets the options of a quiz wrap (scoped to the quiz's own class).
+_QUIZ_STYLE = (
+    "<style>.casecurity-quiz label{display:flex!important;align-items:flex-start;gap:0.4em;height:auto!important;"
+    "line-height:1.4!important;white-space:normal!important;padding:0.15em 0}"
+    ".casecurity-quiz input[type=radio]{order:-1;flex:none;height:auto!important;margin:0.25em 0 0 0}</style>"
+)
+_QUIZ_KEYS = ('<span style="opacity:0.75">Keyboard: Tab to an option, Space to choose it, '
+              "then Tab to Check and press Enter.</span>")
+
+
+class ChoiceQuestion(Question):
+    """Multiple choice: ``check("b")``, or ``quiz()`` for radio buttons and a Check button."""
+
+    kind = "choice"
+
+    def __init__(self, prompt, options: Mapping[str, str], answer, *, explanations=None, **kwargs):
+        super().__init__(prompt, **kwargs)
+        self.options = {str(k).strip().lower(): str(v) for k, v in options.items()}
+        self.answer = answer
+        self.explanations = {str(k).strip().lower(): str(v) for k, v in (explanations or {}).items()}
+
+    def _compute_expected(self):
+        key = str(self._expected(self.answer)).strip().lower()
+        if key not in self.options:
+            raise ValueError(f"the answer {key!r} is not among the options")
+        return key
+
+    def _wanted(self):
+        return "one of the option letters, e.g. 'b'"
+
+    def _how_to_answer(self) -> str:
+        # the options must be part of the displayed question: `ex.q2` alone is how a learner reads it
+        options = "\n".join(f"({key}) {text}" for key, text in self.options.items())
+        first = next(iter(self.options), "a")
+        name = self.name or "qK"
+        return f"{options}\nGive the letter as text, e.g. {name}.check('{first}'), or use {name}.quiz()."
+
+    def check(self, answer: Any = _MISSING):
+        """Check ``answer`` (an option letter); without an argument, show the quiz widget."""
+        if answer is _MISSING:
+            return self.quiz()
+        return super().check(answer)
+
+    def _grade(self, answer, expected):
+        letters = ", ".join(self.options)
+        if not isinstance(answer, str):
+            return "incorrect", f"give the letter of an option as text, e.g. check('{next(iter(self.options))}').", None
+        key = answer.strip().strip("()").strip().lower()
+        if key not in self.options:
+            by_text = {_norm_text(v, False): k for k, v in self.options.items()}
+            key = by_text.get(_norm_text(answer, False), key)
+        if key not in self.options:
+            return "incorrect", f"{_safe_repr(answer)} is not one of the options ({letters}).", answer
+        if key == expected:
+            return "correct", self.explanations.get(key, f"({key}) is right."), key
+        return "incorrect", self.explanations.get(key, f"({key}) is not the best answer; try again."), key
+
+    def quiz(self):
+        """An ipywidgets quiz: radio buttons, a Check button and the feedback below them.
+
+        Keyboard: Tab to an option, Space to choose it, Tab to Check, Enter. (In JupyterLab the
+        arrow keys move between cells instead of options, so the instructions say Space.)
+        """
+        try:
+            import ipywidgets as widgets
+        except ImportError:  # pragma: no cover - ipywidgets is a dependency
+            return Note("info", f"Widgets are unavailable; answer with {self.name}.check('a').",
+                        question=self.name, lesson=self.lesson)
+        choices = widgets.RadioButtons(
+            options=[(f"({k}) {text}", k) for k, text in self.options.items()],
+            value=None, description="", layout=widgets.Layout(width="auto"),
+        )
+        choices.add_class("casecurity-quiz")
+        button = widgets.Button(description="Check", tooltip=f"Check your answer to {self.id}",
+                                button_style="", icon="check")
+        # the style travels with the feedback (the last child), which every check rewrites
+        feedback = widgets.HTML(value=_QUIZ_STYLE + _QUIZ_KEYS)
+
+        def on_click(_button):
+            feedback.value = _QUIZ_STYLE + self.check(choices.value)._repr_html_()
+
+        button.on_click(on_click)
+        prompt = widgets.HTML(value=f"<strong>{html.escape(self.id)}</strong>: {html.escape(self.prompt)}")
+        return widgets.VBox([prompt, choices, button, feedback])
+
+
+# ---- FunctionQuestion -------------------------------------------------------------------------------
+
+
+def _values_match(given, wanted) -> bool:
+    if _is_number(wanted) and _is_number(given):
+        return math.isclose(float(given), float(wanted), rel_tol=1e-9, abs_tol=1e-9)
+    if hasattr(wanted, "equals"):  # pandas objects
+        return bool(wanted.equals(given))
+    if _as_date(wanted) is not None and _as_date(given) is not None:
+        return _as_date(wanted) == _as_date(given)
+    result = given == wanted
+    return result if isinstance(result, bool) else bool(getattr(result, "all", lambda: False)())
+
+
+def _is_stub(function) -> bool:
+    """True for a function whose body is only a docstring, ``...`` or ``pass`` (it returns None)."""
+    try:
+        if not inspect.isfunction(function):
+            return False
+        import dis
+
+        instructions = list(dis.get_instructions(function))
+        allowed = {"RESUME", "NOP", "LOAD_CONST", "RETURN_CONST", "RETURN_VALUE"}
+        constants = [i.argval for i in instructions if i.opname in ("LOAD_CONST", "RETURN_CONST")]
+        return {i.opname for i in instructions} <= allowed and all(c is None for c in constants)
+    except Exception:  # an odd callable: let the normal check speak
+        return False
+
+
+class FunctionQuestion(Question):
+    """A function, run on test cases ``[((args...), expected), ...]`` (``cases`` may be a callable)."""
+
+    kind = "function"
+
+    def __init__(self, prompt, cases, **kwargs):
+        super().__init__(prompt, **kwargs)
+        self.cases = cases
+
+    def _compute_expected(self):
+        return [(tuple(args) if isinstance(args, tuple | list) else (args,), wanted)
+                for args, wanted in self._expected(self.cases)]
+
+    def _wanted(self):
+        return "a function"
+
+    def _safe_check(self, answer):
+        if _is_stub(answer):  # the generated `def f(...): ...  # your code here`, untouched
+            return self._result("not_attempted", "write the body of your function (replace ...), "
+                                                 "then run the cell again.")
+        return super()._safe_check(answer)
+
+    def _grade(self, answer, cases):
+        if not callable(answer) or isinstance(answer, type):
+            return "incorrect", (f"you gave {_a_type(answer)}; pass the function itself, "
+                                 "e.g. check(my_function) — without calling it."), None
+        name = getattr(answer, "__name__", "f")
+        for args, wanted in cases:
+            call = f"{name}({', '.join(_safe_repr(a) for a in args)})"
+            try:
+                given = answer(*args)
+            except (Exception, SystemExit) as exc:
+                return "incorrect", f"{call} raised {type(exc).__name__}: {_safe_repr(str(exc))}", answer
+            try:
+                same = _values_match(given, wanted)
+            except Exception:
+                same = False
+            if not same:
+                return "incorrect", f"{call} returned {_safe_repr(given)}, expected {_safe_repr(wanted)}.", answer
+        return "correct", f"passed all {len(cases)} test cases.", answer
+
+
+# ---- ReflectionQuestion ---------------------------------------------------------------------------
+
+
+class ReflectionQuestion(Question):
+    """Free text, not auto-graded: records "submitted" and shows a model answer and the rubric."""
+
+    kind = "reflection"
+
+    def __init__(self, prompt, model_answer: str = "", *, rubric: Iterable[str] = (), min_words: int = 0, **kwargs):
+        super().__init__(prompt, **kwargs)
+        self.model_answer = model_answer
+        self.rubric = list(rubric)
+        self.min_words = min_words
+
+    def _wanted(self):
+        return "your answer as text"
+
+    def _safe_check(self, answer):
+        if isinstance(answer, str) and not answer.strip():
+            answer = None
+        result = super()._safe_check(answer)
+        if result.status == "submitted":
+            details = []
+            if self.model_answer:
+                details.append("Model answer: " + self._expected(self.model_answer))
+            if self.rubric:
+                details.append("Your teacher will look for:\n" + "\n".join(f"- {r}" for r in self.rubric))
+            result.details = "\n\n".join(details)
+        return result
+
+    def _grade(self, answer, expected):
+        if not isinstance(answer, str):
+            return "incorrect", "write your answer as text between quotes: answer = \"\"\"...\"\"\"", None
+        words = len(answer.split())
+        if words < self.min_words:
+            return "incorrect", f"{_plural(words, 'word')}: write at least {self.min_words}.", answer
+        return "submitted", f"{_plural(words, 'word')}, saved for your teacher; compare with the model answer below.", answer
+
+    def solution(self):
+        if self.model_answer:
+            return Note("solution", "model answer", code=str(self._expected(self.model_answer)),
+                        question=self.name, lesson=self.lesson, prose=True)
+        return super().solution()
+
