@@ -300,7 +300,8 @@ q5 = ChoiceQuestion(
              "members to talks.",
         "b": "Kyrgyzstan had already left the CSTO in protest before the first of the two clashes, in "
              "April 2021.",
-        "c": "The CSTO had no troops of its own and no forces it could send to a member state in time.",
+        "c": "The CSTO had no collective forces at all, so there was nothing it could send to a member "
+             "state.",
         "d": "The UN Security Council passed a resolution that forbade any outside military intervention.",
     },
     answer="a",
@@ -311,8 +312,9 @@ q5 = ChoiceQuestion(
              "party had no right to interfere in such border incidents.",
         "b": "No: Kyrgyzstan has been a member since 1992 and its Security Council secretary said in "
              "Sept 2022 that leaving was not being considered.",
-        "c": "No: the CSTO sent about 2,030 troops to Kazakhstan in January 2022, between the two clashes: "
-             "eight months after the April 2021 fighting and eight months before the September 2022 war.",
+        "c": "No: the CSTO sent about 2,030 troops to Kazakhstan in January 2022, between the two "
+             "clashes: eight months after the April 2021 fighting and eight months before the September "
+             "2022 war.",
         "d": "No: the Security Council took no such decision; the constraint was the CSTO's own design.",
     },
     hints=["Who is a CSTO member?", "Against whom does Article 4 promise help?"],
