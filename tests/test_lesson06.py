@@ -447,3 +447,13 @@ def test_turkmenistan_and_multi_vector_claims_hold_on_the_as_of_date():
     # section 6: Kazakhstan and Kyrgyzstan are in the CSTO, the SCO, the OTS and the C5+1 at once
     for code in ("KAZ", "KGZ"):
         assert {"CSTO", "SCO", "OTS", "C5+1"} <= set(members.loc[members["iso3"] == code, "organization_id"])
+
+
+def test_western_sites_span_2001_to_2015():
+    # "the Western sites of 2001–2015 ... have gone" (lesson) / "(K2, Manas, Termez, Dushanbe) have all closed"
+    facilities = _csv("facilities")
+    western = facilities[facilities["operator_iso3"].isin({"USA", "DEU", "FRA"}) & (facilities["status"] != "reported")]
+    assert min(d[:4] for d in western["opened"]) == "2001" and max(d[:4] for d in western["closed"]) == "2015"
+    assert (western["status"] == "closed").all()
+    assert "Western sites of 2001-2015" in ex.model_briefing()
+    assert "Western sites of 2001–2015" in _lesson06_text()

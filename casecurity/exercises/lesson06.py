@@ -322,7 +322,7 @@ def model_briefing(table: pd.DataFrame | None = None) -> str:
         f"Evidence. The map of facilities open on the as-of date shows confirmed sites run by {operators} only, "
         f"in {where}; the one Chinese site, an outpost in the Tajik Pamirs, is marked 'reported' because no "
         "government acknowledges it. The table shows "
-        f"{_hosting_sentence(sites)}. The Western sites of 2001-2014 (K2, Manas, Termez, Dushanbe) have all "
+        f"{_hosting_sentence(sites)}. The Western sites of 2001-2015 (K2, Manas, Termez, Dushanbe) have all "
         f"closed{kulob} (lesson 04).\n\n"
         f"The same table shows the states hedging. {_names(most)} count{'' if len(most) > 1 else 's'} "
         f"{_in_words(int(memberships.max()))} full memberships{each}, from the CSTO and the SCO to the "
