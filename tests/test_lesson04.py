@@ -319,3 +319,13 @@ def test_powers_present_on_1_january_2005_are_the_ones_the_lesson_names():
 def test_russia_dwarfs_the_others_since_1992_as_the_lesson_says():
     table = ex.presence_table(since=ex.POST_SOVIET_START).set_index("operator_iso3")["presence_years"]
     assert table["RUS"] > table.drop("RUS").sum()
+
+
+def test_tajikistans_reported_rows_are_the_three_the_lesson_names():
+    # "Here are Tajikistan's reported rows: these two, and India's contested air base at Farkhor"
+    rows = data.facilities(host="TJK", status="reported")
+    assert set(rows["id"]) == {"chn_murghab_outpost", "chn_vakhon_base", "ind_farkhor"}
+    assert "these two, and India's contested air base at Farkhor" in _lesson_text()
+    # "the Chinese site, and Russian sites whose present use no recent source confirms" are dashed today
+    open_now = _open_on(str(data.AS_OF))
+    assert set(open_now.loc[open_now["status"] == "reported", "operator_iso3"]) == {"CHN", "RUS"}
