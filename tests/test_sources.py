@@ -23,19 +23,12 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 # --------------------------------------------------------------------------- weak sources
 
 
-# Rows still resting on a weak source when the audit of 2026-12-01 ended, each waiting for a primary,
-# agency or scholarly source that someone has read. The list may only shrink: a row fixed but still
-# listed fails below, and any other weak-only row fails at once.
-PENDING = {
-    # capital coordinates from a Wikipedia mirror's "national capitals by latitude" list
-    **{
-        ("countries.csv", code): "capital coordinates"
-        for code in "AFG CHN RUS AZE MNG PAK USA DEU FRA GBR IND TUR ARM BLR GEO MDA UKR HUN CUB".split()
-    },
-    ("cyber_index.csv", "TJK/2018"): "a scribd copy of the draft GCI 2018 report (no value taken from it)",
-    ("cyber_index.csv", "TKM/2018"): "a scribd copy of the draft GCI 2018 report (no value taken from it)",
-    ("cyber_index.csv", "UZB/2018"): "a scribd copy of the draft GCI 2018 report (no value taken from it)",
-}
+# Rows allowed to rest only on a weak source while they wait for a primary, agency or scholarly
+# source that someone has read. Empty since 2026-12-01 (the last 22 were the capital coordinates
+# from a Wikipedia mirror, now Natural Earth, and three empty GCI 2018 rows citing a scribd copy,
+# now removed). The list may only shrink: a row fixed but still listed fails below, and any other
+# weak-only row fails at once.
+PENDING: dict[tuple[str, str], str] = {}
 
 
 def _row_key(filename: str, line: int) -> tuple[str, str]:
