@@ -33,6 +33,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -40,8 +41,9 @@ from casecurity.files import write_text_atomically
 
 __all__ = ["COLUMNS", "grade_notebook", "find_submissions", "detect_lesson", "main"]
 
-COLUMNS = ("submission", "lesson", "question", "status", "points", "max_points", "message")
+COLUMNS = ("submission", "lesson", "question", "status", "points", "max_points", "message", "answer")
 _CHECK_CALL = re.compile(r"\b(q\d+)\.(?:check|quiz)\s*\(")
+_QUIZ_CALL = re.compile(r"\b(q\d+)\.(?:quiz\s*\(|check\s*\(\s*\))")
 _IMPORT = re.compile(r"(?:from\s+casecurity\.exercises\s+import\s+lesson(\d+)|"
                      r"import\s+casecurity\.exercises\.lesson(\d+))")
 
@@ -124,7 +126,10 @@ def _run_notebook(notebook_path: str, cell_timeout: float, notebook_timeout: flo
     )
     deadline = time.monotonic() + notebook_timeout
     timed_out_cells = 0
-    cell_problems: dict[str, str] = {}  # question id -> why the cell that checks it did not finish
+    cell_problems: dict[str, dict] = {}  # question id -> why the cell that checks it did not finish
+    answers: dict[str, dict] = {}  # question id -> the last answer recorded by a cell that checks it
+    results_path = os.environ.get("CASECURITY_RESULTS", "")
+    offset = 0
     problem = ""
     try:
         with client.setup_kernel():
@@ -138,21 +143,71 @@ def _run_notebook(notebook_path: str, cell_timeout: float, notebook_timeout: flo
                 client.execute_cell(cell, index)
                 if cell.cell_type != "code":
                     continue
-                why = ""
+                # answers count only from the cell that checks that very question: a line written to
+                # the results file by any other cell (or for another question) is ignored
+                offset, lines = _new_lines(results_path, offset)
+                called = set(_CHECK_CALL.findall(str(cell.source)))
+                for record in lines:
+                    question = str(record.get("question"))
+                    if question in called and "answer" in record:
+                        answers[question] = {"cell": index, "lesson": str(record.get("lesson")),
+                                             "answer": record["answer"], "via": str(record.get("via", "check"))}
+                why = None
                 if time.monotonic() - started >= client.timeout:
                     timed_out_cells += 1
-                    why = f"its cell ran too long (over {client.timeout:g} s) and was stopped"
+                    why = {"kind": "timeout", "text": f"its cell ran too long (over {client.timeout:g} s) and was stopped"}
                 else:
                     errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
                     if errors:
-                        why = f"its cell stopped with {str(errors[0].get('ename', 'an error'))[:60]} before the check"
-                for question in _CHECK_CALL.findall(str(cell.source)) if why else ():
-                    cell_problems.setdefault(question, why)
+                        why = _error_of(errors[0])
+                for question in called if why else ():
+                    if question not in answers or answers[question]["cell"] != index:
+                        cell_problems[question] = why
     except DeadKernelError:
         problem = "the kernel died (the notebook crashed or ran out of memory)"
     except Exception as exc:  # nbclient failures are reported, not raised
         problem = f"the notebook could not be run ({type(exc).__name__}: {str(exc)[:200]})"
-    return {"problem": problem, "timed_out_cells": timed_out_cells, "cell_problems": cell_problems}
+    return {"problem": problem, "timed_out_cells": timed_out_cells, "cell_problems": cell_problems,
+            "answers": answers}
+
+
+_ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def _new_lines(path: str, offset: int) -> tuple[int, list[dict]]:
+    """JSON records appended to the results file since ``offset``."""
+    if not path:
+        return offset, []
+    try:
+        with open(path, "rb") as stream:
+            stream.seek(offset)
+            data = stream.read()
+    except OSError:
+        return offset, []
+    end = data.rfind(b"\n") + 1  # a half-written last line waits for the next cell
+    records = []
+    for line in data[:end].decode("utf-8", "replace").splitlines():
+        try:
+            record = json.loads(line)
+        except ValueError:
+            continue
+        if isinstance(record, dict):
+            records.append(record)
+    return offset + end, records
+
+
+def _error_of(output: dict) -> dict:
+    """An error output as {kind, type, message, line}: what the teacher's `error` row says."""
+    name = str(output.get("ename", "Error"))[:60]
+    message = " ".join(str(output.get("evalue", "")).split())[:200]
+    line = None
+    for entry in output.get("traceback") or []:
+        found = re.findall(r"(?:Cell In\[\d*\], line |<ipython-input-[^>]*> in <module>\D*)(\d+)",
+                           _ANSI.sub("", str(entry)))
+        if found:
+            line = int(found[0])
+            break
+    return {"kind": "blank" if name == "BlankError" else "error", "type": name, "message": message, "line": line}
 
 
 def _child_main(argv: list[str]) -> int:
@@ -202,15 +257,20 @@ def grade_notebook(
         return error(f"no question module for lesson {number} ({why or 'casecurity.exercises.lesson' + number})",
                      number)
 
-    with tempfile.TemporaryDirectory(prefix="casecurity-grade-") as scratch:
+    _freeze_lesson(info)
+    quiz_answers = _quiz_answers(notebook, number)
+    tampering = _tampering(notebook)
+    with tempfile.TemporaryDirectory(prefix="casecurity-grade-") as scratch, \
+            tempfile.TemporaryDirectory(prefix="casecurity-report-") as private:
         scratch_path = Path(scratch)
         copy = scratch_path / "submission.ipynb"
         copy.write_text(text, encoding="utf-8")
         results = scratch_path / "results.jsonl"
-        report = scratch_path / "report.json"
+        report = Path(private) / "report.json"  # outside the kernel's working folder
         env = dict(os.environ)
         env["CASECURITY_RESULTS"] = str(results)
         env["CASECURITY_PROGRESS"] = str(scratch_path / "progress.json")  # never the teacher's own
+        env["CASECURITY_MODE"] = "assessment"
         env.pop("CASECURITY_SOLUTIONS", None)
         command = [sys.executable, "-m", "casecurity.grade", "--run-one", str(copy), str(cell_timeout),
                    str(notebook_timeout), str(memory_mb), str(report)]
@@ -225,54 +285,143 @@ def grade_notebook(
             problem = problem or outcome.get("problem", "")
             timed_out = int(outcome.get("timed_out_cells", 0))
             cell_problems = dict(outcome.get("cell_problems") or {})
+            answers = dict(outcome.get("answers") or {})
         except (OSError, ValueError, TypeError):
             problem = problem or "the notebook could not be run (the grading process stopped, maybe out of memory)"
             timed_out = 0
-            cell_problems = {}
-        called = set()
-        for cell in notebook.get("cells") or []:
-            if isinstance(cell, dict) and cell.get("cell_type") == "code":
-                source = cell.get("source", "")
-                called |= set(_CHECK_CALL.findall("".join(source) if isinstance(source, list) else str(source)))
-        checked: dict[str, dict] = {}
-        try:
-            lines = results.read_text(encoding="utf-8").splitlines()
-        except OSError:
-            lines = []
-        for line in lines:
-            try:
-                record = json.loads(line)
-            except ValueError:
-                continue
-            if isinstance(record, dict) and record.get("lesson") == number:
-                checked[str(record.get("question"))] = record  # the last check of a question counts
+            cell_problems, answers = {}, {}
+    called = set()
+    for cell in notebook.get("cells") or []:
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            called |= set(_CHECK_CALL.findall(_source(cell)))
 
     rows = []
     for name, question in info.questions.items():
-        record = checked.get(name)
-        if record is not None:
-            status, message = record.get("status", ""), str(record.get("message", ""))
-            if status == "submitted":  # the learner's "compare with the model answer below" has no "below" here
-                words = re.match(r"\d+ words?\b", message)
-                message = f"{words.group(0) if words else 'a written answer'}; your teacher grades this answer by hand."
-            rows.append(dict(submission=submission, lesson=number, question=name, status=status,
-                             points=record.get("points", 0), max_points=question.points, message=message))
-        elif problem:
-            rows.append(dict(submission=submission, lesson=number, question=name, status="error", points=0,
-                             max_points=question.points, message=f"not checked: {problem}"))
+        base = dict(submission=submission, lesson=number, question=name, max_points=question.points, answer="")
+        recorded = answers.get(name) if isinstance(answers.get(name), dict) else None
+        if recorded is not None and recorded.get("lesson") != number:
+            recorded = None
+        quiz = quiz_answers.get(name)
+        if quiz is not None and (recorded is None or quiz["cell"] > int(recorded.get("cell", -1))):
+            recorded = quiz  # a quiz answer saved later in the notebook than the last check
+        if recorded is not None and tampering and question.kind != "reflection":
+            rows.append(dict(base, status="error", points=0, message=f"not graded: {tampering}"))
+            continue
+        if recorded is not None:
+            rows.append(dict(base, **_grade_answer(question, recorded["answer"])))
+            continue
+        why = cell_problems.get(name)
+        if problem:
+            rows.append(dict(base, status="error", points=0, message=f"not checked: {problem}"))
+        elif isinstance(why, dict) and why.get("kind") == "error":
+            line = f" (line {why['line']} of the cell that checks {name})" if why.get("line") else ""
+            rows.append(dict(base, status="error", points=0,
+                             message=f"{why.get('type')}: {why.get('message')}{line}; the check did not run"))
+        elif isinstance(why, dict) and why.get("kind") == "blank":
+            rows.append(dict(base, status="not_attempted", points=0,
+                             message="the template's blanks (____) were not filled in"))
         else:
-            if name in cell_problems:
-                why = cell_problems[name]
+            if isinstance(why, dict):
+                reason = str(why.get("text"))
+            elif name not in called:
+                reason = f"no cell calls ex.{name}.check(...) (deleted or renamed?)"
             else:
-                if name not in called:
-                    why = f"no cell calls ex.{name}.check(...) (deleted or renamed?)"
-                else:
-                    why = f"the cell with ex.{name}.check(...) did not run the check"
-                if timed_out:  # an endless cell may have replaced the question's own
-                    why += f"; {timed_out} cell(s) ran too long and were stopped"
-            rows.append(dict(submission=submission, lesson=number, question=name, status="not_attempted",
-                             points=0, max_points=question.points, message=f"never checked: {why}"))
+                reason = f"the cell with ex.{name}.check(...) did not run the check"
+            if timed_out and not isinstance(why, dict):  # an endless cell may have replaced the question's own
+                reason += f"; {timed_out} cell(s) ran too long and were stopped"
+            rows.append(dict(base, status="not_attempted", points=0, message=f"never checked: {reason}"))
     return rows
+
+
+def _source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else str(source)
+
+
+_FROZEN: set[str] = set()
+_GRADE_LOCK = threading.Lock()
+
+
+def _freeze_lesson(info) -> None:
+    """Compute every expected answer in this process, once, before any student code runs."""
+    with _GRADE_LOCK:
+        if info.number in _FROZEN:
+            return
+        for question in info.questions.values():
+            question.freeze_expected()
+        _FROZEN.add(info.number)
+
+
+def _grade_answer(question, record) -> dict:
+    """The grader's own verdict on a recorded answer (assessment mode: no expected value in the message)."""
+    from casecurity.exercises import mode
+    from casecurity.exercises.answers import decode
+
+    with _GRADE_LOCK, mode("assessment"):
+        result = question.grade_record(record)
+    status, message = result.status, result.message
+    if status == "submitted":  # the learner's "compare with the model answer below" has no "below" here
+        words = re.match(r"\d+ words?\b", message)
+        message = f"{words.group(0) if words else 'a written answer'}; your teacher grades this answer by hand."
+    try:
+        shown = _answer_text(decode(record), full=question.kind == "reflection")
+    except Exception:
+        shown = ""
+    return dict(status=status, points=result.points, message=" ".join(message.split()), answer=shown,
+                record=record)
+
+
+def _answer_text(answer, full: bool = False) -> str:
+    """The student's answer in one line for the CSV (a written answer in full)."""
+    from casecurity.exercises.feedback import _safe_repr
+
+    if isinstance(answer, str):
+        text = " ".join(answer.split())
+        return text if full else text[:200]
+    if isinstance(answer, list | tuple | set | frozenset):
+        return ", ".join(sorted(str(item) for item in answer))[:200]
+    if hasattr(answer, "itertuples"):
+        return f"a table of {len(answer)} rows: " + ", ".join(str(v) for v in list(answer.iloc[:, 0])[:10])[:180]
+    return _safe_repr(answer)
+
+
+def _quiz_answers(notebook: dict, number: str) -> dict[str, dict]:
+    """Answers given with the quiz buttons, saved in the submitted notebook's outputs (graded here)."""
+    from casecurity.exercises.recording import ANSWER_MIME
+
+    found: dict[str, dict] = {}
+    for index, cell in enumerate(notebook.get("cells") or []):
+        if not isinstance(cell, dict) or cell.get("cell_type") != "code":
+            continue
+        asked = set(_QUIZ_CALL.findall(_source(cell)))
+        for output in cell.get("outputs") or []:
+            data = (output.get("data") or {}).get(ANSWER_MIME) if isinstance(output, dict) else None
+            if isinstance(data, dict) and data.get("question") in asked and str(data.get("lesson")) == number:
+                answer = data.get("answer")
+                if isinstance(answer, str | type(None)):  # a quiz answer is an option letter, nothing else
+                    found[str(data["question"])] = {"cell": index, "answer": answer, "via": "quiz"}
+    return found
+
+
+# Reaching into the course's own answers or checking code: "ex.q1.expected", "_compute_expected",
+# replacing check or the recorder. A notebook that does this gets no automatic marks.
+_TAMPERING = re.compile(
+    r"(_compute_expected|_expected_value|_frozen|freeze_expected|record_answer|grade_record|_check_and_record"
+    r"|_safe_check|\._grade\b|\bq\d+\.(?:expected|answer|cases|layers|shaded|markers|model_answer)\b"
+    r"|casecurity\.(?:grade|exercises\.(?:kinds|answers|recording|feedback))|CASECURITY_RESULTS"
+    r"|\.check\s*=[^=]|\bsetattr\s*\(|__class__|__dict__|ANSWER_MIME|vnd\.casecurity)"
+)
+
+
+def _tampering(notebook: dict) -> str:
+    """Why the notebook's code reaches into the checking machinery ("" when it does not)."""
+    for index, cell in enumerate(notebook.get("cells") or [], 1):
+        if isinstance(cell, dict) and cell.get("cell_type") == "code":
+            match = _TAMPERING.search(_source(cell))
+            if match:
+                return (f"cell {index} uses {match.group(0).strip()!r}, which reads or changes the course's "
+                        "checking code; remove it and submit again")
+    return ""
 
 
 # --------------------------------------------------------------------------------------------
@@ -290,7 +439,8 @@ def write_csv(rows: list[dict], out: Path) -> None:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _number(row[k]) if k in ("points", "max_points") else row[k] for k in COLUMNS})
+        writer.writerow({k: _number(row.get(k, "")) if k in ("points", "max_points") else row.get(k, "")
+                         for k in COLUMNS})
     write_text_atomically(out, buffer.getvalue())
 
 

@@ -132,6 +132,9 @@ __all__ = [
     "progress",
     "progress_path",
     "STATUSES",
+    "____",
+    "current_mode",
+    "mode",
 ]
 
 
@@ -145,15 +148,20 @@ def _add_lesson_folders() -> None:
 _add_lesson_folders()
 
 # The public surface: lesson modules and notebooks import everything from here.
+from casecurity.exercises.answers import decode, encode  # noqa: E402, F401
 from casecurity.exercises.feedback import (  # noqa: E402, F401
     _LABELS,
     STATUSES,
+    Blank,
+    BlankError,
     Note,
     Result,
     _a_type,
     _listing,
     _plural,
     _safe_repr,
+    current_mode,
+    mode,
 )
 from casecurity.exercises.kinds import (  # noqa: E402, F401
     CENTRAL_ASIA_BOX,
@@ -187,3 +195,7 @@ from casecurity.exercises.solutions import (  # noqa: E402, F401
     solution_blocks,
     solutions_dir,
 )
+
+# The blank of scaffolded templates: ``from casecurity.exercises import lesson02 as ex, ____``.
+# Using it before it is filled in stops with "Fill in the blanks (____) first"; check(____) says so too.
+____ = Blank()

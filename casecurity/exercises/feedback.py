@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import html
+import os
 import reprlib
 from collections.abc import Iterable
 
@@ -42,6 +45,9 @@ def _safe_repr(value: object) -> str:
 
 
 def _type_name(value: object) -> str:
+    recorded = getattr(type(value), "casecurity_recorded", False) and getattr(value, "casecurity_type", None)
+    if recorded:  # an answer rebuilt from its record keeps the learner's type name
+        return str(recorded)
     kind = type(value)
     module = getattr(kind, "__module__", "builtins")
     return kind.__name__ if module == "builtins" else f"{module.split('.')[0]}.{kind.__name__}"
@@ -122,6 +128,18 @@ class Result:
     def _repr_html_(self) -> str:
         return _feedback_html(self.status, self._heading(), self.message, self.details)
 
+    def _ipython_display_(self) -> None:
+        """Show once per cell run: check() shows the verdict at once, and the cell's value must not repeat it."""
+        from IPython import get_ipython
+        from IPython.display import display
+
+        shell = get_ipython()
+        run = getattr(shell, "execution_count", None)
+        if run is not None and getattr(self, "_shown_in", None) == run:
+            return
+        self._shown_in = run
+        display({"text/plain": repr(self), "text/html": self._repr_html_()}, raw=True)
+
 
 class Note(Result):
     """A hint, a solution or an informative message (not a check outcome)."""
@@ -153,3 +171,75 @@ def _feedback_html(status: str, heading: str, message: str, details: str, code: 
         f'style="border-left: 4px solid currentColor; padding: 0.2em 0.6em">{body}</div>'
     )
 
+
+
+# --------------------------------------------------------------------------------------------
+# Modes: practice (progressive, the default) and assessment (no expected value in any message)
+# --------------------------------------------------------------------------------------------
+
+_MODE_OVERRIDE: contextvars.ContextVar[str | None] = contextvars.ContextVar("casecurity_mode", default=None)
+MODES = ("practice", "assessment")
+
+
+def current_mode() -> str:
+    """``practice`` unless ``CASECURITY_MODE=assessment`` (the grader always grades in assessment)."""
+    override = _MODE_OVERRIDE.get()
+    if override:
+        return override
+    wanted = os.environ.get("CASECURITY_MODE", "").strip().lower()
+    return wanted if wanted in MODES else "practice"
+
+
+@contextlib.contextmanager
+def mode(name: str):
+    """``with mode("assessment"): ...`` grades in that mode (used by the grader and tests)."""
+    if name not in MODES:
+        raise ValueError(f"unknown mode {name!r}; use one of {', '.join(MODES)}")
+    token = _MODE_OVERRIDE.set(name)
+    try:
+        yield
+    finally:
+        _MODE_OVERRIDE.reset(token)
+
+
+# --------------------------------------------------------------------------------------------
+# The ____ placeholder of scaffolded templates
+# --------------------------------------------------------------------------------------------
+
+BLANK_MESSAGE = "fill in the blanks (____) first: replace each ____ with your code, then run the cell again."
+
+
+def _blank_error():
+    from casecurity.errors import CourseError
+
+    class BlankError(CourseError):
+        """Raised when a template's ____ is used before it is filled in."""
+
+    return BlankError
+
+
+BlankError = _blank_error()
+
+
+class Blank:
+    """The ``____`` of a scaffolded template: any use of it stops with "fill in the blanks"."""
+
+    def __repr__(self) -> str:
+        return "____"
+
+    __str__ = __repr__
+    __hash__ = object.__hash__
+
+    def _refuse(self, *args, **kwargs):
+        raise BlankError("Fill in the blanks (____) first: replace each ____ with your code, then run the cell again.")
+
+    __eq__ = __ne__ = __lt__ = __le__ = __gt__ = __ge__ = _refuse
+    __bool__ = __len__ = __iter__ = __getitem__ = __contains__ = __call__ = _refuse
+    __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = __truediv__ = __rtruediv__ = _refuse
+    __and__ = __rand__ = __or__ = __ror__ = __invert__ = __neg__ = _refuse
+    __int__ = __float__ = __index__ = _refuse
+
+    def __getattr__(self, name: str):
+        if name.startswith("_"):  # introspection (IPython, numpy) asks for dunders: say "no such attribute"
+            raise AttributeError(name)
+        self._refuse()

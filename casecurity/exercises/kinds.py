@@ -3,6 +3,7 @@ and reflection questions. Each grades an answer against an expected answer it co
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import difflib
 import html
@@ -12,12 +13,16 @@ import json
 import math
 import numbers
 import re
+import threading
+import uuid
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
+from casecurity.exercises.answers import Opaque, RecordedFunction, _args_key, contains_blank, decode, encode
 from casecurity.exercises.feedback import (
     _MAX_ITEMS,
     _MISSING,
+    BLANK_MESSAGE,
     CENTRAL_ASIA_BOX,
     Note,
     Result,
@@ -29,10 +34,85 @@ from casecurity.exercises.feedback import (
     _question_label,
     _safe_repr,
     _type_name,
+    current_mode,
 )
 from casecurity.exercises.lessons import _LESSONS
-from casecurity.exercises.recording import _record
+from casecurity.exercises.recording import ANSWER_MIME, record_answer, save_progress
 from casecurity.exercises.solutions import BEGIN_SOLUTION, _solution_notebook, find_solution
+
+_GRADING = threading.RLock()  # grading notes named details on the question: one grading at a time
+
+
+def _show_now(result: Result) -> None:
+    """In a notebook, display the verdict at once, so output that follows in the cell cannot hide it."""
+    try:
+        from IPython import get_ipython
+
+        shell = get_ipython()
+        if shell is None or not hasattr(shell, "kernel"):
+            return
+        from IPython.display import display
+
+        display(result)
+    except Exception:  # no IPython, or a display problem: the returned Result still shows
+        return
+
+
+def _mentions(message: str, token: str) -> bool:
+    """True when ``token`` occurs in ``message`` as a whole word or number (case-insensitive)."""
+    token = str(token).strip()
+    if not token:
+        return False
+    pattern = r"(?<![\w.])" + re.escape(token) + r"(?![\w]|\.\d)"
+    return re.search(pattern, message, flags=re.IGNORECASE) is not None
+
+
+def expected_tokens(expected, small_numbers: bool = True) -> set[str]:
+    """The texts by which an expected answer could be given away: names, codes, values, dates."""
+    tokens: set[str] = set()
+
+    def add(value, depth=0):
+        if depth > 4:
+            return
+        if isinstance(value, bool) or value is None:
+            return
+        if isinstance(value, str):
+            text = " ".join(value.split())
+            if len(text) >= 2:
+                tokens.add(text)
+                if len(text) == 3 and text.isupper():
+                    label = country_label(text)
+                    if label != text:
+                        tokens.add(label)
+            return
+        if _as_date(value) is not None:
+            tokens.add(_as_date(value).isoformat())
+            return
+        if _is_number(value):
+            number = float(value)
+            if math.isfinite(number) and (small_numbers or abs(number) >= 10 or not number.is_integer()):
+                tokens.add(str(int(number)) if number.is_integer() else f"{number:g}")
+            return
+        if hasattr(value, "itertuples"):  # a table: every cell
+            for row in itertools.islice(value.itertuples(index=False, name=None), 500):
+                for cell in row:
+                    add(cell, depth + 1) if not _is_number(cell) else add_number(cell)
+            return
+        if isinstance(value, Mapping):
+            for item in value.values():
+                add(item, depth + 1)
+            return
+        if isinstance(value, Iterable):
+            for item in itertools.islice(value, 500):
+                add(item, depth + 1)
+
+    def add_number(value):
+        number = float(value)
+        if math.isfinite(number) and (abs(number) >= 10 or not number.is_integer()):
+            tokens.add(str(int(number)) if number.is_integer() else f"{number:g}")
+
+    add(expected)
+    return tokens
 
 
 class Question:
@@ -73,16 +153,85 @@ class Question:
 
     # -- learner API -------------------------------------------------------------------------
     def check(self, answer: Any = _MISSING) -> Result:
-        """Check ``answer``; always returns a Result (never raises) and records it."""
-        result = self._safe_check(answer)
-        _record(result)
+        """Check ``answer``; always returns a Result (never raises), records it and shows it at once."""
+        result = self._check_and_record(answer, via="check")
+        _show_now(result)
         return result
+
+    def _check_and_record(self, answer: Any, via: str) -> Result:
+        """Record the answer as data, then grade that record exactly as the grader will."""
+        if answer is _MISSING:
+            answer = None
+        record = self.record_answer(answer)
+        record_answer(self.lesson, self.name, record, via)
+        result = self.grade_record(record)
+        save_progress(result)
+        return result
+
+    def record_answer(self, answer: Any) -> Any:
+        """The answer as JSON-able data (see :mod:`casecurity.exercises.answers`); never raises."""
+        return encode(answer)
+
+    def grade_record(self, record: Any) -> Result:
+        """Grade a recorded answer: the one checking path of the kernel and of the grader."""
+        try:
+            answer = decode(record)
+        except Exception:  # a hand-made record: grade what is left of it
+            answer = Opaque("object", "<an unreadable answer record>")
+        self._named = []
+        self._real_attempt = False
+        with _GRADING:
+            result = self._safe_check(answer)
+            named, real = list(self._named), self._real_attempt
+        if current_mode() == "assessment":
+            if result.status != "correct" and self._leaks(result.message):
+                result.message = "this answer is not right yet."
+            result.details = "" if result.status != "submitted" else result.details
+        elif result.status == "incorrect":
+            # named items (what is missing, what was expected) wait for hint(), after a real attempt
+            self._named_hint = "; ".join(named) if (named and real) else ""
+        else:
+            self._named_hint = ""
+        return result
+
+    def freeze_expected(self) -> None:
+        """Compute the expected answer now and keep it (the grader does this before any notebook runs)."""
+        self._frozen = _MISSING
+        try:
+            self._frozen = ("ok", self._compute_expected())
+        except Exception as exc:
+            self._frozen = ("error", exc)
+
+    def _expected_value(self):
+        frozen = getattr(self, "_frozen", _MISSING)
+        if frozen is _MISSING:
+            return self._compute_expected()
+        kind, value = frozen
+        if kind == "error":
+            raise value
+        return value
+
+    def _name(self, text: str, real: bool = True) -> None:
+        """Note a named detail (e.g. "missing: Kyrgyzstan") that only hint() may show, in practice."""
+        self._named = getattr(self, "_named", [])
+        self._named.append(text)
+        self._real_attempt = getattr(self, "_real_attempt", False) or real
+
+    def _leaks(self, message: str) -> bool:
+        """True when ``message`` contains an expected value (assessment must never show one)."""
+        try:
+            tokens = expected_tokens(self._expected_value())
+        except Exception:
+            return False
+        return any(_mentions(message, token) for token in tokens)
 
     def hint(self, n: int | None = None) -> Note:
         """The next hint (or the ``n``-th, counting from 1)."""
         if not self.hints:
-            return Note("hint", "There is no hint for this question; try solution() if you are stuck.",
-                        question=self.name, lesson=self.lesson)
+            named = getattr(self, "_named_hint", "") if current_mode() == "practice" else ""
+            text = f"About your last answer: {named}." if named else \
+                "There is no hint for this question; try solution() if you are stuck."
+            return Note("hint", text, question=self.name, lesson=self.lesson)
         count = len(self.hints)
         if isinstance(n, str) and n.strip().isdigit():  # hint("2") means hint(2)
             n = int(n)
@@ -99,6 +248,9 @@ class Question:
         else:
             self._hints_shown = max(self._hints_shown, n)
         more = f" (hint {n} of {count}; hint() shows the next)" if n < count else ""
+        named = getattr(self, "_named_hint", "")
+        if named and current_mode() == "practice":
+            more += f"\nAbout your last answer: {named}."
         return Note("hint", self.hints[n - 1] + more, question=self.name, lesson=self.lesson)
 
     def solution(self) -> Note:
@@ -137,6 +289,8 @@ class Question:
             answer = None
         if _missing_answer(answer):
             return self._result("not_attempted", "replace ... with your answer, then run the cell again.")
+        if contains_blank(answer):
+            return self._result("not_attempted", BLANK_MESSAGE)
         if isinstance(answer, Iterator):
             # generators, map(), zip(), ...: read them once, here, so that no question type
             # (including a lesson's own) can loop forever on an endless one
@@ -150,7 +304,7 @@ class Question:
                                                  "(maybe endless); give a list of just what the question asks for.")
             answer = items
         try:
-            expected = self._compute_expected()
+            expected = self._expected_value()
         except Exception as exc:  # a course bug, not the learner's fault: say so plainly
             return self._result("error", f"the expected answer could not be computed ({type(exc).__name__}: "
                                          f"{_safe_repr(str(exc))}); please report this.")
@@ -291,8 +445,10 @@ class ValueQuestion(Question):
             return "incorrect", "your answer is NaN (not a number): check for missing values.", answer
         if math.isclose(value, float(expected), rel_tol=self.rel_tolerance, abs_tol=self.tolerance):
             return "correct", f"{_safe_repr(answer)} is right.", answer
+        if current_mode() == "assessment":
+            return "incorrect", f"your {_safe_repr(answer)} is not the expected value.", answer
         direction = "higher" if value > expected else "lower"
-        return "incorrect", f"{_safe_repr(answer)} is {direction} than the expected value.", answer
+        return "incorrect", f"your {_safe_repr(answer)} is {direction} than the expected value.", answer
 
     def _grade_date(self, answer, expected: _dt.date):
         given = _as_date(answer)
@@ -311,10 +467,12 @@ class ValueQuestion(Question):
         gap = (given - expected).days
         if abs(gap) <= self.tolerance:
             return "correct", f"{given.isoformat()} is right.", given
+        if current_mode() == "assessment":
+            return "incorrect", f"your date {given.isoformat()} is not the expected date.", given
         if given.year == expected.year:
-            return "incorrect", f"{given.isoformat()}: the year is right but the month or day is not.", given
+            return "incorrect", f"your date {given.isoformat()}: the year is right but the month or day is not.", given
         direction = "later" if gap > 0 else "earlier"
-        return "incorrect", f"{given.isoformat()} is {direction} than the expected date.", given
+        return "incorrect", f"your date {given.isoformat()} is {direction} than the expected date.", given
 
     def _grade_text(self, answer, alternatives: list[str]):
         if not isinstance(answer, str):
@@ -477,17 +635,20 @@ class CountrySetQuestion(Question):
             return "incorrect", f"{shown} is not a country I know.{tip}", None
         found = frozenset(codes)
         if found == expected:
-            return "correct", f"all {len(expected)} countries, none extra.", found
-        missing = sorted(country_label(code) for code in expected - found)
-        extra = sorted(country_label(code) for code in found - expected)
-        parts = []
-        if missing:
-            parts.append(f"missing: {_listing(missing)}")
-        if extra:
-            parts.append(f"should not include: {_listing(extra)}")
+            whole = "the one country" if len(expected) == 1 else f"all {len(expected)} countries"
+            return "correct", f"{whole}, none extra.", found
         if not found:
             return "incorrect", "your list is empty.", found
-        return "incorrect", f"{len(found & expected)} of {len(expected)} right; " + "; ".join(parts) + ".", found
+        missing = sorted(country_label(code) for code in expected - found)
+        extra = sorted(country_label(code) for code in found - expected)
+        message = _count_summary(len(found & expected), len(expected), len(missing), len(extra))
+        if extra and current_mode() == "practice":  # the learner's own items: naming them gives nothing away
+            message += f" Not in the answer: {_listing(extra)}."
+        if missing:
+            self._name(f"missing: {_listing(missing)}", real=bool(found & expected))
+            if current_mode() == "practice":
+                message += " hint() names what is missing."
+        return "incorrect", message, found
 
 
 # ---- TableQuestion ------------------------------------------------------------------------------
@@ -514,6 +675,25 @@ def _cell_key(value) -> str:
         return " ".join(str(value).split())
     except Exception:
         return _safe_repr(value)
+
+
+def _count_summary(right: int, total: int, missing: int, extra: int, noun: str = "") -> str:
+    """ "2 of 3 right, 1 missing, 1 extra." — what kind of thing is wrong, without naming expected items."""
+    parts = [f"{right} of {_plural(total, noun) if noun else total} right"]
+    if missing:
+        parts.append(f"{missing} missing")
+    if extra:
+        parts.append(f"{extra} extra")
+    return ", ".join(parts) + "."
+
+
+def _row_label(key: tuple) -> str:
+    """A row's key as a reader says it: a country's name for an ISO3 code, the value otherwise."""
+    labels = []
+    for value in key:
+        code = value if isinstance(value, str) and len(value) == 3 and value.isupper() else None
+        labels.append(country_label(code) if code else str(value))
+    return labels[0] if len(labels) == 1 else "(" + ", ".join(labels) + ")"
 
 
 class TableQuestion(Question):
@@ -557,6 +737,9 @@ class TableQuestion(Question):
             tip = f" ({'; '.join(tips)})" if tips else ""
             return "incorrect", (f"missing column(s): {_listing(repr(c) for c in missing_columns)}{tip}. "
                                  f"Your columns: {_listing(have, 8)}."), answer
+        if answer.attrs.get("casecurity_rows", len(answer)) > len(answer):
+            rows = answer.attrs["casecurity_rows"]
+            return "incorrect", f"your table has {rows} rows, far more than the question asks for.", answer
         if len(answer) > 100_000:
             return "incorrect", f"your table has {len(answer)} rows, far more than expected ({len(expected)}).", answer
         answer = answer.loc[:, ~pd.Index(have).duplicated()]
@@ -571,27 +754,43 @@ class TableQuestion(Question):
         duplicates = sorted({k for k in given_keys if given_keys.count(k) > 1})
         missing = [k for k in wanted_keys if k not in set(given_keys)]
         extra = [k for k in given_keys if k not in set(wanted_keys)]
-        problems = []
-        if missing:
-            problems.append(f"{len(missing)} row(s) missing: {_listing([label(k) for k in missing])}")
-        if extra:
-            problems.append(f"{len(extra)} extra row(s): {_listing([label(k) for k in extra])}")
-        if duplicates:
-            problems.append(f"repeated row(s): {_listing([label(k) for k in duplicates])}")
-        if problems:
-            return "incorrect", f"rows are matched on {', '.join(key)}: " + "; ".join(problems) + ".", answer
+        if missing or extra or duplicates:
+            right = len(set(wanted_keys) & set(given_keys))
+            message = (f"rows are matched on {', '.join(key)}: "
+                       + _count_summary(right, len(wanted_keys), len(missing), len(extra), noun="row"))
+            practice = current_mode() == "practice"
+            if extra and practice:
+                message += f" Rows that should not be there: {_listing([label(k) for k in extra])}."
+            if duplicates:
+                message += (f" Rows repeated: {_listing([label(k) for k in duplicates])}." if practice
+                            else f" {_plural(len(duplicates), 'row')} repeated.")
+            if missing:
+                self._name(f"missing rows: {_listing([label(k) for k in missing])}", real=right > 0)
+                if practice:
+                    message += " hint() names what is missing."
+            return "incorrect", message, answer
         if self.check_values:
             given_rows = dict(zip(given_keys, answer[wanted_columns].itertuples(index=False, name=None), strict=True))
-            wrong = []
+            wrong, columns_wrong, should = [], [], []
             for wanted_key, row in zip(wanted_keys, expected[wanted_columns].itertuples(index=False, name=None),
                                        strict=True):
                 for column, wanted_value, given_value in zip(wanted_columns, row, given_rows[wanted_key],
                                                              strict=True):
                     if _cell_key(wanted_value) != _cell_key(given_value):
-                        wrong.append(f"{column!r} of {label(wanted_key)} is {_safe_repr(given_value)}")
+                        where = _row_label(wanted_key)
+                        yours = _cell_key(given_value) or "empty"
+                        wrong.append(f"your {column} for {where} is {yours}")
+                        should.append(f"{column} for {where} should be {_cell_key(wanted_value) or 'empty'}")
+                        columns_wrong.append(str(column))
             if wrong:
-                return "incorrect", f"{len(wrong)} wrong value(s): {_listing(wrong, 3)}.", answer
-        return "correct", f"all {len(expected)} rows and the columns {_listing(wanted_columns, 8)} match.", answer
+                self._name("; ".join(should[:3]), real=True)
+                if current_mode() == "practice":
+                    return "incorrect", (f"{_plural(len(wrong), 'wrong value')}: {_listing(wrong, 3)}; "
+                                         "compare with the data (hint() tells you more)."), answer
+                columns_text = _listing(sorted({repr(c) for c in columns_wrong}))
+                return "incorrect", f"{_plural(len(wrong), 'wrong value')} in the column(s) {columns_text}.", answer
+        rows_text = "the one row" if len(expected) == 1 else f"all {len(expected)} rows"
+        return "correct", f"{rows_text} and the columns {_listing(wanted_columns, 8)} match.", answer
 
 
 # ---- MapQuestion ----------------------------------------------------------------------------------
@@ -668,8 +867,10 @@ class MapQuestion(Question):
             missing = [n for n in expected["layers"] if str(n).casefold().strip() not in folded]
             if missing:
                 found = _listing(repr(n) for n in names) if names else "none"
-                problems.append(f"missing layer(s) {_listing(repr(n) for n in missing)} "
-                                f"(folium.FeatureGroup(name=...); layers found: {found})")
+                wanted = len(expected["layers"])
+                problems.append(f"{wanted - len(missing)} of {_plural(wanted, 'layer')} found, {len(missing)} missing "
+                                f"(folium.FeatureGroup(name=...); your layers: {found})")
+                self._name(f"missing layer(s) {_listing(repr(n) for n in missing)}", real=len(missing) < wanted)
         if expected["shaded"] is not None:
             shaded = set()
             for element in elements:
@@ -677,14 +878,21 @@ class MapQuestion(Question):
                     shaded |= _feature_countries(getattr(element, "data", None))
             missing = sorted(country_label(c) for c in expected["shaded"] - shaded)
             extra = sorted(country_label(c) for c in shaded - expected["shaded"])
-            if missing:
-                problems.append(f"not shaded: {_listing(missing)}")
-            if extra:
-                problems.append(f"should not be shaded: {_listing(extra)}")
+            if missing or extra:
+                right = len(shaded & expected["shaded"])
+                text = "shaded states: " + _count_summary(right, len(expected["shaded"]), len(missing), len(extra),
+                                                          noun="state").rstrip(".")
+                if extra and current_mode() == "practice":
+                    text += f" (should not be shaded: {_listing(extra)})"
+                problems.append(text)
+                if missing:
+                    self._name(f"not shaded: {_listing(missing)}", real=right > 0)
         if expected["markers"] is not None:
             count = sum(isinstance(e, folium.Marker) for e in elements)
             if count != expected["markers"]:
-                problems.append(f"{count} marker(s) found, {expected['markers']} expected")
+                problems.append(f"{_plural(count, 'marker')} found, "
+                                f"{'fewer' if count < expected['markers'] else 'more'} than the question asks for")
+                self._name(f"the map needs {_plural(expected['markers'], 'marker')}")
         if self.over_central_asia:
             problem = self._region_problem(answer, elements)
             if problem:
@@ -773,6 +981,8 @@ class ChoiceQuestion(Question):
             return "incorrect", f"{_safe_repr(answer)} is not one of the options ({letters}).", answer
         if key == expected:
             return "correct", self.explanations.get(key, f"({key}) is right."), key
+        if current_mode() == "assessment":  # an explanation of a wrong option may point at the right one
+            return "incorrect", f"({key}) is not the best answer.", key
         return "incorrect", self.explanations.get(key, f"({key}) is not the best answer; try again."), key
 
     def quiz(self):
@@ -796,12 +1006,58 @@ class ChoiceQuestion(Question):
         # the style travels with the feedback (the last child), which every check rewrites
         feedback = widgets.HTML(value=_QUIZ_STYLE + _QUIZ_KEYS)
 
+        display_id = f"casecurity-quiz-{uuid.uuid4().hex}"
+
         def on_click(_button):
-            feedback.value = _QUIZ_STYLE + self.check(choices.value)._repr_html_()
+            # graded and recorded exactly like check(); the answer (never a verdict) is also saved in
+            # the notebook's outputs, where the grader finds it (it cannot press the button itself)
+            result = self._check_and_record(choices.value, via="quiz")
+            feedback.value = _QUIZ_STYLE + result._repr_html_()
+            _save_quiz_answer(display_id, self, choices.value)
 
         button.on_click(on_click)
         prompt = widgets.HTML(value=f"<strong>{html.escape(self.id)}</strong>: {html.escape(self.prompt)}")
-        return widgets.VBox([prompt, choices, button, feedback])
+        return _quiz_box_class()([prompt, choices, button, feedback], display_id=display_id)
+
+
+_QUIZ_PLACEHOLDER = "(Your quiz answer is saved here when you press Check.)"
+
+
+def _save_quiz_answer(display_id: str, question: Question, choice) -> None:
+    """Replace the quiz's answer line in the notebook's outputs with the recorded answer."""
+    try:
+        from IPython.display import update_display
+
+        record = question.record_answer(choice)
+        bundle = {"text/plain": f"Quiz answer saved for {question.id}: {_safe_repr(choice)}",
+                  ANSWER_MIME: {"lesson": question.lesson, "question": question.name, "answer": record}}
+        update_display(bundle, display_id=display_id, raw=True)
+    except Exception:  # outside a kernel there is no output to update
+        return
+
+
+_QUIZ_BOX = None
+
+
+def _quiz_box_class():
+    """A VBox that, when displayed, also shows the line where the quiz answer is saved."""
+    global _QUIZ_BOX
+    if _QUIZ_BOX is None:
+        import ipywidgets as widgets
+
+        class QuizBox(widgets.VBox):
+            def __init__(self, children, *, display_id: str):
+                super().__init__(children)
+                self.casecurity_display_id = display_id
+
+            def _ipython_display_(self):
+                from IPython.display import display
+
+                display(self._repr_mimebundle_(), raw=True)
+                display({"text/plain": _QUIZ_PLACEHOLDER}, raw=True, display_id=self.casecurity_display_id)
+
+        _QUIZ_BOX = QuizBox
+    return _QUIZ_BOX
 
 
 # ---- FunctionQuestion -------------------------------------------------------------------------------
@@ -849,8 +1105,27 @@ class FunctionQuestion(Question):
     def _wanted(self):
         return "a function"
 
+    def record_answer(self, answer):
+        """A function is recorded by what it returns (or raises) on each test input, run here."""
+        if _is_stub(answer):
+            return {"t": "function", "name": getattr(answer, "__name__", "f"), "stub": True, "calls": {}}
+        if not callable(answer) or isinstance(answer, type) or isinstance(answer, RecordedFunction):
+            return encode(answer)
+        try:
+            cases = self._expected_value()
+        except Exception:  # the course's own problem: grading reports it
+            return encode(answer)
+        calls = {}
+        for args, _wanted in cases:
+            key = _args_key(args)
+            try:
+                calls[key] = {"result": encode(answer(*copy.deepcopy(args)))}
+            except (Exception, SystemExit) as exc:
+                calls[key] = {"raised": [type(exc).__name__, str(exc)[:200]]}
+        return {"t": "function", "name": str(getattr(answer, "__name__", "f")), "calls": calls}
+
     def _safe_check(self, answer):
-        if _is_stub(answer):  # the generated `def f(...): ...  # your code here`, untouched
+        if getattr(answer, "stub", False) is True or _is_stub(answer):  # `def f(...): ...  # your code here`
             return self._result("not_attempted", "write the body of your function (replace ...), "
                                                  "then run the cell again.")
         return super()._safe_check(answer)
@@ -871,8 +1146,11 @@ class FunctionQuestion(Question):
             except Exception:
                 same = False
             if not same:
-                return "incorrect", f"{call} returned {_safe_repr(given)}, expected {_safe_repr(wanted)}.", answer
-        return "correct", f"passed all {len(cases)} test cases.", answer
+                self._name(f"{call} should return {_safe_repr(wanted)}")
+                return "incorrect", (f"{call} returned {_safe_repr(given)}, which is not what the test expects "
+                                     "(hint() tells you more)." if current_mode() == "practice" else
+                                     f"{call} returned {_safe_repr(given)}, which is not what the test expects."), answer
+        return "correct", f"passed all {_plural(len(cases), 'test case')}.", answer
 
 
 # ---- ReflectionQuestion ---------------------------------------------------------------------------

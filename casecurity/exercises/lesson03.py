@@ -534,7 +534,8 @@ q9 = ReflectionQuestion(
         "answer is the Semipalatinsk treaty, a security treaty ratified by all five states, whose "
         "protocol gives them legal assurances from nuclear powers - but it forbids nuclear weapons rather than "
         "promising defence. Bilateral 'allied' treaties between Central Asian states bind less: no pledge of "
-        "assistance was found in them (the Kazakh-Uzbek treaty promises consultations and non-aggression)."
+        "assistance was found in them (the Kazakh-Uzbek treaty's published draft promises consultations "
+        "and non-aggression)."
     ),
     rubric=[
         "Names one specific instrument (not 'the CSTO' in general) and dates it correctly (e.g. CST 1992 vs "
