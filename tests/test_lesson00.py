@@ -156,3 +156,47 @@ def test_progress_records_the_last_result_per_question(tmp_path):
     saved = json.loads((tmp_path / "progress.json").read_text(encoding="utf-8"))
     assert saved["lessons"]["00"]["q1"]["status"] == "correct"
     assert saved["lessons"]["00"]["q1"]["attempts"] == 2
+
+
+# ---- q5–q7: the pandas primer (select and filter, filter by a date and count, sort) ----------
+# Expected values are recomputed here from the raw CSV files with the csv module, an
+# independent path from casecurity.data and pandas.
+
+
+def _csv_rows(table: str) -> list[dict]:
+    with open(data.data_dir() / f"{table}.csv", newline="", encoding="utf-8") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_q5_neighbours_pass_and_wrong_lists_fail():
+    neighbours = {row["iso3"] for row in _csv_rows("countries") if row["group"] == "neighbour"}
+    assert neighbours and not neighbours & FIVE
+    assert ex.q5.check(sorted(neighbours)).correct
+    assert ex.q5.check(_names(neighbours)).correct
+    with_five = ex.q5.check(sorted(neighbours | FIVE))
+    assert not with_five.correct and "central_asia" in with_five.message
+    assert not ex.q5.check(sorted(neighbours)[1:]).correct  # one neighbour missing
+    assert ex.q5.check(...).status == "not_attempted"
+
+
+def test_q6_counts_events_on_or_after_the_date():
+    rows = _csv_rows("events")
+    since = sum(1 for row in rows if row["start_date"] >= ex.PRIMER_DATE)  # ISO dates sort as text
+    assert 0 < since < len(rows)
+    assert ex.q6.check(since).correct
+    everything = ex.q6.check(len(rows))
+    assert not everything.correct and "all events" in everything.message
+    assert not ex.q6.check(since - 1).correct
+    assert not ex.q6.check(str(since + 1)).correct
+
+
+def test_q7_highest_gci_score_of_the_edition():
+    rows = [r for r in _csv_rows("cyber_index") if r["edition"] == str(ex.PRIMER_EDITION) and r["score"]]
+    ranked = sorted(rows, key=lambda r: float(r["score"]), reverse=True)
+    assert len(ranked) >= 2 and float(ranked[0]["score"]) > float(ranked[1]["score"])
+    best, worst = ranked[0]["iso3"], ranked[-1]["iso3"]
+    assert ex.q7.check(best).correct
+    assert ex.q7.check(data.country_name(best)).correct
+    lowest = ex.q7.check(worst)
+    assert not lowest.correct and "ascending=False" in lowest.message
+    assert not ex.q7.check([r["iso3"] for r in ranked]).correct  # the whole ranking is not one state

@@ -2,15 +2,16 @@
 
 q1 is the practice data question of the lesson; q2–q4 are multiple-choice questions
 about the course's own conventions (what "Not attempted" means, where expected answers
-come from, the half-open date convention).
+come from, the half-open date convention); q5–q7 practise the pandas primer of section 9
+(select and filter, filter by a date and count, sort).
 
-The expected answer of q1 is computed from ``data/countries.csv`` at check time, so a
+The expected answers of q1 and q5–q7 are computed from ``data/`` at check time, so a
 correction to the data never leaves a stale answer key behind.
 """
 
 from __future__ import annotations
 
-from casecurity.exercises import ChoiceQuestion, CountrySetQuestion, define_lesson
+from casecurity.exercises import ChoiceQuestion, CountrySetQuestion, ValueQuestion, define_lesson
 
 
 def _central_asian_states():
@@ -103,6 +104,106 @@ q4 = ChoiceQuestion(
         "c": "Precision says how exact a date is; it does not change the rule that end_date is excluded.",
     },
     hints=["Read 'Spells are half-open' in data/README.md.", "Try data.members('CSTO', on='2012-12-19')."],
+)
+
+# ---- the pandas primer (lesson 00, section 9): select, filter, filter by date, count, sort ----
+
+
+def _neighbours():
+    """ISO3 codes of the countries whose ``group`` is ``neighbour`` in data/countries.csv."""
+    from casecurity import data
+
+    countries = data.load("countries")
+    return set(countries.loc[countries["group"] == "neighbour", "iso3"])
+
+
+PRIMER_DATE = "2022-01-01"
+
+
+def _events_since_primer_date() -> int:
+    """How many rows of events.csv start on or after PRIMER_DATE."""
+    from casecurity import data
+
+    events = data.load("events")
+    return int((events["start_date"] >= PRIMER_DATE).sum())
+
+
+def _event_count() -> int:
+    from casecurity import data
+
+    return len(data.load("events"))
+
+
+PRIMER_EDITION = 2020
+
+
+def _gci_ranking():
+    """The Central Asian rows of one GCI edition that have a score, highest score first."""
+    from casecurity import data
+
+    index = data.load("cyber_index")
+    edition = index[(index["edition"] == PRIMER_EDITION) & index["score"].notna()]
+    return edition.sort_values("score", ascending=False)
+
+
+def _top_gci_scorer():
+    ranking = _gci_ranking()
+    best = ranking["score"].max()
+    return set(ranking.loc[ranking["score"] == best, "iso3"])
+
+
+def _is_lowest_gci_scorer(got) -> bool:
+    ranking = _gci_ranking()
+    return len(ranking) > 1 and got == {ranking["iso3"].iloc[-1]}
+
+
+q5 = CountrySetQuestion(
+    "Primer, select and filter: which countries does the course count as neighbours of Central Asia "
+    "(group 'neighbour' in the countries table)? Give their ISO3 codes or names.",
+    expected=_neighbours,
+    hints=[
+        "countries = data.load('countries'), then keep the rows where countries['group'] == 'neighbour'.",
+        "countries.loc[countries['group'] == 'neighbour', 'iso3'] gives the codes of those rows.",
+    ],
+    mistakes=[
+        (
+            lambda got: bool(set(got) & set(_central_asian_states())),
+            "Your list includes Central Asian states: they have group 'central_asia'; neighbours have 'neighbour'.",
+        ),
+    ],
+)
+
+q6 = ValueQuestion(
+    f"Primer, filter by a date and count: how many events in the events table started on or after "
+    f"{PRIMER_DATE}? Give a number.",
+    expected=_events_since_primer_date,
+    hints=[
+        f"events = data.load('events'); the condition events['start_date'] >= '{PRIMER_DATE}' is True "
+        "for the rows you want.",
+        f"Keep those rows with events[events['start_date'] >= '{PRIMER_DATE}'] and count them with len(...).",
+    ],
+    mistakes=[
+        (
+            lambda got: got == _event_count() and got != _events_since_primer_date(),
+            "That is the number of all events in the table: keep only the rows from the date on, then count.",
+        ),
+    ],
+)
+
+q7 = CountrySetQuestion(
+    f"Primer, sort: in the {PRIMER_EDITION} edition of the Global Cybersecurity Index (table cyber_index), "
+    "which Central Asian state has the highest score? Give its ISO3 code or name.",
+    expected=_top_gci_scorer,
+    hints=[
+        f"index = data.load('cyber_index'); keep the rows where index['edition'] == {PRIMER_EDITION}.",
+        "Sort those rows with .sort_values('score', ascending=False): the first row has the highest score.",
+    ],
+    mistakes=[
+        (
+            _is_lowest_gci_scorer,
+            "That state has the lowest score: sort_values sorts from low to high unless you pass ascending=False.",
+        ),
+    ],
 )
 
 define_lesson(__name__, title="Start here", notebook="00_start_here")
