@@ -190,13 +190,13 @@ def test_q6_counts_events_on_or_after_the_date():
     assert not ex.q6.check(str(since + 1)).correct
 
 
-def test_q7_highest_gci_score_of_the_edition():
-    rows = [r for r in _csv_rows("cyber_index") if r["edition"] == str(ex.PRIMER_EDITION) and r["score"]]
-    ranked = sorted(rows, key=lambda r: float(r["score"]), reverse=True)
-    assert len(ranked) >= 2 and float(ranked[0]["score"]) > float(ranked[1]["score"])
-    best, worst = ranked[0]["iso3"], ranked[-1]["iso3"]
-    assert ex.q7.check(best).correct
-    assert ex.q7.check(data.country_name(best)).correct
-    lowest = ex.q7.check(worst)
-    assert not lowest.correct and "ascending=False" in lowest.message
-    assert not ex.q7.check([r["iso3"] for r in ranked]).correct  # the whole ranking is not one state
+def test_q7_northernmost_capital():
+    rows = sorted(_csv_rows("countries"), key=lambda r: float(r["capital_lat"]), reverse=True)
+    assert float(rows[0]["capital_lat"]) > float(rows[1]["capital_lat"])  # one clear answer
+    north, south = rows[0]["iso3"], rows[-1]["iso3"]
+    assert ex.q7.check(north).correct
+    assert ex.q7.check(data.country_name(north)).correct
+    southern = ex.q7.check(south)
+    assert not southern.correct and "ascending=False" in southern.message
+    assert not ex.q7.check([r["iso3"] for r in rows[:3]]).correct  # three countries are not one
+    assert not ex.q7.check(rows[1]["iso3"]).correct

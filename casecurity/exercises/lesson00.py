@@ -134,27 +134,21 @@ def _event_count() -> int:
     return len(data.load("events"))
 
 
-PRIMER_EDITION = 2020
-
-
-def _gci_ranking():
-    """The Central Asian rows of one GCI edition that have a score, highest score first."""
+def _capitals_by_latitude():
+    """The countries table sorted by the latitude of the capital, northernmost first."""
     from casecurity import data
 
-    index = data.load("cyber_index")
-    edition = index[(index["edition"] == PRIMER_EDITION) & index["score"].notna()]
-    return edition.sort_values("score", ascending=False)
+    return data.load("countries").sort_values("capital_lat", ascending=False)
 
 
-def _top_gci_scorer():
-    ranking = _gci_ranking()
-    best = ranking["score"].max()
-    return set(ranking.loc[ranking["score"] == best, "iso3"])
+def _northernmost_capital():
+    ranking = _capitals_by_latitude()
+    return set(ranking.loc[ranking["capital_lat"] == ranking["capital_lat"].max(), "iso3"])
 
 
-def _is_lowest_gci_scorer(got) -> bool:
-    ranking = _gci_ranking()
-    return len(ranking) > 1 and got == {ranking["iso3"].iloc[-1]}
+def _is_southernmost_capital(got) -> bool:
+    ranking = _capitals_by_latitude()
+    return got == set(ranking.loc[ranking["capital_lat"] == ranking["capital_lat"].min(), "iso3"])
 
 
 q5 = CountrySetQuestion(
@@ -191,17 +185,18 @@ q6 = ValueQuestion(
 )
 
 q7 = CountrySetQuestion(
-    f"Primer, sort: in the {PRIMER_EDITION} edition of the Global Cybersecurity Index (table cyber_index), "
-    "which Central Asian state has the highest score? Give its ISO3 code or name.",
-    expected=_top_gci_scorer,
+    "Primer, sort: sort the countries table by the latitude of the capital (column capital_lat), highest "
+    "first. Whose capital lies furthest north? Give the country's ISO3 code or name.",
+    expected=_northernmost_capital,
     hints=[
-        f"index = data.load('cyber_index'); keep the rows where index['edition'] == {PRIMER_EDITION}.",
-        "Sort those rows with .sort_values('score', ascending=False): the first row has the highest score.",
+        "countries = data.load('countries'); countries.sort_values('capital_lat', ascending=False) puts the "
+        "northernmost capital first.",
+        "Take the iso3 of the first row: sorted_table['iso3'].iloc[0].",
     ],
     mistakes=[
         (
-            _is_lowest_gci_scorer,
-            "That state has the lowest score: sort_values sorts from low to high unless you pass ascending=False.",
+            _is_southernmost_capital,
+            "That capital lies furthest south: sort_values sorts from low to high unless you pass ascending=False.",
         ),
     ],
 )
