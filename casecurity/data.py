@@ -801,12 +801,18 @@ def facilities(
     active_on: object = None,
     host: str | None = None,
     status: str | list[str] | None = None,
+    confirmed_on: object = None,
 ) -> pd.DataFrame:
     """Military facilities, filtered by operator, host country, status and date.
 
     ``active_on`` keeps facilities open that day (``opened <= d < closed``); a
     facility whose opening date is unknown is left out of dated questions,
     because the dataset cannot say it was open then.
+
+    ``confirmed_on`` keeps facilities open that day whose use that day a source
+    confirms: every ``active`` or ``closed`` row, and a ``reported`` row up to and
+    including its ``last_confirmed`` date (never, if that is empty). Sary-Shagan,
+    for example, is ``reported`` today but confirmed in use in 2010.
 
     >>> "rus_kant" in facilities(operator="RUS", host="KGZ", active_on=2010)["id"].tolist()
     True
@@ -822,6 +828,11 @@ def facilities(
         mask &= table["status"].isin(statuses)
     if active_on is not None:
         mask &= _active(table["opened"], table["closed"], to_timestamp(active_on, "date `active_on`"))
+    if confirmed_on is not None:
+        day = to_timestamp(confirmed_on, "date `confirmed_on`")
+        # a reported row is confirmed through the day of its latest confirming source
+        confirmed = (table["status"] != "reported") | (table["last_confirmed"] >= day)
+        mask &= _active(table["opened"], table["closed"], day) & confirmed
     return table.loc[mask].sort_values("id").reset_index(drop=True)
 
 
@@ -1174,6 +1185,30 @@ def _cross_problems(tables: dict[str, _Table]) -> list[str]:
                 problems.append(
                     f"{_where(facilities_table, index)}: status is active but it closed {row['closed'].date()}"
                 )
+            # last_confirmed (README): the end of a reported row's confirmed span; other rows are
+            # confirmed while open, so the column is theirs to leave empty
+            if "last_confirmed" in frame.columns:
+                last = row["last_confirmed"]
+                where = _where(facilities_table, index)
+                if _notna(last) and row["status"] != "reported":
+                    problems.append(
+                        f"{where}: status is {row['status']} but last_confirmed is set; leave it empty "
+                        "(only a reported row needs the date of its latest confirming source)"
+                    )
+                elif _notna(last):
+                    for column, word in (("opened", "before"), ("closed", "on or after")):
+                        bound = row[column]
+                        if _notna(bound) and (last < bound if column == "opened" else last >= bound):
+                            problems.append(
+                                f"{where}: last_confirmed {last.date()} is {word} {column} {bound.date()}"
+                            )
+                    if last > as_of:
+                        problems.append(f"{where}: last_confirmed {last.date()} is after the as-of date {AS_OF}")
+                elif row["status"] == "reported" and "never confirmed" not in str(row["note"] or "").lower():
+                    problems.append(
+                        f"{where}: status is reported but last_confirmed is empty; give the date of the latest "
+                        "source that confirms use, or say in the note that use was 'never confirmed' and why"
+                    )
             # the audit rule (README): a status other than "reported" rests on two sources
             if "alt_source_url" in frame.columns and row["status"] in ("active", "closed"):
                 if not (isinstance(row["alt_source_url"], str) and row["alt_source_url"].strip()):

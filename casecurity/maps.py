@@ -981,8 +981,9 @@ def facilities_map(on: object = None, operators: str | list[str] | None = None) 
     """Foreign military facilities in Central Asia, one toggleable layer per operating power.
 
     - ``on``: only facilities open on that date (``opened <= on < closed``); those
-      are drawn as *active* (or *reported* when unconfirmed). Default: every
-      facility in the dataset, drawn by its current status.
+      are drawn as *active* when a source confirms their use that day, else as
+      *reported* (a ``reported`` row is confirmed up to its ``last_confirmed``
+      date). Default: every facility in the dataset, drawn by its current status.
     - ``operators``: one ISO3 code or name, or a list (default: all).
 
     Sites run by their own host state (``operator_iso3 == host_iso3``, e.g. a
@@ -1007,6 +1008,8 @@ def facilities_map(on: object = None, operators: str | list[str] | None = None) 
     frame = frame.loc[frame["operator_iso3"] != frame["host_iso3"]].reset_index(drop=True)
     names = _names()
     day = None if on is None else _day(on, "date `on`")
+    # on a date, a reported site is drawn as active up to its last_confirmed date (data.facilities)
+    confirmed_then = set(data.facilities(confirmed_on=day.isoformat())["id"]) if day else set()
     title = "Foreign military facilities in Central Asia" + (f" open on {day.isoformat()}" if day else "")
     m = _new_map(title, "One layer per operating state: use the layer control to hide one")
     _outline_layer(m, [*data.central_asia(), *frame["host_iso3"].dropna()], names)
@@ -1016,7 +1019,10 @@ def facilities_map(on: object = None, operators: str | list[str] | None = None) 
         layer = folium.FeatureGroup(name=f"{_esc(_name(operator, names))} ({len(group)})", show=True)
         for row in group.itertuples():
             status = str(row.status)
-            status_shown = "reported" if status == "reported" else ("active" if day else status)
+            if day:
+                status_shown = "active" if row.id in confirmed_then else "reported"
+            else:
+                status_shown = status
             shown.append(status_shown)
             style = palette.FACILITY_STATUS.get(status_shown, palette.FACILITY_STATUS["active"])
             opened = _fmt_date(row.opened, getattr(row, "opened_precision", None)) or "unknown"

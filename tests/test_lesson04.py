@@ -24,13 +24,23 @@ def _open_on(day: str) -> pd.DataFrame:
     return table[mask]
 
 
-def _years(operator: str, status_filter=lambda s: s != "reported") -> float:
+def _years(operator: str, part: str = "confirmed") -> float:
+    """Presence-years in plain pandas: a reported row is confirmed from opened through last_confirmed
+    (not at all if that is empty) and reported after it; part is confirmed, reported or all."""
     table = data.load("facilities")
-    rows = table[(table["operator_iso3"] == operator) & status_filter(table["status"]) & table["opened"].notna()]
+    rows = table[(table["operator_iso3"] == operator) & table["opened"].notna()]
     total = 0
-    for opened, closed in zip(rows["opened"], rows["closed"], strict=True):
-        end = data.AS_OF if pd.isna(closed) else closed.date()
-        total += (end - opened.date()).days
+    for row in rows.itertuples():
+        start = row.opened.date()
+        end = data.AS_OF if pd.isna(row.closed) else row.closed.date()
+        if row.status != "reported":
+            confirmed, reported = (end - start).days, 0
+        elif pd.isna(row.last_confirmed):
+            confirmed, reported = 0, (end - start).days
+        else:
+            confirmed = (row.last_confirmed.date() - start).days + 1
+            reported = (end - start).days - confirmed
+        total += {"confirmed": confirmed, "reported": reported, "all": confirmed + reported}[part]
     return total / 365.25
 
 
@@ -156,8 +166,35 @@ def test_q7_reference_function_passes_and_matches_known_dates():
 
 
 def test_q7_counting_the_reported_outpost_is_explained():
-    result = ex.q7.check(lambda op: _years(op, status_filter=lambda s: s == s))
+    result = ex.q7.check(lambda op: _years(op, "all"))
     assert not result.correct and "reported" in result.message
+
+
+def test_q7_leaving_out_every_reported_row_is_explained():
+    # the pre-last_confirmed rule: Sary-Shagan's decades of confirmed use vanish
+    def without_reported(operator):
+        table = data.load("facilities")
+        rows = table[(table["operator_iso3"] == operator) & (table["status"] != "reported")].dropna(subset=["opened"])
+        ends = [data.AS_OF if pd.isna(c) else c.date() for c in rows["closed"]]
+        return sum((e - o.date()).days for e, o in zip(ends, rows["opened"], strict=True)) / 365.25
+
+    result = ex.q7.check(without_reported)
+    assert not result.correct and "last_confirmed" in result.message
+
+
+def test_sary_shagan_counts_as_confirmed_through_its_last_confirmed_date():
+    # Independent of the helpers: founded 1 Jan 1956; latest dated Russian test 2 Dec 2022 (RFE/RL).
+    row = data.load("facilities").set_index("id").loc["rus_sary_shagan"]
+    assert row["status"] == "reported" and row["last_confirmed"].date() == dt.date(2022, 12, 2)
+    confirmed = (dt.date(2022, 12, 2) - dt.date(1956, 1, 1)).days + 1
+    reported = (data.AS_OF - dt.date(1956, 1, 1)).days - confirmed
+    assert ex.presence_days("RUS") == pytest.approx(_years("RUS") * 365.25)
+    # Sary-Shagan's confirmed days are in Russia's confirmed total, its last years in the reported one
+    assert ex.presence_days("RUS") > confirmed
+    assert ex.presence_days("RUS", status="reported") >= reported
+    assert ex.presence_days("RUS", as_of="2022-12-03", status="reported") == 0  # all confirmed then
+    # the two parts add up to the whole span of every row
+    assert ex.presence_days("RUS", status="all") == ex.presence_days("RUS") + ex.presence_days("RUS", status="reported")
 
 
 def test_q7_dividing_by_365_is_explained():
@@ -232,7 +269,8 @@ def test_presence_table_matches_independent_sums():
         assert table.loc[code, "presence_years"] == pytest.approx(round(_years(code), 1))
     # China's only site is reported: none confirmed, but its years are shown apart.
     assert table.loc["CHN", "facilities"] == 0 and table.loc["CHN", "reported_facilities"] == 1
-    assert table.loc["CHN", "reported_years"] == pytest.approx(round(_years("CHN", lambda s: s == "reported"), 1))
+    assert table.loc["CHN", "reported_years"] == pytest.approx(round(_years("CHN", "reported"), 1))
+    assert table.loc["RUS", "reported_years"] == pytest.approx(round(_years("RUS", "reported"), 1))
     assert "TJK" not in table.index  # a host-run facility is not a foreign presence
     assert table.index[0] == "RUS"
 
@@ -329,3 +367,15 @@ def test_tajikistans_reported_rows_are_the_three_the_lesson_names():
     # "the Chinese site, and Russian sites whose present use no recent source confirms" are dashed today
     open_now = _open_on(str(data.AS_OF))
     assert set(open_now.loc[open_now["status"] == "reported", "operator_iso3"]) == {"CHN", "RUS"}
+
+
+def test_the_sites_counted_up_to_last_confirmed_are_the_three_the_lesson_names():
+    # "Three Soviet-era Russian sites (Sary-Shagan, the Kara-Balta communications node and the Mailuu-Suu
+    # seismic station) ... for them `last_confirmed` gives the date of the latest source that does"
+    table = data.load("facilities")
+    dated = table[table["last_confirmed"].notna()]
+    assert set(dated["id"]) == {"rus_sary_shagan", "rus_kaindy_comms", "rus_mailuu_suu"}
+    assert set(dated["status"]) == {"reported"} and set(dated["operator_iso3"]) == {"RUS"}
+    text = _lesson_text()
+    assert "Three Soviet-era Russian sites (Sary-Shagan, the Kara-Balta communications node and the Mailuu-Suu" in text
+    assert "`presence_years` counts the confirmed days and `reported_years` the rest" in text

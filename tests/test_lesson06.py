@@ -304,21 +304,31 @@ def test_member_counts_matches_csv():
 
 
 def test_facilities_by_power_leaves_out_reported_sites():
-    table = ex.facilities_by_power([2025])
-    assert "China" not in table.columns  # its only site is 'reported'
+    table = ex.facilities_by_power([2010, 2025])
+    assert "China" not in table.columns  # its only site is 'reported' and was never confirmed
     facilities = _csv("facilities")
-    russian_open = [
-        _active(o, c, pd.Timestamp("2025-01-01")) and s != "reported"
-        for o, c, s, op in zip(
-            facilities["opened"],
-            facilities["closed"],
-            facilities["status"],
-            facilities["operator_iso3"],
-            strict=True,
+
+    def russian_confirmed(day: pd.Timestamp) -> int:
+        # confirmed that day: active/closed rows while open; reported rows through last_confirmed
+        return sum(
+            _active(o, c, day) and (s != "reported" or (bool(last) and day <= pd.Timestamp(last)))
+            for o, c, s, last, op in zip(
+                facilities["opened"],
+                facilities["closed"],
+                facilities["status"],
+                facilities["last_confirmed"],
+                facilities["operator_iso3"],
+                strict=True,
+            )
+            if op == "RUS"
         )
-        if op == "RUS"
-    ]
-    assert table.loc[2025, "Russia"] == sum(russian_open)
+
+    assert table.loc[2025, "Russia"] == russian_confirmed(pd.Timestamp("2025-01-01"))
+    assert table.loc[2010, "Russia"] == russian_confirmed(pd.Timestamp("2010-01-01"))
+    # Sary-Shagan (reported today) was confirmed in use in 2010, and is counted then
+    sary = facilities.set_index("id").loc["rus_sary_shagan"]
+    assert sary["status"] == "reported" and pd.Timestamp(sary["last_confirmed"]) > pd.Timestamp("2010-01-01")
+    assert "rus_sary_shagan" in set(data.facilities(confirmed_on=2010)["id"])
 
 
 def test_treaties_by_partner_defence_counts():
@@ -457,3 +467,10 @@ def test_western_sites_span_2001_to_2015():
     assert (western["status"] == "closed").all()
     assert "Western sites of 2001-2015" in ex.model_briefing()
     assert "Western sites of 2001–2015" in _lesson06_text()
+
+
+def test_section_3_names_the_year_sary_shagan_counts_until():
+    # "the Russian sites now `reported` up to their `last_confirmed` date (Sary-Shagan, for example, counts until 2022)"
+    sary = _csv("facilities").set_index("id").loc["rus_sary_shagan"]
+    assert sary["status"] == "reported"
+    assert f"Sary-Shagan, for example, counts until {sary['last_confirmed'][:4]}" in _lesson06_text()

@@ -54,14 +54,18 @@ def presence_days(operator: str, as_of=None, since=None, status: str = "confirme
     """Days of military presence of one operating state, summed over its facilities.
 
     Each facility counts ``(closed, or as_of if still open) - opened`` days. Facilities
-    without an opening date are left out (nothing can be counted for them).
+    without an opening date are left out (nothing can be counted for them). A ``reported``
+    facility's days are split at its ``last_confirmed`` date: confirmed from ``opened``
+    through that day, reported after it (all reported if ``last_confirmed`` is empty), so
+    a site used for decades is not erased because no recent source confirms it.
 
     Args:
         operator: ISO3 code or name (``"RUS"``, ``"Russia"``).
         as_of: the end of the count for facilities still open; default ``data.AS_OF``.
         since: count only days on or after this date (e.g. ``POST_SOVIET_START``); default: no clip.
-        status: ``"confirmed"`` (statuses active and closed), ``"reported"`` (only the
-            unconfirmed ``reported`` rows) or ``"all"``.
+        status: ``"confirmed"`` (days a source confirms: active and closed rows, and reported
+            rows up to ``last_confirmed``), ``"reported"`` (the other days of reported rows)
+            or ``"all"``.
     """
     data = _data()
     if status not in ("confirmed", "reported", "all"):
@@ -71,21 +75,26 @@ def presence_days(operator: str, as_of=None, since=None, status: str = "confirme
     end_default = _day(data.AS_OF if as_of is None else as_of)
     start_clip = None if since is None else _day(since)
     rows = data.facilities(operator=operator)
-    if status == "confirmed":
-        rows = rows[rows["status"] != "reported"]
-    elif status == "reported":
-        rows = rows[rows["status"] == "reported"]
     import pandas as pd
 
     total = 0
-    for opened, closed in zip(rows["opened"], rows["closed"], strict=True):
-        if pd.isna(opened):  # the opening date is unknown: nothing can be counted
+    for row in rows.itertuples():
+        if pd.isna(row.opened):  # the opening date is unknown: nothing can be counted
             continue
-        start = opened.date()
-        end = end_default if pd.isna(closed) else min(closed.date(), end_default)
+        start = row.opened.date()
+        end = end_default if pd.isna(row.closed) else min(row.closed.date(), end_default)
         if start_clip is not None:
             start = max(start, start_clip)
-        total += max((end - start).days, 0)
+        if row.status == "reported":
+            # confirmed through last_confirmed (inclusive), reported from the day after
+            split = start if pd.isna(row.last_confirmed) else row.last_confirmed.date() + dt.timedelta(days=1)
+            split = min(max(split, start), max(end, start))
+            spans = {"confirmed": (start, split), "reported": (split, end)}
+        else:
+            spans = {"confirmed": (start, end), "reported": (start, start)}
+        for kind, (first, last) in spans.items():
+            if status in (kind, "all"):
+                total += max((last - first).days, 0)
     return total
 
 
@@ -98,10 +107,12 @@ def presence_table(as_of=None, since=None):
     """Presence-years by operating state, largest first: a DataFrame with one row per operator.
 
     Columns: ``operator_iso3``, ``power`` (name), ``facilities`` (confirmed: active or closed),
-    ``presence_years`` (confirmed facilities, rounded to 0.1), ``reported_facilities`` and
-    ``reported_years`` (status ``reported``: journalists saw it, governments deny or recast it;
-    kept apart so that an unconfirmed site never inflates the confirmed total). Operators that are
-    themselves Central Asian states are left out: they are hosts, not foreign powers.
+    ``presence_years`` (confirmed years, rounded to 0.1: active and closed facilities, and reported
+    ones up to their ``last_confirmed`` date), ``reported_facilities`` and ``reported_years``
+    (status ``reported``: journalists saw it, governments deny or recast it, or no recent source
+    confirms it; kept apart so that an unconfirmed site never inflates the confirmed total).
+    Operators that are themselves Central Asian states are left out: they are hosts, not foreign
+    powers.
     """
     import pandas as pd
 
@@ -366,6 +377,16 @@ def _counted_reported(function) -> bool:
     return function("CHN") > 0
 
 
+def _dropped_every_reported_row(function) -> bool:
+    """Reported rows left out entirely, so decades of confirmed use before last_confirmed vanish."""
+    data = _data()
+    rows = data.facilities(operator="RUS")
+    rows = rows[(rows["status"] != "reported") & rows["opened"].notna()]
+    ends = [min(c.date(), data.AS_OF) if c == c else data.AS_OF for c in rows["closed"]]
+    wrong = sum((end - opened.date()).days for end, opened in zip(ends, rows["opened"], strict=True))
+    return _close(function("RUS"), wrong / DAYS_PER_YEAR)
+
+
 def _divided_by_365(function) -> bool:
     return _close(function("USA"), presence_days("USA") / 365)
 
@@ -381,17 +402,24 @@ def _counted_to_today_for_closed(function) -> bool:
 q7 = FunctionQuestion(
     "Write a function presence_years(operator) that returns the presence-years of one operating state "
     "(ISO3 code): the sum over its facilities of (closed date, or data.AS_OF if still open) minus the "
-    "opened date, in days, divided by 365.25. Leave out facilities whose status is 'reported' and those "
-    "without an opening date.",
+    "opened date, in days, divided by 365.25. Leave out facilities without an opening date. A facility "
+    "whose status is 'reported' counts only through its last_confirmed date (its end is last_confirmed "
+    "plus one day, if that is earlier), and not at all if last_confirmed is empty.",
     cases=_presence_cases,
     hints=[
-        "Start from rows = data.facilities(operator=operator) and drop rows[rows['status'] == 'reported'].",
-        "end = rows['closed'].fillna(pd.Timestamp(data.AS_OF)); days = (end - rows['opened']).dt.days; "
-        "return days.sum() / 365.25 (NaT opening dates give NaN, which .sum() skips).",
+        "Start from rows = data.facilities(operator=operator); drop rows without 'opened' and the "
+        "'reported' rows whose 'last_confirmed' is empty.",
+        "end = rows['closed'].fillna(pd.Timestamp(data.AS_OF)); last_day = rows['last_confirmed'] + "
+        "pd.Timedelta(days=1); end = end.where(last_day.isna() | (end <= last_day), last_day); "
+        "return (end - rows['opened']).dt.days.sum() / 365.25.",
     ],
     mistakes=[
         (_counted_reported,
-         "presence_years('CHN') should be 0: China's only facility in the data is 'reported', not confirmed."),
+         "presence_years('CHN') should be 0: China's only facility in the data is 'reported' and was never "
+         "confirmed (its last_confirmed is empty)."),
+        (_dropped_every_reported_row,
+         "Russia's figure is too small: a 'reported' site such as Sary-Shagan was confirmed in use up to its "
+         "last_confirmed date; count it up to that day instead of leaving it out."),
         (_divided_by_365, "Divide by 365.25 (the average year), not 365."),
         (_counted_to_today_for_closed,
          "Closed facilities stop counting on their closing day: use 'closed' when it is given."),

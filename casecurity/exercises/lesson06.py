@@ -124,19 +124,20 @@ def treaties_by_partner(powers: tuple[str, ...] = POWERS) -> pd.DataFrame:
 def facilities_by_power(years: range | list[int]) -> pd.DataFrame:
     """Foreign-run facilities in Central Asia open on 1 January of each year, by operating power.
 
-    Only confirmed sites (status ``active`` or ``closed``) are counted; ``reported`` sites, such as
-    the Chinese outpost in the Tajik Pamirs, are left out because no government has acknowledged
-    them. One row per year, one column per power that ever ran a confirmed site.
+    Only sites confirmed in use that day are counted (``data.facilities(confirmed_on=...)``): rows
+    with status ``active`` or ``closed``, and a ``reported`` Russian site such as Sary-Shagan up to
+    its ``last_confirmed`` date. Sites never confirmed, such as the Chinese outpost in the Tajik
+    Pamirs, are left out because no government has acknowledged them. One row per year, one column
+    per power that ever ran a confirmed site.
     """
-    confirmed = data.facilities(status=["active", "closed"])
-    confirmed = confirmed.loc[
-        confirmed["host_iso3"].isin(data.central_asia()) & (confirmed["operator_iso3"] != confirmed["host_iso3"])
-    ]
-    operators = sorted(confirmed["operator_iso3"].unique())
+    every = data.facilities()
+    every = every.loc[every["host_iso3"].isin(data.central_asia()) & (every["operator_iso3"] != every["host_iso3"])]
+    ever_confirmed = (every["status"] != "reported") | every["last_confirmed"].notna()
+    operators = sorted(every.loc[ever_confirmed, "operator_iso3"].unique())
     rows = []
     for year in years:
-        open_then = data.facilities(status=["active", "closed"], active_on=int(year))
-        open_then = open_then.loc[open_then["id"].isin(confirmed["id"])]
+        open_then = data.facilities(confirmed_on=int(year))
+        open_then = open_then.loc[open_then["id"].isin(every["id"])]
         counts = open_then["operator_iso3"].value_counts()
         rows.append({"year": int(year), **{data.country_name(o): int(counts.get(o, 0)) for o in operators}})
     return pd.DataFrame(rows).set_index("year")
