@@ -28,6 +28,7 @@ __all__ = ["friendly_message", "method_hint", "load_ipython_extension", "unload_
 IMPORTED_NAMES = {"ex", "data", "maps", "widgets", "charts", "casecurity", "pd"}
 OPTION_LETTERS = set("abcdefgh")
 BLANK = "____"
+BLANK_SENTENCE = "Fill in the blanks (____) first: replace each ____ with your code, then run the cell again."
 _MARK = "_casecurity_friendly"
 
 
@@ -109,7 +110,10 @@ def friendly_message(etype: type, value: BaseException, tb: types.TracebackType 
         from casecurity.errors import CourseError
 
         if issubclass(etype, CourseError):
-            return str(value)
+            text = str(value)
+            if BLANK in text and "Fill in the blanks" not in text:  # a template's blank reached a function
+                return BLANK_SENTENCE
+            return text
         if issubclass(etype, IndentationError):
             return _indentation_message(value)
         if issubclass(etype, NameError) and not issubclass(etype, UnboundLocalError):

@@ -152,3 +152,12 @@ def test_every_way_of_opening_the_course_installs_the_settings():
     lab_recipe = makefile.split("\nlab:", 1)[1].split("\n\n", 1)[0]
     assert "-m casecurity.install" in lab_recipe
     assert "-m casecurity.install" in (ROOT / "postBuild").read_text()
+
+
+def test_a_blank_that_reaches_a_course_function_reads_as_fill_in():
+    from casecurity.errors import CourseError
+
+    error = CourseError("Give a country as an ISO3 code or name such as 'KAZ', not ____.")
+    assert friendly.friendly_message(CourseError, error) == friendly.BLANK_SENTENCE
+    plain = CourseError("Unknown organization 'CTSO'; did you mean 'CSTO'?")
+    assert friendly.friendly_message(CourseError, plain) == str(plain)
