@@ -337,7 +337,9 @@ class _TimeSlider(MacroElement):
                 }
                 return "";
             }
-            var control = L.control({position: "bottomleft"});
+            // the legend's corner: Leaflet stacks the controls of one corner, so the legend
+            // sits above the slider and never covers it, however narrow the map
+            var control = L.control({position: "bottomright"});
             control.onAdd = function () {
                 var div = L.DomUtil.create("div", "casecurity-box casecurity-slider");
                 div.innerHTML = {{ this.html|tojson }};
@@ -539,19 +541,60 @@ def _legend(title: str, rows: list[tuple[str, str]], note: str = "") -> str:
 # --------------------------------------------------------------------------- country styles
 
 
+# Every status short of full membership also gets a hatching of its own (black strokes over the
+# organisation's colour), so observer, dialogue partner, partner and guest differ in texture,
+# not only in hue, opacity and border dash: readable by colour-blind readers and in greyscale.
+# Each value is the SVG drawing of one 8 x 8 pattern tile.
+_HATCHES = {
+    "associate": '<path d="M0,4 H8 M4,0 V8" stroke-width="1.2"/>',  # grid
+    "observer": '<path d="M-2,2 L2,-2 M0,8 L8,0 M6,10 L10,6" stroke-width="1.6"/>',  # diagonal /
+    "dialogue_partner": '<circle cx="4" cy="4" r="1.6" stroke="none" fill="black"/>',  # dots
+    "partner": '<path d="M0,0 L8,8 M8,0 L0,8" stroke-width="1.2"/>',  # cross-hatch
+    "guest": '<path d="M0,4 H8" stroke-width="1.6"/>',  # horizontal lines
+    "suspended": '<path d="M-2,6 L2,10 M0,0 L8,8 M6,-2 L10,2" stroke-width="1.6"/>',  # diagonal \\
+    "frozen": '<path d="M4,0 V8" stroke-width="1.6"/>',  # vertical lines
+}
+
+
+def _hatch_id(color: str, status: str) -> str:
+    return f"casecurity-hatch-{status.replace('_', '-')}-{color.lstrip('#').lower()}"
+
+
+def _hatch_defs(color: str) -> str:
+    """Hidden SVG holding the hatch patterns of one organisation colour (Leaflet fills use them)."""
+    tiles = []
+    for status, drawing in _HATCHES.items():
+        opacity = palette.status_style(status)["fill_opacity"]
+        tiles.append(
+            f'<pattern id="{_hatch_id(color, status)}" patternUnits="userSpaceOnUse" width="8" height="8">'
+            f'<rect width="8" height="8" fill="{color}" fill-opacity="{opacity}"/>'
+            f'<g stroke="black" stroke-opacity="0.8" fill="none">{drawing}</g></pattern>'
+        )
+    return (
+        '<svg class="casecurity-hatches" width="0" height="0" aria-hidden="true" focusable="false" '
+        f'style="position:absolute"><defs>{"".join(tiles)}</defs></svg>'
+    )
+
+
+def _add_hatches(m: folium.Map, color: str) -> None:
+    m.get_root().html.add_child(Element(_hatch_defs(color)), name=f"casecurity_hatches_{color.lstrip('#')}")
+
+
 def _status_style(color: str, status: str) -> dict:
     """Leaflet path style of a country with a membership status (or none).
 
-    The fill is the organisation's colour at the status's opacity; the border is
-    dark with the status's dash, so neighbouring members stay distinguishable.
+    Members are filled in the organisation's colour; other statuses with its hatch pattern
+    (see ``_HATCHES``; the map must hold ``_hatch_defs(color)``), whose colour carries the
+    status's opacity. The border is dark with the status's dash, so neighbours stay apart.
     """
     if not status:
         return {"fillColor": palette.NEUTRAL, "fillOpacity": 0.45, "color": palette.OKABE_ITO["black"],
                 "opacity": 0.35, "weight": 0.6, "dashArray": None}  # fmt: skip
     style = palette.status_style(status)
+    hatched = status in _HATCHES
     return {
-        "fillColor": color,
-        "fillOpacity": style["fill_opacity"],
+        "fillColor": f"url(#{_hatch_id(color, status)})" if hatched else color,
+        "fillOpacity": 1.0 if hatched else style["fill_opacity"],
         "color": palette.OKABE_ITO["black"],
         "opacity": 0.8,
         "weight": style["weight"],
@@ -563,7 +606,7 @@ def _status_swatch(color: str, status: str) -> str:
     style = _status_style(color, status)
     return _svg_area(
         style["fillColor"], style["fillOpacity"], style["dashArray"], style["weight"], style["color"]
-    )
+    )  # a hatched status's swatch uses the same pattern as the map (one document)
 
 
 def _status_label(status: str) -> str:
@@ -759,6 +802,7 @@ def _active_mask(spells: pd.DataFrame, day: dt.date) -> pd.Series:
 def _add_status_layer(m: folium.Map, org_id: str, color: str, features: list, codes) -> folium.GeoJson:
     """The land basemap, then one GeoJson layer of country shapes styled by membership status."""
     _land_basemap(m, set(codes))
+    _add_hatches(m, color)
     layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=f"{org_id} status",

@@ -156,6 +156,30 @@ def test_status_is_not_shown_by_colour_alone():
     assert len(styles) == len(set(styles.values())), "two statuses look the same apart from colour"
 
 
+def test_sco_statuses_differ_in_texture_not_only_in_colour_or_dash():
+    """Observer, dialogue partner, partner and guest: each its own hatch pattern, drawn in the map."""
+    spells = data.load("memberships")
+    statuses = set(spells.loc[spells["organization_id"] == "SCO", "status"]) - {"member"}
+    assert {"observer", "dialogue_partner"} <= statuses  # what the SCO map must tell apart
+    m = maps.membership_timeline_map("SCO")
+    html = render(m)
+    color = palette.org_color("SCO")
+    fills = {}
+    for status in statuses | {"partner", "guest"}:
+        fill = maps._status_style(color, status)["fillColor"]
+        assert fill.startswith("url(#") and fill != color, status
+        pattern_id = fill[len("url(#") : -1]
+        assert f'<pattern id="{pattern_id}"' in html, f"the map lacks the pattern of {status}"
+        fills[status] = fill
+    assert len(set(fills.values())) == len(fills)
+    drawings = [maps._HATCHES[s] for s in fills]
+    assert len(set(drawings)) == len(drawings), "two statuses share a hatching"
+    legend = next(c for c in m._children.values() if type(c).__name__ == "_Control" and "legend" in c.css_class)
+    for status in statuses:
+        assert fills[status] in legend.html, f"the legend does not show the hatching of {status}"
+    assert maps._status_style(color, "member")["fillColor"] == color  # full members stay solid
+
+
 def test_timeline_map_steps_through_the_change_dates():
     m = maps.membership_timeline_map("CSTO")
     slider = next(c for c in m._children.values() if type(c).__name__ == "_TimeSlider")
