@@ -152,6 +152,8 @@ def test_every_way_of_opening_the_course_installs_the_settings():
     lab_recipe = makefile.split("\nlab:", 1)[1].split("\n\n", 1)[0]
     assert "-m casecurity.install" in lab_recipe
     assert "-m casecurity.install" in (ROOT / "postBuild").read_text()
+    # `make test` sets up through tools/setup_env.py, so a fresh machine's kernels get the extension too
+    assert '"casecurity.install"' in (ROOT / "tools" / "setup_env.py").read_text()
 
 
 def test_a_blank_that_reaches_a_course_function_reads_as_fill_in():
