@@ -19,6 +19,7 @@ Anything else keeps IPython's normal traceback. :func:`friendly_message` is the 
 from __future__ import annotations
 
 import difflib
+import re
 import sys
 import types
 
@@ -109,11 +110,14 @@ def friendly_message(etype: type, value: BaseException, tb: types.TracebackType 
     try:
         from casecurity.errors import CourseError
 
+        text = str(value)
+        # a template's blank reached a function, a table or a dictionary (course functions name
+        # the type of a wrong argument, and the blank's type is called Blank)
+        names_blank = BLANK in text or (issubclass(etype, CourseError) and re.search(r"\bBlank\b", text))
+        if names_blank and "Fill in the blanks" not in text:
+            return BLANK_SENTENCE
         if issubclass(etype, CourseError):
-            text = str(value)
-            if BLANK in text and "Fill in the blanks" not in text:  # a template's blank reached a function
-                return BLANK_SENTENCE
-            return text
+            return str(value)
         if issubclass(etype, IndentationError):
             return _indentation_message(value)
         if issubclass(etype, NameError) and not issubclass(etype, UnboundLocalError):

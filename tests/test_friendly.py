@@ -105,7 +105,8 @@ def test_other_bound_methods_keep_their_usual_display():
     [
         (NameError("name 'ex' is not defined", name="ex"), "run the first code cell"),
         (NameError("name 'c' is not defined", name="c"), 'answer = "c"'),
-        (NameError("name '____' is not defined", name="____"), "blank ____"),
+        (NameError("name '____' is not defined", name="____"), "Fill in the blanks (____) first"),
+        (KeyError("____"), "Fill in the blanks (____) first"),  # outlines[____]: a blank used as a key
     ],
 )
 def test_messages_for_known_names(exception, expected):
