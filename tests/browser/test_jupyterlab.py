@@ -28,6 +28,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 from playwright import sync_api as playwright_sync
 
@@ -195,7 +196,23 @@ def test_lesson_links_to_its_exercise_set_where_answers_are_checked(lab_server, 
         question = cells.filter(has_text="ex.q1.check(answer)").first
         output = question.locator(".jp-OutputArea-output")
 
-        _run_cell(page, question, 'answer = ["Kazakhstan", "Afghanistan"]\nex.q1.check(answer)')
+        # the cell holds a template: run as it is, it asks for the blank; then fill the blank in,
+        # wrongly and then rightly, as a learner types it
+        template = next(
+            c.source
+            for c in nbformat.read(ROOT / exercises, as_version=4).cells
+            if c.cell_type == "code" and "ex.q1.check(" in c.source
+        )
+        code_lines = [line for line in template.split("\n") if not line.startswith("#")]
+        assert "\n".join(code_lines).count("____") == 1  # one blank to fill (the comment names it)
+
+        def filled(value: str) -> str:
+            head, _, tail = template.rpartition("____")
+            return head + value + tail
+
+        _run_cell(page, question)
+        expect(output).to_contain_text("Fill in the blanks", timeout=60_000)
+        _run_cell(page, question, filled('"neighbour"'))
         expect(output).to_contain_text("Incorrect", timeout=60_000)
         _wait_until(lambda: _status(progress, "00", "q1") == "incorrect")
 
@@ -205,8 +222,7 @@ def test_lesson_links_to_its_exercise_set_where_answers_are_checked(lab_server, 
         _run_cell(page, progress_cell)
         expect(lesson_row.locator("td").nth(4)).to_have_text("0", timeout=60_000)  # the "Correct" column
 
-        correct = "answer = data.central_asia()\nex.q1.check(answer)"
-        _run_cell(page, question, correct)
+        _run_cell(page, question, filled('"central_asia"'))
         expect(output).to_contain_text("Correct", timeout=60_000)
         expect(output).not_to_contain_text("Incorrect")
         _wait_until(lambda: _status(progress, "00", "q1") == "correct")
