@@ -160,6 +160,8 @@ def _run_notebook(notebook_path: str, cell_timeout: float, notebook_timeout: flo
                     errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
                     if errors:
                         why = _error_of(errors[0])
+                        if _BLANK.search(str(cell.source)):  # pandas/folium turn a used ____ into their own errors
+                            why["kind"] = "blank"
                 for question in called if why else ():
                     if question not in answers or answers[question]["cell"] != index:
                         cell_problems[question] = why
@@ -172,6 +174,7 @@ def _run_notebook(notebook_path: str, cell_timeout: float, notebook_timeout: flo
 
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
+_BLANK = re.compile(r"(?<!\w)____(?!\w)")  # a template's blank, still in the cell
 
 
 def _new_lines(path: str, offset: int) -> tuple[int, list[dict]]:
@@ -298,6 +301,8 @@ def grade_notebook(
     rows = []
     for name, question in info.questions.items():
         base = dict(submission=submission, lesson=number, question=name, max_points=question.points, answer="")
+        if getattr(question, "criteria", None):
+            base["rubric"] = [[text, points] for text, points in question.criteria]
         recorded = answers.get(name) if isinstance(answers.get(name), dict) else None
         if recorded is not None and recorded.get("lesson") != number:
             recorded = None
@@ -445,7 +450,8 @@ def write_csv(rows: list[dict], out: Path) -> None:
 
 
 _SYMBOLS = {"correct": "✓ Correct", "incorrect": "✗ Incorrect", "not_attempted": "○ Not attempted",
-            "submitted": "✎ Submitted for review", "error": "⚠ Error"}
+            "submitted": "✎ Submitted for review", "needs_more": "✎ Needs more", "marked": "✎ Marked by your teacher",
+            "error": "⚠ Error"}
 _PAGE_STYLE = ("body{font-family:system-ui,sans-serif;max-width:60em;margin:1.5em auto;padding:0 1em;line-height:1.4}"
                "table{border-collapse:collapse;width:100%}th,td{border:1px solid #888;padding:.35em .6em;"
                "text-align:left;vertical-align:top}th{background:#eee}td:nth-child(2),td:nth-child(3){white-space:nowrap}")
@@ -465,7 +471,8 @@ def _points_text(rows: list[dict], unit: str = "") -> str:
 
 
 def write_feedback(rows: list[dict], folder: Path) -> Path:
-    """One HTML page per submission: status in words, points and messages (no checking code)."""
+    """One HTML page per submission: status in words, points, messages, and each written answer with
+    its rubric and the teacher's marks (never the checking code or an expected answer)."""
     submission = rows[0]["submission"]
     earned = sum(float(r["points"] or 0) for r in rows)
     possible = sum(float(r["max_points"] or 0) for r in rows)
@@ -478,9 +485,11 @@ def write_feedback(rows: list[dict], folder: Path) -> Path:
                     if review else ".")
     body = "".join(
         f"<tr><td>{html.escape(str(r['question']))}</td><td>{html.escape(_SYMBOLS.get(r['status'], r['status']))}"
-        f"</td><td>{'to grade' if r['status'] == 'submitted' else _number(r['points'])} / {_number(r['max_points'])}</td><td>{html.escape(r['message'])}</td></tr>"
+        f"</td><td>{'to grade' if r['status'] == 'submitted' else _number(r['points'])} / {_number(r['max_points'])}"
+        f"</td><td>{html.escape(r['message'])}</td></tr>"
         for r in rows
     )
+    written = "".join(_written_answer_html(r) for r in rows if r.get("rubric") is not None)
     page = (
         "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
         f"<title>Feedback: {html.escape(Path(submission).name)}</title><style>{_PAGE_STYLE}</style></head><body>"
@@ -488,12 +497,30 @@ def write_feedback(rows: list[dict], folder: Path) -> Path:
         f"<p>{summary}</p>"
         "<table><thead><tr><th scope=\"col\">Question</th><th scope=\"col\">Result</th>"
         f"<th scope=\"col\">Points</th><th scope=\"col\">Message</th></tr></thead><tbody>{body}</tbody></table>"
-        "</body></html>\n"
+        f"{written}</body></html>\n"
     )
     name = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(Path(submission).with_suffix(""))).strip("_") + ".html"
     target = folder / name
     write_text_atomically(target, page)
     return target
+
+
+def _written_answer_html(row: dict) -> str:
+    """A written answer as the student wrote it, beside the rubric (with the teacher's marks, once given)."""
+    marks = row.get("marks") or {}
+    items = []
+    for index, (text, points) in enumerate(row.get("rubric") or [], 1):
+        given = marks.get(str(index))
+        mark = f"{_number(given['points'])} of {_number(points)}" if given else f"{_number(points)} point(s)"
+        comment = f" — {html.escape(given['comment'])}" if given and given.get("comment") else ""
+        items.append(f"<li>{html.escape(str(text))} <strong>({mark})</strong>{comment}</li>")
+    overall = marks.get("")
+    note = (f"<p><strong>Your teacher:</strong> {html.escape(overall['comment'])}</p>"
+            if overall and overall.get("comment") else "")
+    answer = row.get("answer") or "(no written answer)"
+    return (f"<section><h2>Written answer, {html.escape(str(row['question']))}</h2>"
+            f"<blockquote style=\"white-space:pre-wrap\">{html.escape(str(answer))}</blockquote>"
+            f"<h3>Rubric</h3><ul>{''.join(items)}</ul>{note}</section>")
 
 
 def _summary(rows: list[dict]) -> str:
@@ -509,13 +536,235 @@ def _summary(rows: list[dict]) -> str:
     return "\n".join("  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip() for row in table)
 
 
+# --------------------------------------------------------------------------------------------
+# The teacher's marking loop: graded answers kept as JSON, hand-given marks applied later
+# --------------------------------------------------------------------------------------------
+
+MARK_COLUMNS = ("submission", "question", "criterion", "points", "comment")
+
+
+def graded_path(out: Path) -> Path:
+    """Where the graded answers are kept, next to the CSV (``grades.csv`` -> ``grades.json``)."""
+    return out.with_suffix(".json")
+
+
+def save_graded(rows: list[dict], path: Path) -> None:
+    """Keep every row with the student's recorded answer, so marks can be applied without re-running."""
+    write_text_atomically(path, json.dumps({"version": 1, "rows": rows}, indent=1, ensure_ascii=False,
+                                           default=str) + "\n")
+
+
+def load_graded(path: Path) -> list[dict]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        rows = data["rows"]
+        if not isinstance(rows, list) or not all(isinstance(r, dict) and "submission" in r for r in rows):
+            raise ValueError("no rows")
+        return rows
+    except FileNotFoundError:
+        raise UsageError(f"no graded answers at {path}; grade the notebooks first (with the same --out)") from None
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise UsageError(f"{path} is not a graded-answers file written by casecurity.grade ({exc})") from None
+
+
+def _same_submission(given: str, submission: str) -> bool:
+    given = given.strip()
+    path = Path(submission)
+    return given in (submission, path.name, path.stem)
+
+
+def apply_marks(rows: list[dict], marks_file: Path) -> list[dict]:
+    """Apply the teacher's marks (CSV: submission, question, criterion, points, comment) to ``rows``.
+
+    ``criterion`` is a rubric criterion's number (1, 2, ...) or the start of its text; left empty, the
+    points are for the whole question. Marks are checked first: any bad line stops with one line
+    naming it, and nothing is changed.
+    """
+    try:
+        with open(marks_file, newline="", encoding="utf-8-sig") as stream:
+            reader = csv.DictReader(stream)
+            header = [h.strip() for h in reader.fieldnames or []]
+            lines = list(reader)
+    except OSError as exc:
+        raise UsageError(f"could not read the marks file {marks_file}: {exc.strerror or exc}") from None
+    except (csv.Error, UnicodeDecodeError) as exc:
+        raise UsageError(f"the marks file {marks_file} is not a readable CSV ({exc})") from None
+    missing = [c for c in ("submission", "question", "points") if c not in header]
+    if missing:
+        raise UsageError(f"the marks file needs the columns {', '.join(MARK_COLUMNS)}; missing: {', '.join(missing)}")
+    marked: dict[int, dict] = {}
+    for line_number, line in enumerate(lines, 2):
+        line = {str(k).strip(): (v or "").strip() for k, v in line.items() if k is not None}
+        where = f"{marks_file.name} line {line_number}"
+        targets = [i for i, r in enumerate(rows)
+                   if _same_submission(line["submission"], r["submission"]) and r["question"] == line["question"]]
+        if not targets:
+            raise UsageError(f"{where}: no graded question {line['question']!r} for submission {line['submission']!r}")
+        if len({rows[i]["submission"] for i in targets}) > 1:
+            raise UsageError(f"{where}: {line['submission']!r} matches several submissions; give its full path")
+        row = rows[targets[0]]
+        try:
+            points = float(line["points"])
+        except ValueError:
+            raise UsageError(f"{where}: points must be a number, not {line['points']!r}") from None
+        rubric = row.get("rubric") or []
+        criterion = line.get("criterion", "")
+        key = ""
+        limit = float(row["max_points"] or 0)
+        if criterion:
+            index = None
+            if criterion.isdigit() and 1 <= int(criterion) <= len(rubric):
+                index = int(criterion)
+            else:
+                starts = [i for i, (text, _p) in enumerate(rubric, 1) if str(text).lower().startswith(criterion.lower())]
+                index = starts[0] if len(starts) == 1 else None
+            if index is None:
+                raise UsageError(f"{where}: {criterion!r} is not one of the {len(rubric)} rubric criteria of "
+                                 f"{row['question']} (give its number, 1 to {len(rubric)})")
+            key, limit = str(index), float(rubric[index - 1][1])
+        if not 0 <= points <= limit:
+            raise UsageError(f"{where}: {_number(points)} points is outside 0–{_number(limit)} for "
+                             f"{row['question']}{' criterion ' + key if key else ''}")
+        marked.setdefault(targets[0], {})[key] = {"points": points, "comment": line.get("comment", "")}
+    updated = [dict(row) for row in rows]
+    for index, marks in marked.items():
+        row = updated[index]
+        row["marks"] = {**(row.get("marks") or {}), **marks}
+        whole = row["marks"].get("")
+        by_criterion = [m["points"] for k, m in row["marks"].items() if k]
+        total = whole["points"] if whole and not by_criterion else sum(by_criterion)
+        row["points"] = min(total, float(row["max_points"] or 0))
+        row["status"] = "marked"
+        comments = [m["comment"] for k, m in sorted(row["marks"].items()) if m.get("comment")]
+        row["message"] = "marked by your teacher" + (": " + "; ".join(comments) if comments else ".")
+    return updated
+
+
+# --------------------------------------------------------------------------------------------
+# The class report
+# --------------------------------------------------------------------------------------------
+
+_ATTEMPTED = ("correct", "incorrect", "submitted", "needs_more", "marked")
+
+
+def class_report(rows: list[dict]) -> dict:
+    """Per-student totals and per-question statistics (hardest first), and a warning for mixed lessons."""
+    by_submission: dict[str, list[dict]] = {}
+    for row in rows:
+        by_submission.setdefault(row["submission"], []).append(row)
+    students = [{"submission": s, "lesson": str(g[0]["lesson"]), "points": sum(float(r["points"] or 0) for r in g),
+                 "max_points": sum(float(r["max_points"] or 0) for r in g),
+                 "errors": sum(r["status"] == "error" for r in g)} for s, g in by_submission.items()]
+    questions: dict[tuple, dict] = {}
+    for row in rows:
+        if not row["question"]:
+            continue
+        stats = questions.setdefault((str(row["lesson"]), row["question"]),
+                                     {"lesson": str(row["lesson"]), "question": row["question"], "submissions": 0,
+                                      "attempted": 0, "correct": 0, "wrong": {}})
+        stats["submissions"] += 1
+        stats["attempted"] += row["status"] in _ATTEMPTED
+        stats["correct"] += row["status"] == "correct" or (row["status"] == "marked" and row["points"] ==
+                                                          row["max_points"])
+        if row["status"] == "incorrect" and row.get("answer"):
+            stats["wrong"][row["answer"]] = stats["wrong"].get(row["answer"], 0) + 1
+    table = []
+    for stats in questions.values():
+        stats["commonest_wrong"] = sorted(stats.pop("wrong").items(), key=lambda kv: (-kv[1], kv[0]))[:3]
+        stats["share"] = stats["correct"] / stats["submissions"] if stats["submissions"] else 0.0
+        table.append(stats)
+    table.sort(key=lambda s: (s["share"], -s["attempted"] + s["correct"], s["lesson"], _question_order(s["question"])))
+    lessons: dict[str, list[str]] = {}
+    for student in students:
+        if student["lesson"]:
+            lessons.setdefault(student["lesson"], []).append(student["submission"])
+    warning = ""
+    if len(lessons) > 1:
+        main_lesson = max(lessons, key=lambda n: (len(lessons[n]), n))
+        odd = [f"lesson {n}: {', '.join(Path(s).name for s in subs)}" for n, subs in sorted(lessons.items())
+               if n != main_lesson]
+        warning = f"this folder mixes lessons: most are lesson {main_lesson}; the odd ones out are " + "; ".join(odd)
+    return {"students": students, "questions": table, "warning": warning}
+
+
+def _question_order(name: str) -> int:
+    digits = re.sub(r"\D", "", name)
+    return int(digits) if digits else 0
+
+
+def _wrong_text(stats: dict) -> str:
+    return "; ".join(f"{answer[:60]} ({count})" for answer, count in stats["commonest_wrong"]) or "—"
+
+
+def report_text(report: dict) -> str:
+    lines = ["Per question, hardest first (attempted / correct of all submissions; commonest wrong answers):"]
+    for s in report["questions"]:
+        lines.append(f"  lesson{s['lesson']}.{s['question']}: attempted {s['attempted']}/{s['submissions']}, "
+                     f"correct {s['correct']}/{s['submissions']}; wrong: {_wrong_text(s)}")
+    if report["warning"]:
+        lines.append(f"warning: {report['warning']}")
+    return "\n".join(lines)
+
+
+def write_report_html(report: dict, path: Path) -> Path:
+    """The class report as one HTML page a teacher can open."""
+    students = "".join(
+        f"<tr><td>{html.escape(Path(s['submission']).name)}</td><td>{html.escape(s['lesson'])}</td>"
+        f"<td>{_number(s['points'])} / {_number(s['max_points'])}</td><td>{s['errors']}</td></tr>"
+        for s in report["students"])
+    questions = "".join(
+        f"<tr><td>lesson{html.escape(s['lesson'])}.{html.escape(s['question'])}</td><td>{s['attempted']} of "
+        f"{s['submissions']}</td><td>{s['correct']} of {s['submissions']}</td><td>{html.escape(_wrong_text(s))}</td></tr>"
+        for s in report["questions"])
+    warning = (f"<p role=\"alert\"><strong>Warning:</strong> {html.escape(report['warning'])}</p>"
+               if report["warning"] else "")
+    page = (
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Class report</title>"
+        f"<style>{_PAGE_STYLE}</style></head><body><h1>Class report</h1>{warning}"
+        "<h2>Questions, hardest first</h2><table><thead><tr><th scope=\"col\">Question</th>"
+        "<th scope=\"col\">Attempted</th><th scope=\"col\">Correct</th><th scope=\"col\">Commonest wrong answers"
+        f"</th></tr></thead><tbody>{questions}</tbody></table>"
+        "<h2>Students</h2><table><thead><tr><th scope=\"col\">Submission</th><th scope=\"col\">Lesson</th>"
+        f"<th scope=\"col\">Points</th><th scope=\"col\">Errors</th></tr></thead><tbody>{students}</tbody></table>"
+        "</body></html>\n")
+    return write_text_atomically(path, page)
+
+
+def _write_outputs(rows: list[dict], out: Path, feedback: str | None, report_path: Path) -> int:
+    """CSV, graded-answers JSON, feedback pages and the class report; the exit status."""
+    try:
+        write_csv(rows, out)
+        save_graded(rows, graded_path(out))
+    except OSError as exc:
+        print(f"python -m casecurity.grade: error: could not write {out}: {exc}", file=sys.stderr)
+        return 1
+    if feedback:
+        groups: dict[str, list[dict]] = {}
+        for row in rows:
+            groups.setdefault(row["submission"], []).append(row)
+        for submission, group in groups.items():
+            try:
+                write_feedback(group, Path(feedback))
+            except OSError as exc:
+                print(f"python -m casecurity.grade: could not write feedback for {submission}: {exc}", file=sys.stderr)
+    report = class_report(rows)
+    try:
+        write_report_html(report, report_path)
+    except OSError as exc:
+        print(f"python -m casecurity.grade: could not write the class report {report_path}: {exc}", file=sys.stderr)
+    print(_summary(rows), file=sys.stderr)
+    print(report_text(report), file=sys.stderr)
+    print(f"class report: {report_path}", file=sys.stderr)
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry point; returns the exit status."""
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["--run-one"]:
         return _child_main(argv[1:])
     parser = _Parser(prog="python -m casecurity.grade", description=__doc__.splitlines()[0])
-    parser.add_argument("submissions", nargs="+", help="notebook files or folders of notebooks")
+    parser.add_argument("submissions", nargs="*", help="notebook files or folders of notebooks")
     parser.add_argument("--out", required=True, help="CSV file to write")
     parser.add_argument("--feedback", help="folder for one HTML feedback page per submission")
     parser.add_argument("--lesson", help="expected lesson number; other lessons give error rows")
@@ -524,6 +773,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="seconds per notebook (default 10 x --timeout)")
     parser.add_argument("--memory-mb", type=int, default=2048, help="memory limit per notebook (default 2048)")
     parser.add_argument("--jobs", type=int, default=1, help="notebooks graded in parallel (default 1)")
+    parser.add_argument("--marks", help="CSV of hand-given marks (submission, question, criterion, points, comment); "
+                                        "without submissions, applied to the answers graded before into --out")
+    parser.add_argument("--report", help="class report page (default: next to --out, e.g. grades_report.html)")
     try:
         args = parser.parse_args(argv)
         if args.timeout <= 0 or args.memory_mb < 0 or args.jobs < 1:
@@ -535,12 +787,21 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"--out must be a CSV file, but {args.out} is a folder")
         if args.feedback and Path(args.feedback).exists() and not Path(args.feedback).is_dir():
             raise UsageError(f"--feedback must be a folder, but {args.feedback} is a file")
-        submissions = find_submissions(args.submissions)
-        if not submissions:
+        if not args.submissions and not args.marks:
+            raise UsageError("give the notebooks (files or folders) to grade, or --marks to mark graded answers")
+        submissions = find_submissions(args.submissions) if args.submissions else []
+        if args.submissions and not submissions:
             raise UsageError("no .ipynb files found in the given paths")
+        previous = load_graded(graded_path(Path(args.out))) if not submissions else []
+        if args.marks and previous:
+            previous = apply_marks(previous, Path(args.marks))
     except UsageError as exc:
         print(f"python -m casecurity.grade: error: {exc}", file=sys.stderr)
         return 2
+    out = Path(args.out)
+    report_path = Path(args.report) if args.report else out.with_name(out.stem + "_report.html")
+    if not submissions:  # marking only: nothing is re-run
+        return _write_outputs(previous, out, args.feedback, report_path)
     notebook_timeout = args.notebook_timeout or 10 * args.timeout
 
     def one(path: Path) -> list[dict]:
@@ -554,18 +815,13 @@ def main(argv: list[str] | None = None) -> int:
             print(f"[{number}/{len(submissions)}] {path}: {_points_text(rows, ' points')}"
                   + (f", {errors} error row(s)" if errors else ""), file=sys.stderr)
             all_rows += rows
-            if args.feedback:
-                try:
-                    write_feedback(rows, Path(args.feedback))
-                except OSError as exc:
-                    print(f"python -m casecurity.grade: could not write feedback for {path}: {exc}", file=sys.stderr)
-    try:
-        write_csv(all_rows, Path(args.out))
-    except OSError as exc:
-        print(f"python -m casecurity.grade: error: could not write {args.out}: {exc}", file=sys.stderr)
-        return 1
-    print(_summary(all_rows), file=sys.stderr)
-    return 0
+    if args.marks:
+        try:
+            all_rows = apply_marks(all_rows, Path(args.marks))
+        except UsageError as exc:
+            print(f"python -m casecurity.grade: error: {exc}", file=sys.stderr)
+            return 2
+    return _write_outputs(all_rows, out, args.feedback, report_path)
 
 
 if __name__ == "__main__":

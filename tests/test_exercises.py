@@ -215,7 +215,7 @@ def test_reflection():
     done = q.check("Because the treaty says so.")
     assert done.status == "submitted" and done.points == 0 and done.max_points == 2
     assert "Because." in done.details and "names a treaty" in done.details
-    assert q.check("Too short").status == "incorrect"
+    assert q.check("Too short").status == "needs_more"
     assert q.check("   ").status == "not_attempted"
 
 

@@ -147,7 +147,8 @@ def test_q4_counting_every_facility_ever_is_explained():
 def test_q4_missing_operator_is_named():
     reference = _reference_table()
     result = ex.q4.check(reference[reference["operator_iso3"] != "USA"])
-    assert not result.correct and "USA" in result.message
+    # the check counts; hint() names the missing row after a real attempt (issue #11)
+    assert not result.correct and "1 missing" in result.message and "USA" in repr(ex.q4.hint())
 
 
 # ------------------------------------------------------------------------- q7 presence-years
@@ -247,15 +248,14 @@ def test_q8_map_outside_central_asia_is_caught():
 def test_q8_missing_layer_is_named():
     m = _layered_map(name_of=lambda code: "other" if code == "USA" else code)
     result = ex.q8.check(m)
-    assert not result.correct and "'USA'" in result.message
+    assert not result.correct and "1 missing" in result.message and "'USA'" in repr(ex.q8.hint())
 
 
 # ------------------------------------------------------------------------- q9 reflection
 
 
 def test_q9_is_submitted_for_review_with_rubric():
-    text = " ".join(["Russia offers bases and arms and asks for loyalty;"] * 20)
-    result = ex.q9.check(text)
+    result = ex.q9.check(ex.q9.model_answer)  # a repeated sentence is "needs more" (issue #11)
     assert result.status == "submitted"
     assert "reported" in " ".join(ex.q9.rubric)
 

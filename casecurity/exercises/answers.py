@@ -271,7 +271,10 @@ def _encode_map(value):
                 visit(child, here, depth + 1)
 
     visit(value, None)
-    return {"t": "map", "nodes": nodes}
+    encoded = {"t": "map", "nodes": nodes}
+    if isinstance(getattr(value, "alt_text", None), str):  # the course's own maps (casecurity.maps) carry one
+        encoded["alt_text"] = value.alt_text[:2000]
+    return encoded
 
 
 def _decode_map(record):
@@ -306,7 +309,11 @@ def _decode_map(record):
         elif parent is not None:
             parent.add_child(element)
         built.append(element)
-    return root if root is not None else Opaque("folium.Map", "<an empty map record>")
+    if root is None:
+        return Opaque("folium.Map", "<an empty map record>")
+    if isinstance(record.get("alt_text"), str):
+        root.alt_text = record["alt_text"]
+    return root
 
 
 # --------------------------------------------------------------------------------------------

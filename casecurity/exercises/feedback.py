@@ -9,12 +9,13 @@ import os
 import reprlib
 from collections.abc import Iterable
 
-STATUSES = ("correct", "incorrect", "not_attempted", "submitted", "error")
+STATUSES = ("correct", "incorrect", "not_attempted", "submitted", "needs_more", "error")
 _LABELS = {
     "correct": ("✓", "Correct"),
     "incorrect": ("✗", "Incorrect"),
     "not_attempted": ("○", "Not attempted"),
     "submitted": ("✎", "Submitted for review"),
+    "needs_more": ("✎", "Needs more"),
     "error": ("⚠", "Could not check"),
     "hint": ("💡", "Hint"),
     "solution": ("📖", "Solution"),

@@ -223,7 +223,8 @@ class Question:
             tokens = expected_tokens(self._expected_value())
         except Exception:
             return False
-        return any(_mentions(message, token) for token in tokens)
+        # what the prompt itself says (a layer name to use, a country it names) gives nothing away
+        return any(_mentions(message, token) and not _mentions(self.prompt, token) for token in tokens)
 
     def hint(self, n: int | None = None) -> Note:
         """The next hint (or the ``n``-th, counting from 1)."""
@@ -868,8 +869,10 @@ class MapQuestion(Question):
             if missing:
                 found = _listing(repr(n) for n in names) if names else "none"
                 wanted = len(expected["layers"])
-                problems.append(f"{wanted - len(missing)} of {_plural(wanted, 'layer')} found, {len(missing)} missing "
-                                f"(folium.FeatureGroup(name=...); your layers: {found})")
+                told = [n for n in missing if _mentions(self.prompt, str(n))]  # names the prompt gives away itself
+                named = f": {_listing(repr(n) for n in told)}" if told and len(told) == len(missing) else ""
+                problems.append(f"{wanted - len(missing)} of {_plural(wanted, 'layer')} found, {len(missing)} missing"
+                                f"{named} (folium.FeatureGroup(name=...); your layers: {found})")
                 self._name(f"missing layer(s) {_listing(repr(n) for n in missing)}", real=len(missing) < wanted)
         if expected["shaded"] is not None:
             shaded = set()
@@ -1156,16 +1159,59 @@ class FunctionQuestion(Question):
 # ---- ReflectionQuestion ---------------------------------------------------------------------------
 
 
+def _criterion(item) -> tuple[str, float]:
+    """A rubric criterion as (text, points): "text" is worth 1 point; (text, points) or {"text", "points"}."""
+    if isinstance(item, Mapping):
+        return str(item.get("text", "")), float(item.get("points", 1))
+    if isinstance(item, tuple | list) and len(item) == 2:
+        points = float(item[1])
+        return str(item[0]), int(points) if points.is_integer() else points
+    return str(item), 1
+
+
+_WORD_RANGE = re.compile(r"(about\s+|around\s+)?(\d+)\s*(?:–|—|-|to)\s*(\d+)\s*words", re.IGNORECASE)
+
+
+def _prompt_word_range(prompt: str) -> tuple[int, int | None]:
+    """The word range a prompt asks for ("120–250 words" -> (120, 250); "about 150-250 words" -> (135, 250))."""
+    match = _WORD_RANGE.search(str(prompt))
+    if not match:
+        return 0, None
+    low, high = int(match.group(2)), int(match.group(3))
+    return (int(low * 0.9) if match.group(1) else low), high
+
+
+def _copied_share(words: list[str], prompt: str) -> float:
+    """Share of the answer's three-word runs that also occur in the prompt (a copied question scores ~1)."""
+    source = [w for w in (re.sub(r"\W+", "", w.casefold()) for w in str(prompt).split()) if w]
+    grams = {tuple(source[i:i + 3]) for i in range(len(source) - 2)}
+    runs = [tuple(words[i:i + 3]) for i in range(len(words) - 2)]
+    return sum(run in grams for run in runs) / len(runs) if runs else 0.0
+
+
 class ReflectionQuestion(Question):
-    """Free text, not auto-graded: records "submitted" and shows a model answer and the rubric."""
+    """Free text, marked by the teacher against a rubric; shows the model answer once submitted.
+
+    ``rubric`` items are criteria, each a text (worth 1 point) or ``(text, points)``; the question is
+    worth the rubric's total unless ``points=`` is given. The word range written in the prompt
+    ("120–250 words") is the gate, together with ``min_words``/``max_words``: an answer that is too
+    short, repeats one word or copies the prompt gets "needs more" and does not unlock the model answer.
+    """
 
     kind = "reflection"
 
-    def __init__(self, prompt, model_answer: str = "", *, rubric: Iterable[str] = (), min_words: int = 0, **kwargs):
+    def __init__(self, prompt, model_answer: str = "", *, rubric: Iterable = (), min_words: int = 0,
+                 max_words: int | None = None, **kwargs):
+        self.criteria = [_criterion(item) for item in rubric]
+        if "points" not in kwargs and self.criteria:
+            kwargs["points"] = sum(points for _text, points in self.criteria)
         super().__init__(prompt, **kwargs)
         self.model_answer = model_answer
-        self.rubric = list(rubric)
-        self.min_words = min_words
+        self.rubric = [text for text, _points in self.criteria]
+        low, high = _prompt_word_range(prompt)
+        self.min_words = max(int(min_words or 0), low)
+        if max_words is not None or high is not None:
+            self.max_words = max_words if max_words is not None else high
 
     def _wanted(self):
         return "your answer as text"
@@ -1178,18 +1224,30 @@ class ReflectionQuestion(Question):
             details = []
             if self.model_answer:
                 details.append("Model answer: " + self._expected(self.model_answer))
-            if self.rubric:
-                details.append("Your teacher will look for:\n" + "\n".join(f"- {r}" for r in self.rubric))
+            if self.criteria:
+                details.append("Your teacher will look for:\n" + "\n".join(
+                    f"- {text} ({_plural(points, 'point')})" for text, points in self.criteria))
             result.details = "\n\n".join(details)
         return result
 
     def _grade(self, answer, expected):
         if not isinstance(answer, str):
             return "incorrect", "write your answer as text between quotes: answer = \"\"\"...\"\"\"", None
-        words = len(answer.split())
-        if words < self.min_words:
-            return "incorrect", f"{_plural(words, 'word')}: write at least {self.min_words}.", answer
-        return "submitted", f"{_plural(words, 'word')}, saved for your teacher; compare with the model answer below.", answer
+        words = answer.split()
+        count = len(words)
+        if count < self.min_words:
+            return "needs_more", f"{_plural(count, 'word')}: the question asks for at least {self.min_words}.", answer
+        maximum = getattr(self, "max_words", None)
+        if maximum and count > maximum * 1.1:  # a little over is fine; a long essay is not a briefing
+            return "needs_more", f"{_plural(count, 'word')}: the question asks for at most {maximum}; cut it down.", answer
+        folded = [re.sub(r"\W+", "", w.casefold()) for w in words]
+        folded = [w for w in folded if w]
+        if folded and len(set(folded)) < 0.35 * len(folded):
+            return "needs_more", (f"{_plural(count, 'word')}, but the same few words again and again "
+                                  f"({len(set(folded))} different); write your own sentences."), answer
+        if _copied_share(folded, self.prompt) > 0.5:
+            return "needs_more", "most of this repeats the question; answer it in your own words.", answer
+        return "submitted", f"{_plural(count, 'word')}, saved for your teacher; compare with the model answer below.", answer
 
     def solution(self):
         if self.model_answer:
