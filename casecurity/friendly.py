@@ -27,7 +27,7 @@ __all__ = ["friendly_message", "method_hint", "load_ipython_extension", "unload_
 
 # Names the first code cell of a lesson or exercise set defines.
 IMPORTED_NAMES = {"ex", "data", "maps", "widgets", "charts", "casecurity", "pd"}
-OPTION_LETTERS = set("abcdefgh")
+OPTION_LETTERS = set("abcdefghABCDEFGH")
 BLANK = "____"
 BLANK_SENTENCE = "Fill in the blanks (____) first: replace each ____ with your code, then run the cell again."
 _MARK = "_casecurity_friendly"
@@ -50,27 +50,34 @@ def _name_error_message(value: BaseException) -> str | None:
     return None
 
 
-def _column_error_message(value: BaseException, tb: types.TracebackType | None) -> str | None:
-    """A KeyError raised by ``frame[key]``: name the missing column and the closest real ones."""
+def _column_request(tb: types.TracebackType | None):
+    """The table and the column name(s) a learner's failed lookup asked for, or (None, [])."""
     pandas = sys.modules.get("pandas")
-    if pandas is None:
-        return None
-    frame, key = None, None
-    while tb is not None:  # the outermost DataFrame.__getitem__ holds the learner's key
-        local = tb.tb_frame.f_locals
-        if (
-            isinstance(local.get("self"), pandas.DataFrame)
-            and "key" in local
-            and tb.tb_frame.f_code.co_name == "__getitem__"
-        ):
-            frame, key = local["self"], local["key"]
-            break
-        tb = tb.tb_next
+    while tb is not None and "pandas" not in tb.tb_frame.f_code.co_filename.replace("\\", "/").split("/"):
+        tb = tb.tb_next  # skip the learner's own frames to the first pandas call
+    if pandas is None or tb is None:
+        return None, []
+    local, name = tb.tb_frame.f_locals, tb.tb_frame.f_code.co_name
+    owner = local.get("self")
+    if isinstance(owner, pandas.DataFrame) and name == "__getitem__":  # table["col"], table[["a", "b"]]
+        return owner, local.get("key")
+    if isinstance(owner, pandas.DataFrame) and name == "sort_values":  # table.sort_values("col")
+        return owner, local.get("by")
+    frame = getattr(owner, "obj", None)
+    key = local.get("key")
+    if isinstance(frame, pandas.DataFrame) and name == "__getitem__" and isinstance(key, tuple) and len(key) == 2:
+        return frame, key[1]  # table.loc[rows, "col"]: only the column part names columns
+    return None, []
+
+
+def _column_error_message(value: BaseException, tb: types.TracebackType | None) -> str | None:
+    """A KeyError from asking a table for a column it lacks: name it and the closest real ones."""
+    frame, key = _column_request(tb)
     if frame is None:
         return None
     columns = [str(column) for column in frame.columns]
     wanted = [key] if isinstance(key, str) else list(key) if isinstance(key, list | tuple) else []
-    missing = [str(item) for item in wanted if str(item) not in columns]
+    missing = [str(item) for item in wanted if isinstance(item, str) and item not in columns]
     if not missing:
         return None
     lines = []

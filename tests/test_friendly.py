@@ -105,6 +105,7 @@ def test_other_bound_methods_keep_their_usual_display():
     [
         (NameError("name 'ex' is not defined", name="ex"), "run the first code cell"),
         (NameError("name 'c' is not defined", name="c"), 'answer = "c"'),
+        (NameError("name 'D' is not defined", name="D"), 'answer = "D"'),
         (NameError("name '____' is not defined", name="____"), "Fill in the blanks (____) first"),
         (KeyError("____"), "Fill in the blanks (____) first"),  # outlines[____]: a blank used as a key
     ],
@@ -164,3 +165,27 @@ def test_a_blank_that_reaches_a_course_function_reads_as_fill_in():
     assert friendly.friendly_message(CourseError, error) == friendly.BLANK_SENTENCE
     plain = CourseError("Unknown organization 'CTSO'; did you mean 'CSTO'?")
     assert friendly.friendly_message(CourseError, plain) == str(plain)
+
+
+@pytest.mark.parametrize(
+    ("lookup", "expected"),
+    [
+        (lambda t: t["nmae"], "no column 'nmae'; did you mean 'name'?"),
+        (lambda t: t[["iso3", "grop"]], "no column 'grop'; did you mean 'group'?"),
+        (lambda t: t.loc[t["group"] == "central_asia", "captial"], "no column 'captial'; did you mean 'capital'?"),
+        (lambda t: t.sort_values("capital_lt"), "no column 'capital_lt'; did you mean 'capital_lat'?"),
+        (lambda t: t.set_index("iso3").loc["UZZ"], None),  # a missing row is not a misspelled column
+        (lambda t: t.set_index("iso3").loc["UZZ", "name"], None),
+    ],
+)
+def test_misspelled_columns_are_named_and_missing_rows_are_not(lookup, expected):
+    from casecurity import data
+
+    table = data.load("countries")
+    with pytest.raises(KeyError) as caught:
+        lookup(table)
+    message = friendly.friendly_message(KeyError, caught.value, caught.value.__traceback__)
+    if expected is None:
+        assert message is None
+    else:
+        assert expected in message and "Its columns are: iso3, name" in message
