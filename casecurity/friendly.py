@@ -26,7 +26,7 @@ import types
 __all__ = ["friendly_message", "method_hint", "load_ipython_extension", "unload_ipython_extension"]
 
 # Names the first code cell of a lesson or exercise set defines.
-IMPORTED_NAMES = {"ex", "data", "maps", "widgets", "charts", "casecurity", "pd"}
+IMPORTED_NAMES = {"ex", "data", "maps", "widgets", "charts", "casecurity", "pd", "folium"}
 OPTION_LETTERS = set("abcdefghABCDEFGH")
 BLANK = "____"
 BLANK_SENTENCE = "Fill in the blanks (____) first: replace each ____ with your code, then run the cell again."
