@@ -2,22 +2,35 @@
 
 Each submitted notebook is executed in a fresh kernel, in a temporary copy, by a
 child process that has a memory limit (``resource.setrlimit``, inherited by the
-kernel). Checks write their outcomes to the file named by ``CASECURITY_RESULTS``;
-the grader reads them *by question id*, so deleted, reordered or duplicated
-cells do not matter; the last check of a question counts, and a question never
-checked is ``not_attempted`` with 0 points. A notebook that is not valid JSON,
-crashes its kernel, runs too long or belongs to another lesson yields ``error``
-rows with a clear message, and grading goes on with the next one.
+kernel). The kernel only *records answers* (``casecurity.exercises.answers``); this
+process computes every expected answer itself before any notebook runs and grades
+the recorded answers with the same checking code, in assessment mode. An answer
+counts only when the cell that calls that question's own ``check(...)`` recorded
+it; quiz answers are read from the submitted notebook's outputs and graded the
+same way; a status reported by the kernel is never read. Questions are found by
+id, so deleted, reordered or duplicated cells do not matter; the last answer
+counts. A cell that raises before its check gives ``error`` (exception, message,
+line); a template blank (``____``) left in gives ``not_attempted``; a notebook
+whose code reads the course's expected answers gives ``error`` rows naming the
+cell. A notebook that is not valid JSON, crashes its kernel, runs too long or
+belongs to another lesson yields ``error`` rows, and grading goes on.
 
 Usage::
 
     python -m casecurity.grade submissions/ --out grades.csv --feedback feedback/ \\
-        [--lesson 02] [--timeout 60] [--notebook-timeout 600] [--memory-mb 2048] [--jobs 1]
+        [--lesson 02] [--timeout 60] [--notebook-timeout 600] [--memory-mb 2048] [--jobs 1] \\
+        [--marks marks.csv] [--report report.html]
+    python -m casecurity.grade --out grades.csv --marks marks.csv [--feedback feedback/]
 
 The CSV has the columns ``submission, lesson, question, status, points, max_points,
-message``. ``--feedback DIR`` writes one HTML page per submission with the messages
-(never the checking code). Exit status: 0 when grading completed, 1 when the CSV could not be
-written, 2 for bad usage.
+message, answer``; the graded answers are also kept in ``grades.json`` (next to the
+CSV), so that ``--marks`` (hand-given points: submission, question, criterion, points,
+comment) can be applied later without re-running notebooks. ``--feedback DIR`` writes
+one HTML page per submission with the messages and each written answer beside its
+rubric (never the checking code or an expected answer). A class report (per-student
+totals, per-question statistics, hardest first) is printed and written as HTML.
+Exit status: 0 when grading completed, 1 when the CSV could not be written, 2 for bad
+usage or a bad marks file.
 """
 
 from __future__ import annotations

@@ -58,8 +58,10 @@ Question types (all take ``prompt``, ``hints=[...]``, ``mistakes=[...]``, ``poin
 - :class:`ChoiceQuestion` ``(prompt, options={"a": ...}, answer="b", explanations={"a": "why not"})``.
 - :class:`FunctionQuestion` ``(prompt, cases)``: ``cases`` returns ``[((args...), expected), ...]``;
   an untouched stub (body only ``...``/``pass``/docstring) counts as not attempted.
-- :class:`ReflectionQuestion` ``(prompt, model_answer, rubric=[...], min_words=0)``: not auto-graded;
-  status "submitted for review", shows the model answer and the rubric.
+- :class:`ReflectionQuestion` ``(prompt, model_answer, rubric=[...], min_words=0, max_words=None)``: marked
+  by the teacher; each rubric item is a criterion text (1 point) or ``(text, points)``, and the question
+  is worth their sum. The prompt's word range ("120–250 words") is the gate; an answer too short,
+  repetitive or copied from the prompt is "needs more" and does not unlock the model answer.
 
 ``mistakes`` is a list of ``(predicate, message)``: when an answer is wrong, the first
 predicate that returns true gives its message (it is called with the *normalised* answer —
@@ -100,14 +102,40 @@ The exercise notebook ``exercises/NN_topic_exercises.ipynb`` is generated from i
   and the metadata ``{"casecurity": {"question": "qK"}}``; the generator drops markdown ones
   and empties code ones, and ``qK.solution()`` shows them.
 
-Results and progress
-====================
+Package layout
+==============
 
-Every check records its last outcome to a small JSON file in
+``feedback`` (Result/Note display, practice and assessment modes, the ``____`` blank),
+``kinds`` (the question kinds and their grading), ``answers`` (answers as plain data: ``encode``
+in the kernel, ``decode`` before grading), ``recording`` (the results line for the grader and the
+local progress file), ``progress_store`` (reading progress, ``progress()``), ``lessons`` (the
+registry) and ``solutions`` (model solutions from the single source). This module re-exports them.
+
+Recording and grading
+=====================
+
+``check(answer)`` turns the answer into a JSON-able record (:func:`encode`: numbers, text,
+dates, lists, tables, a map's layers/shaded states/markers, a function's results on the test
+inputs), then grades ``decode(record)`` — the very path the grader takes with the same record in
+its own process, from expected answers it computed itself before the notebook ran. When
+``CASECURITY_RESULTS`` is set (the grader sets it), each check appends
+``{lesson, question, via, answer}`` to that file: the answer only, never a status. Quiz answers
+(``qK.quiz()``) are graded the same way and saved in the notebook's outputs (mime type
+``application/vnd.casecurity.answer+json``) for the grader. In a notebook the verdict is displayed
+at once, so output that follows in the cell (``ex.q1.check(a); ex.q1.hint()``) cannot hide it.
+
+Feedback modes: ``practice`` (default) says what kind of thing is wrong, with counts ("2 of 3
+right, 1 missing, 1 extra"), and names missing items only in ``hint()`` after a real attempt;
+``assessment`` (``CASECURITY_MODE=assessment``, always in the grader) never shows an expected value.
+
+Scaffolded templates write ``____`` for a blank and import it with
+``from casecurity.exercises import lessonNN as ex, ____``. Using a blank raises
+:class:`BlankError` ("Fill in the blanks (____) first ..."); ``check(____)`` or an answer that
+still holds one is "not attempted" with the same words, and so is it in the grader.
+
+Every check also records its last outcome to a small JSON file in
 ``platformdirs.user_data_dir("casecurity")`` (``CASECURITY_PROGRESS`` = a file path overrides
-it), written atomically; an unreadable file is set aside as ``progress.json.corrupt-N``. When
-``CASECURITY_RESULTS`` is set (the grader sets it), each check also appends a JSON line
-``{lesson, question, status, points, max_points, message}`` to that file.
+it), written atomically; an unreadable file is set aside as ``progress.json.corrupt-N``.
 Extra lesson modules (tests, a teacher's own questions) can be imported as
 ``casecurity.exercises.lessonNN`` from the folders listed in ``CASECURITY_LESSONS_PATH``.
 """

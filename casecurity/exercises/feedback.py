@@ -229,7 +229,8 @@ class Blank:
         return "____"
 
     __str__ = __repr__
-    __hash__ = object.__hash__
+    # unhashable: pandas then treats df[____] as a use (BlankError), not as a missing column (KeyError ____)
+    __hash__ = None  # type: ignore[assignment]
 
     def _refuse(self, *args, **kwargs):
         raise BlankError("Fill in the blanks (____) first: replace each ____ with your code, then run the cell again.")
