@@ -118,9 +118,9 @@ def friendly_message(etype: type, value: BaseException, tb: types.TracebackType 
         from casecurity.errors import CourseError
 
         text = str(value)
-        # a template's blank reached a function, a table or a dictionary (course functions name
-        # the type of a wrong argument, and the blank's type is called Blank)
-        names_blank = BLANK in text or (issubclass(etype, CourseError) and re.search(r"\bBlank\b", text))
+        # a template's blank reached a function, a table or a dictionary (course functions and
+        # Python name the type of a wrong value, and the blank's type is called Blank)
+        names_blank = BLANK in text or re.search(r"\bBlank\b", text)
         if names_blank and "Fill in the blanks" not in text:
             return BLANK_SENTENCE
         if issubclass(etype, CourseError):

@@ -108,6 +108,7 @@ def test_other_bound_methods_keep_their_usual_display():
         (NameError("name 'D' is not defined", name="D"), 'answer = "D"'),
         (NameError("name '____' is not defined", name="____"), "Fill in the blanks (____) first"),
         (KeyError("____"), "Fill in the blanks (____) first"),  # outlines[____]: a blank used as a key
+        (TypeError("unhashable type: 'Blank'"), "Fill in the blanks (____) first"),
     ],
 )
 def test_messages_for_known_names(exception, expected):
