@@ -274,6 +274,7 @@ def grade_notebook(
                      number)
 
     _freeze_lesson(info)
+    course_before = _course_fingerprint()
     quiz_answers = _quiz_answers(notebook, number)
     tampering = _tampering(notebook)
     with tempfile.TemporaryDirectory(prefix="casecurity-grade-") as scratch, \
@@ -310,6 +311,9 @@ def grade_notebook(
     for cell in notebook.get("cells") or []:
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
             called |= set(_CHECK_CALL.findall(_source(cell)))
+    if _course_fingerprint() != course_before:  # the expected answers are frozen; this is for the teacher
+        tampering = tampering or ("the notebook changed the course's own files (data/ or casecurity/) while it "
+                                  "ran; restore them (git checkout) before grading more")
 
     rows = []
     for name, question in info.questions.items():
@@ -349,6 +353,27 @@ def grade_notebook(
                 reason += f"; {timed_out} cell(s) ran too long and were stopped"
             rows.append(dict(base, status="not_attempted", points=0, message=f"never checked: {reason}"))
     return rows
+
+
+def _course_fingerprint() -> dict[str, tuple[int, int]]:
+    """Size and modification time of the data tables and the package's code (what a notebook must not edit)."""
+    from casecurity import data
+
+    folders = [Path(__file__).resolve().parent]
+    try:
+        folders.append(data.data_dir())
+    except Exception:  # a missing data folder is reported elsewhere
+        pass
+    found = {}
+    for folder in folders:
+        for path in folder.rglob("*"):
+            if path.suffix in (".csv", ".json", ".py") and "__pycache__" not in path.parts:
+                try:
+                    stat = path.stat()
+                except OSError:
+                    continue
+                found[str(path)] = (stat.st_size, stat.st_mtime_ns)
+    return found
 
 
 def _source(cell: dict) -> str:

@@ -153,3 +153,26 @@ def test_unknown_lesson_and_undetectable_lesson_give_error_rows(tmp_path):
     assert "cannot tell the lesson" in rows[0]["message"]
     rows = grade.grade_notebook(path, lesson="96")
     assert rows[0]["status"] == "error" and "no question module for lesson 96" in rows[0]["message"]
+
+
+@pytest.mark.slow
+def test_a_notebook_that_edits_the_course_data_earns_nothing(tmp_path, monkeypatch):
+    import shutil
+
+    import nbformat
+
+    data_copy = tmp_path / "data"
+    shutil.copytree(FIXTURES / "mini_data", data_copy)
+    monkeypatch.setenv("CASECURITY_DATA", str(data_copy))
+    monkeypatch.setenv("CASECURITY_LESSONS_PATH", str(FIXTURES / "lessons"))
+    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "progress.json"))
+    cells = [nbformat.v4.new_code_cell("from casecurity.exercises import lesson99 as ex"),
+             nbformat.v4.new_code_cell("import os, pathlib\n"
+                                       "table = pathlib.Path(os.environ['CASECURITY_DATA']) / 'countries.csv'\n"
+                                       "table.write_text(table.read_text() + '\\n')"),
+             nbformat.v4.new_code_cell("ex.q1.check(42)")]
+    path = tmp_path / "edits_data.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    rows = {r["question"]: r for r in grade.grade_notebook(path, lesson="99", cell_timeout=30)}
+    assert rows["q1"]["status"] == "error" and rows["q1"]["points"] == 0
+    assert "changed the course's own files" in rows["q1"]["message"]

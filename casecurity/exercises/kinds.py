@@ -486,8 +486,8 @@ class ValueQuestion(Question):
         if given in wanted:
             return "correct", f"{_safe_repr(answer)} is right.", answer
         if len(given) < 500 and difflib.get_close_matches(given, wanted, n=1, cutoff=0.8):
-            return "incorrect", f"{_safe_repr(answer)} is close: check the spelling.", answer
-        return "incorrect", f"{_safe_repr(answer)} is not the expected answer.", answer
+            return "incorrect", f"your {_safe_repr(answer)} is close to the expected answer: check the spelling.", answer
+        return "incorrect", f"your {_safe_repr(answer)} is not the expected answer.", answer
 
 
 # ---- CountrySetQuestion ------------------------------------------------------------------------
