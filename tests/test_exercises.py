@@ -120,6 +120,8 @@ def test_table():
     q = registered(q1=E.TableQuestion("CSTO members", expected=_members, key="iso3"))["q1"]
     assert q.check(_members()).correct
     assert q.check(_members().iloc[::-1].assign(extra=1)).correct  # order and extra columns do not matter
+    assert q.check(_members().assign(iso3=lambda f: f["iso3"].str.lower())).correct  # lower-case codes (#10)
+    assert not q.check(_members().assign(iso3=["kaz", "kgz", "uzb"])).correct
     missing_row = q.check(_members().iloc[:2])
     assert "2 of 3 rows right, 1 missing." in missing_row.message and "TJK" not in missing_row.message
     assert "TJK" in repr(q.hint())

@@ -746,11 +746,19 @@ class TableQuestion(Question):
         answer = answer.loc[:, ~pd.Index(have).duplicated()]
         answer.columns = have if len(set(have)) == len(have) else list(answer.columns)
 
-        def rows(frame):
-            keys = [tuple(_cell_key(v) for v in row) for row in frame[key].itertuples(index=False, name=None)]
+        def rows(frame, upper=()):
+            keys = [tuple(_cell_key(v).upper() if i in upper else _cell_key(v) for i, v in enumerate(row))
+                    for row in frame[key].itertuples(index=False, name=None)]
             return keys
 
-        given_keys, wanted_keys = rows(answer), rows(expected)
+        wanted_keys = rows(expected)
+        # key columns of ISO3 codes accept lower-case codes ("kaz"), as country lists do
+        codes = {i for i in range(len(key)) if wanted_keys and all(re.fullmatch(r"[A-Z]{3}", k[i]) for k in wanted_keys)}
+        given_keys = rows(answer, codes)
+        if codes:
+            answer = answer.copy()
+            for i in codes:
+                answer[key[i]] = [str(v).upper() if isinstance(v, str) else v for v in answer[key[i]]]
         label = (lambda k: k[0] if len(k) == 1 else "(" + ", ".join(k) + ")")  # noqa: E731
         duplicates = sorted({k for k in given_keys if given_keys.count(k) > 1})
         missing = [k for k in wanted_keys if k not in set(given_keys)]
