@@ -273,7 +273,7 @@ def grade_notebook(
         return error(f"no question module for lesson {number} ({why or 'casecurity.exercises.lesson' + number})",
                      number)
 
-    _freeze_lesson(info)
+    frozen = _freeze_lesson(info)
     course_before = _course_fingerprint()
     quiz_answers = _quiz_answers(notebook, number)
     tampering = _tampering(notebook)
@@ -330,7 +330,7 @@ def grade_notebook(
             rows.append(dict(base, status="error", points=0, message=f"not graded: {tampering}"))
             continue
         if recorded is not None:
-            rows.append(dict(base, **_grade_answer(question, recorded["answer"])))
+            rows.append(dict(base, **_grade_answer(question, recorded["answer"], frozen)))
             continue
         why = cell_problems.get(name)
         if problem:
@@ -381,26 +381,26 @@ def _source(cell: dict) -> str:
     return "".join(source) if isinstance(source, list) else str(source)
 
 
-_FROZEN: set[str] = set()
+_EXPECTED: dict[int, tuple] = {}  # id(LessonInfo) -> (the LessonInfo, its frozen expected answers)
 _GRADE_LOCK = threading.Lock()
 
 
-def _freeze_lesson(info) -> None:
-    """Compute every expected answer in this process, once, before any student code runs."""
+def _freeze_lesson(info) -> dict:
+    """Every expected answer of the lesson, computed in this process, once, before any student code runs."""
     with _GRADE_LOCK:
-        if info.number in _FROZEN:
-            return
-        for question in info.questions.values():
-            question.freeze_expected()
-        _FROZEN.add(info.number)
+        cached = _EXPECTED.get(id(info))
+        if cached is None or cached[0] is not info:
+            cached = _EXPECTED[id(info)] = (info, {id(q): q.freeze_expected() for q in info.questions.values()})
+        return cached[1]
 
 
-def _grade_answer(question, record) -> dict:
+def _grade_answer(question, record, frozen: dict | None = None) -> dict:
     """The grader's own verdict on a recorded answer (assessment mode: no expected value in the message)."""
     from casecurity.exercises import mode
     from casecurity.exercises.answers import decode
+    from casecurity.exercises.kinds import expected_answers
 
-    with _GRADE_LOCK, mode("assessment"):
+    with _GRADE_LOCK, mode("assessment"), expected_answers(frozen or {}):
         result = question.grade_record(record)
     status, message = result.status, result.message
     if status == "submitted":  # the learner's "compare with the model answer below" has no "below" here

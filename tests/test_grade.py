@@ -176,3 +176,27 @@ def test_a_notebook_that_edits_the_course_data_earns_nothing(tmp_path, monkeypat
     rows = {r["question"]: r for r in grade.grade_notebook(path, lesson="99", cell_timeout=30)}
     assert rows["q1"]["status"] == "error" and rows["q1"]["points"] == 0
     assert "changed the course's own files" in rows["q1"]["message"]
+
+
+@pytest.mark.slow
+def test_expected_answers_are_computed_before_the_notebook_runs(tmp_path, monkeypatch):
+    import nbformat
+
+    lessons = tmp_path / "lessons"
+    lessons.mkdir()
+    source = tmp_path / "answer.txt"
+    source.write_text("42")
+    (lessons / "lesson92.py").write_text(
+        "from pathlib import Path\nfrom casecurity.exercises import ValueQuestion, define_lesson\n"
+        f"q1 = ValueQuestion('x', expected=lambda: int(Path({str(source)!r}).read_text()))\n"
+        "define_lesson(__name__, title='frozen', notebook='92_frozen')\n")
+    monkeypatch.setenv("CASECURITY_LESSONS_PATH", str(lessons))
+    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "progress.json"))
+    cells = [nbformat.v4.new_code_cell("from casecurity.exercises import lesson92 as ex"),
+             # the notebook rewrites what the expected answer is computed from, then answers to match
+             nbformat.v4.new_code_cell(f"open({str(source)!r}, 'w').write('41')\nex.q1.check(41)")]
+    path = tmp_path / "rewrites_expected.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
+    rows = grade.grade_notebook(path, cell_timeout=30)
+    assert source.read_text() == "41"  # the notebook did run
+    assert [(r["question"], r["status"], r["points"]) for r in rows] == [("q1", "incorrect", 0)]

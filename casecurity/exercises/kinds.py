@@ -3,6 +3,8 @@ and reflection questions. Each grades an answer against an expected answer it co
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import copy
 import datetime as _dt
 import difflib
@@ -39,6 +41,19 @@ from casecurity.exercises.feedback import (
 from casecurity.exercises.lessons import _LESSONS
 from casecurity.exercises.recording import ANSWER_MIME, record_answer, save_progress
 from casecurity.exercises.solutions import BEGIN_SOLUTION, _solution_notebook, find_solution
+
+_FROZEN_EXPECTED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("casecurity_expected", default=None)
+
+
+@contextlib.contextmanager
+def expected_answers(frozen: dict):
+    """Grade with expected answers computed earlier (``{id(question): question.freeze_expected()}``)."""
+    token = _FROZEN_EXPECTED.set(frozen)
+    try:
+        yield
+    finally:
+        _FROZEN_EXPECTED.reset(token)
+
 
 _GRADING = threading.RLock()  # grading notes named details on the question: one grading at a time
 
@@ -194,17 +209,17 @@ class Question:
             self._named_hint = ""
         return result
 
-    def freeze_expected(self) -> None:
-        """Compute the expected answer now and keep it (the grader does this before any notebook runs)."""
-        self._frozen = _MISSING
+    def freeze_expected(self) -> tuple[str, Any]:
+        """The expected answer computed now, as ("ok", value) or ("error", exception), for
+        :func:`expected_answers` (the grader computes them before any notebook runs)."""
         try:
-            self._frozen = ("ok", self._compute_expected())
+            return ("ok", self._compute_expected())
         except Exception as exc:
-            self._frozen = ("error", exc)
+            return ("error", exc)
 
     def _expected_value(self):
-        frozen = getattr(self, "_frozen", _MISSING)
-        if frozen is _MISSING:
+        frozen = (_FROZEN_EXPECTED.get() or {}).get(id(self))
+        if frozen is None:
             return self._compute_expected()
         kind, value = frozen
         if kind == "error":
