@@ -398,7 +398,7 @@ def _grade_answer(question, record, frozen: dict | None = None) -> dict:
     """The grader's own verdict on a recorded answer (assessment mode: no expected value in the message)."""
     from casecurity.exercises import mode
     from casecurity.exercises.answers import decode
-    from casecurity.exercises.kinds import expected_answers
+    from casecurity.exercises.question import expected_answers
 
     with _GRADE_LOCK, mode("assessment"), expected_answers(frozen or {}):
         result = question.grade_record(record)
@@ -451,7 +451,7 @@ def _quiz_answers(notebook: dict, number: str) -> dict[str, dict]:
 _TAMPERING = re.compile(
     r"(_compute_expected|_expected_value|_frozen|freeze_expected|record_answer|grade_record|_check_and_record"
     r"|_safe_check|\._grade\b|\bq\d+\.(?:expected|answer|cases|layers|shaded|markers|model_answer)\b"
-    r"|casecurity\.(?:grade|exercises\.(?:kinds|answers|recording|feedback))|CASECURITY_RESULTS"
+    r"|casecurity\.(?:grade|exercises\.(?:kinds|question|quiz|answers|recording|feedback))|CASECURITY_RESULTS"
     r"|\.check\s*=[^=]|\bsetattr\s*\(|__class__|__dict__|ANSWER_MIME|vnd\.casecurity)"
 )
 

@@ -106,7 +106,9 @@ Package layout
 ==============
 
 ``feedback`` (Result/Note display, practice and assessment modes, the ``____`` blank),
-``kinds`` (the question kinds and their grading), ``answers`` (answers as plain data: ``encode``
+``question`` (the base Question: check, hints, solution, the one grading path), ``kinds`` (value,
+country-set, table, map, function and reflection questions), ``quiz`` (multiple choice and its
+widget), ``countries`` (names and ISO3 codes as learners write them), ``answers`` (answers as plain data: ``encode``
 in the kernel, ``decode`` before grading), ``recording`` (the results line for the grader and the
 local progress file), ``progress_store`` (reading progress, ``progress()``), ``lessons`` (the
 registry) and ``solutions`` (model solutions from the single source). This module re-exports them.

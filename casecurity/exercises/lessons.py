@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # kinds imports this module; the registry only needs the name
-    from casecurity.exercises.kinds import Question
+    from casecurity.exercises.question import Question
 
 class LessonInfo:
     """A lesson's number, title, notebook stem and questions (in declaration order)."""
@@ -60,7 +60,7 @@ def define_lesson(module_name: str, *, title: str = "", notebook: str | None = N
         if not match:
             raise ValueError(f"cannot tell the lesson number from module {module_name!r}; pass number=")
         number = match.group(1)
-    from casecurity.exercises.kinds import Question
+    from casecurity.exercises.question import Question
 
     questions = {name: value for name, value in vars(module).items() if isinstance(value, Question)}
     info = register_questions(number, questions, title=title, notebook=notebook)
