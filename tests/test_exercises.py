@@ -406,3 +406,17 @@ def test_untouched_function_stub_is_not_attempted():
     assert q.check(double).status == "not_attempted"
     assert q.check(lambda x: None).status == "not_attempted"
     assert q.check(lambda x: 0).status == "incorrect"
+
+
+def test_assessment_mode_from_the_environment(monkeypatch):
+    q = registered(q1=E.ChoiceQuestion("Pick", options={"a": "one", "b": "two"}, answer="b",
+                                       explanations={"a": "No: (b) is the one.", "b": "Right."}),
+                   q2=E.ValueQuestion("How many?", expected=lambda: 5))
+    assert "(b) is the one" in q["q1"].check("a").message  # practice: the option's own explanation
+    assert "lower" in q["q2"].check(4).message
+    monkeypatch.setenv("CASECURITY_MODE", "assessment")
+    assert E.current_mode() == "assessment"
+    assert q["q1"].check("a").message == "(a) is not the best answer."
+    assert q["q2"].check(4).message == "your 4 is not the expected value."  # no direction either
+    monkeypatch.setenv("CASECURITY_MODE", "nonsense")
+    assert E.current_mode() == "practice"
