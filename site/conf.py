@@ -2,6 +2,7 @@
 which assembles the sources in build/site-src/; this folder is the configuration directory."""
 
 import json
+import os
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,8 +27,11 @@ suppress_warnings = []
 
 html_theme = "sphinx_book_theme"
 html_title = project
-html_static_path = [str(ROOT / "site" / "_static"), str(ROOT / "build" / "site-static")]
+# tools/build_site.py assembles Leaflet, jQuery and the widget manager in CASECURITY_SITE_STATIC
+_assembled = os.environ.get("CASECURITY_SITE_STATIC") or str(ROOT / "build" / "site-static")
+html_static_path = [str(ROOT / "site" / "_static"), _assembled]
 html_css_files = ["casecurity-site.css"]
+html_js_files = ["casecurity-site.js"]
 html_copy_source = False  # the downloads page offers the real notebooks instead
 html_show_sourcelink = False
 html_last_updated_fmt = None

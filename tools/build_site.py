@@ -46,10 +46,12 @@ import nbformat
 ROOT = Path(__file__).resolve().parent.parent
 CONF = ROOT / "site"
 NODE = CONF / "node_modules"
+CACHE = ROOT / "build" / "site-cache"
+# set by configure(): where the sources, the static files and the finished site go
 BUILD = ROOT / "build"
 SRC = BUILD / "site-src"
+STATIC = BUILD / "site-static"
 OUT = BUILD / "site"
-CACHE = BUILD / "site-cache"
 #: relative to a lesson page (notebooks/NN.html); _static/casecurity holds casecurity/static
 ASSETS_URL = "../_static/casecurity/"
 BINDER = "https://mybinder.org/v2/gh/central-asia-security-course/casecurity/HEAD"
@@ -216,10 +218,20 @@ def insert_after_title(nb, cell) -> None:
     nb.cells.insert(0, cell)
 
 
+def inline_svg(cell) -> None:
+    """Charts (SVG) go into the page itself, not into an <img>: their <title> and <desc>
+    then reach screen readers (an <img> would only get a file name as its alt text)."""
+    for output in cell.get("outputs", []):
+        bundle = output.get("data", {})
+        if "image/svg+xml" in bundle and "text/html" not in bundle:
+            bundle["text/html"] = f'<div class="casecurity-chart">{bundle.pop("image/svg+xml")}</div>'
+
+
 def lesson_page(executed: Path, target: Path, version: str, as_of: str) -> None:
     nb = nbformat.read(executed, as_version=4)
     cells = []
     for number, cell in enumerate(nb.cells):
+        inline_svg(cell)
         cells.append(cell)
         if cell.cell_type == "code" and has_widget(cell):
             cells.append(md_cell(f"site-widget-note-{number}", WIDGET_NOTE))
@@ -305,7 +317,7 @@ Exercise sets:
 
 def exercises_index() -> str:
     items = "\n".join(
-        f"{p.stem}" for p in sorted((ROOT / "exercises").glob("*.ipynb"))
+        f"- [{title_of(nbformat.read(p, as_version=4))}]({p.name})" for p in sorted((ROOT / "exercises").glob("*.ipynb"))
     )
     return f"""# Exercise sets
 
@@ -316,11 +328,7 @@ own computer after `make lab` — write your code where it says `# your code her
 `check` cell under it. It tells you at once whether you are right, and why; `hint()` gives a
 hint and `solution()` the worked answer.
 
-```{{toctree}}
-:maxdepth: 1
-
 {items}
-```
 """
 
 
@@ -372,7 +380,7 @@ def assemble(fresh: bool) -> None:
         index = index.replace(token, value)
     write(SRC / "index.md", index)
     # browser files served from _static/ (see conf.py: html_static_path)
-    static = BUILD / "site-static"
+    static = STATIC
     if static.exists():
         shutil.rmtree(static)
     package_static = ROOT / "casecurity" / "static"
@@ -390,24 +398,45 @@ def assemble(fresh: bool) -> None:
 def sphinx() -> None:
     if OUT.exists():
         shutil.rmtree(OUT)
-    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", "-j", "2",
-               "-c", str(CONF), "-d", str(BUILD / "site-doctrees"), str(SRC), str(OUT)]
-    result = subprocess.run(command, cwd=ROOT)
+    command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html",
+               "-c", str(CONF), "-d", str(BUILD / f"{OUT.name}-doctrees"), str(SRC), str(OUT)]
+    environment = dict(os.environ, CASECURITY_SITE_STATIC=str(STATIC))  # read by site/conf.py
+    result = subprocess.run(command, cwd=ROOT, env=environment)
     if result.returncode != 0:
         fail("sphinx-build reported warnings or errors (above); the site was not finished")
+    # Weight: source maps (debugging aids of the theme's bundles), the theme's translation
+    # catalogues and its Jinja macro files (both used at build time only; the macro files
+    # would show as pages with dead links) are never loaded by a reader's browser.
+    for path in [*OUT.glob("_static/**/*.map"), *OUT.glob("_static/*macros.html")]:
+        path.unlink()
+    shutil.rmtree(OUT / "_static" / "locales", ignore_errors=True)
     (OUT / ".nojekyll").write_text("")  # GitHub Pages: serve _static/ and friends as they are
+
+
+def configure(out: Path) -> None:
+    """Put the finished site in ``out`` and its intermediate files beside it."""
+    global BUILD, SRC, STATIC, OUT
+    OUT = out.resolve()
+    BUILD = OUT.parent
+    SRC, STATIC = BUILD / f"{OUT.name}-src", BUILD / f"{OUT.name}-static"
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--fresh", action="store_true", help="re-execute every lesson (ignore the cache)")
+    parser.add_argument("--out", type=Path, default=OUT, help="folder for the site (default: build/site)")
     args = parser.parse_args()
+    configure(args.out)
     started = time.perf_counter()
+    try:
+        import myst_nb  # noqa: F401
+        import sphinx_book_theme  # noqa: F401
+    except ImportError:
+        fail("the website packages are missing: .venv/bin/pip install -r requirements-site.txt -c constraints.txt")
     npm_files()
     assemble(args.fresh)
     sphinx()
-    print(f"Site built in {time.perf_counter() - started:.0f} s: {OUT.relative_to(ROOT)}/index.html",
-          file=sys.stderr)
+    print(f"Site built in {time.perf_counter() - started:.0f} s: {OUT}/index.html", file=sys.stderr)
 
 
 if __name__ == "__main__":
