@@ -303,8 +303,6 @@ for corrections.
 The lessons as they are in the course repository (with their saved outputs). They run in
 JupyterLab with the course installed (`make lab`), or on Binder.
 
-- {{download}}`casecurity-notebooks.zip <downloads/casecurity-notebooks.zip>`: all lessons and exercise sets.
-
 Lessons:
 
 {lessons}
@@ -371,9 +369,6 @@ def assemble(fresh: bool) -> None:
         SRC / "downloads" / f"casecurity-data-{version}.zip",
         [(p, f"casecurity-data-{version}/{p.relative_to(ROOT / 'data')}") for p in data_files],
     )
-    notebooks = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "exercises").glob("*.ipynb"))
-    zip_folder(SRC / "downloads" / "casecurity-notebooks.zip",
-               [(p, f"casecurity-notebooks/{p.relative_to(ROOT)}") for p in notebooks])
     write(SRC / "downloads.md", downloads_page(version, as_of))
     index = (CONF / "index.md").read_text(encoding="utf-8")
     for token, value in (("<!-- lesson map -->", lesson_map()), ("{{ dataset_version }}", version), ("{{ as_of }}", as_of)):
