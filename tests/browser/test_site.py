@@ -26,6 +26,8 @@ from urllib.parse import unquote, urlsplit
 import nbformat
 import pytest
 
+from casecurity.errors import CourseError
+
 REPO = Path(__file__).resolve().parents[2]
 LESSONS = sorted(p.stem for p in (REPO / "notebooks").glob("*.ipynb"))
 EXERCISES = sorted(p.stem for p in (REPO / "exercises").glob("*.ipynb"))
@@ -172,6 +174,44 @@ def wait_for_maps(page, expected: int) -> list:
 def boxes_overlap(a: dict, b: dict) -> bool:
     return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
                 or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+# --------------------------------------------------------------------------- site mode of maps
+
+
+@pytest.fixture()
+def offline_maps():
+    from casecurity import maps
+
+    previous = maps.is_offline()
+    maps.offline(True)
+    yield maps
+    maps.offline(previous)
+
+
+def test_site_mode_links_leaflet_instead_of_inlining(offline_maps, monkeypatch):
+    maps = offline_maps
+    inlined = maps.region_map().get_root().render()
+    monkeypatch.setenv("CASECURITY_ASSETS_URL", "../_static/casecurity")  # a missing "/" is added
+    linked = maps.region_map().get_root().render()
+    for name in ("leaflet.js", "jquery.min.js"):
+        assert f'<script src="../_static/casecurity/{name}"></script>' in linked
+        assert f'src="../_static/casecurity/{name}"' not in inlined
+    assert '<link rel="stylesheet" href="../_static/casecurity/leaflet.css">' in linked
+    leaflet = (REPO / "casecurity" / "static" / "leaflet.js").read_text(encoding="utf-8")[200:260]
+    assert leaflet in inlined and leaflet not in linked
+    assert len(linked) < len(inlined) - 200_000
+
+
+def test_site_mode_needs_offline_mode_and_a_usable_url(offline_maps, monkeypatch):
+    maps = offline_maps
+    monkeypatch.setenv("CASECURITY_ASSETS_URL", "../_static/casecurity/")
+    maps.offline(False)  # online maps load Leaflet from the CDN as before
+    assert "../_static/casecurity/leaflet.js" not in maps.region_map().get_root().render()
+    maps.offline(True)
+    monkeypatch.setenv("CASECURITY_ASSETS_URL", 'x" onload="alert(1)')
+    with pytest.raises(CourseError, match="CASECURITY_ASSETS_URL"):
+        maps.region_map()
 
 
 # --------------------------------------------------------------------------- static checks
