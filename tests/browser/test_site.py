@@ -11,8 +11,10 @@ Screenshots go to test-artifacts/screens/site-*.png for a person to look at.
 from __future__ import annotations
 
 import functools
+import hashlib
 import html
 import http.server
+import importlib.util
 import json
 import re
 import subprocess
@@ -32,23 +34,42 @@ REPO = Path(__file__).resolve().parents[2]
 LESSONS = sorted(p.stem for p in (REPO / "notebooks").glob("*.ipynb"))
 EXERCISES = sorted(p.stem for p in (REPO / "exercises").glob("*.ipynb"))
 AXE = REPO / "site" / "node_modules" / "axe-core" / "axe.min.js"
+NOTEBOOKS_BEFORE_BUILD: dict[str, str] = {}
 PACKAGE = json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))
 
 
 # --------------------------------------------------------------------------- building and serving
 
 
+def repository_notebooks() -> dict[str, str]:
+    return {str(p.relative_to(REPO)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for folder in ("notebooks", "exercises") for p in sorted((REPO / folder).glob("*.ipynb"))}
+
+
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
     """The whole website, built once for the session (lesson executions are cached in build/)."""
     out = tmp_path_factory.mktemp("website") / "site"
+    before = repository_notebooks()
     result = subprocess.run(
         [sys.executable, str(REPO / "tools" / "build_site.py"), "--out", str(out)],
         cwd=REPO, capture_output=True, text=True, timeout=900,
     )
     if result.returncode != 0:
         pytest.fail(f"make site failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}", pytrace=False)
+    NOTEBOOKS_BEFORE_BUILD.update(before)  # for the test that the saved outputs stay untouched
     return out
+
+
+@pytest.fixture()
+def build_site_module(monkeypatch, tmp_path):
+    """tools/build_site.py as a module whose repository is an empty tmp_path."""
+    spec = importlib.util.spec_from_file_location("build_site_under_test", REPO / "tools" / "build_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "ROOT", tmp_path)
+    (tmp_path / "data").mkdir()
+    return module
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -215,6 +236,24 @@ def test_site_mode_needs_offline_mode_and_a_usable_url(offline_maps, monkeypatch
 
 
 # --------------------------------------------------------------------------- static checks
+
+
+def test_building_leaves_the_repository_notebooks_untouched(site):
+    """The site executes copies: the saved outputs that nbval compares stay byte for byte."""
+    assert NOTEBOOKS_BEFORE_BUILD and repository_notebooks() == NOTEBOOKS_BEFORE_BUILD
+
+
+def test_missing_version_or_lesson_map_is_one_clear_line(build_site_module, tmp_path, capsys):
+    (tmp_path / "data" / "datapackage.json").write_text('{"version": "1.0.0"}', encoding="utf-8")
+    with pytest.raises(SystemExit):
+        build_site_module.dataset_info()
+    message = capsys.readouterr().err.strip()
+    assert message.count("\n") == 0 and "as_of" in message and "datapackage.json" in message
+    (tmp_path / "README.md").write_text("# A course\n\nNo table here.\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        build_site_module.lesson_map()
+    message = capsys.readouterr().err.strip()
+    assert message.count("\n") == 0 and "Lesson map" in message
 
 
 def test_every_internal_link_and_anchor_resolves(site):
