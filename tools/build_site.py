@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import html
 import json
 import os
 import re
@@ -227,8 +228,89 @@ def inline_svg(cell) -> None:
             bundle["text/html"] = f'<div class="casecurity-chart">{bundle.pop("image/svg+xml")}</div>'
 
 
-def lesson_page(executed: Path, target: Path, version: str, as_of: str) -> None:
+# --------------------------------------------------------------------------- shared geometry
+#
+# Every map carries the outlines of the countries it draws (about 330 KB a map, the same
+# outlines again and again). On the site each outline is written once, in
+# _static/casecurity/geometry.js (window.CASECURITY_GEO, by ISO3 code), and a map refers to it:
+# folium writes a layer's GeoJSON as a JavaScript object literal, so a geometry can be an
+# expression. Only geometries identical to the dataset's are replaced; anything else stays.
+
+GEOMETRY_JS = "geometry.js"
+_GEOMETRY_AT = re.compile(r'"geometry":\s*')
+_SRCDOC = re.compile(r'srcdoc="([^"]*)"')
+
+
+def _canonical(value) -> str:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"))
+
+
+def country_geometry() -> dict[str, dict]:
+    from casecurity import data
+
+    return {f["properties"]["iso3"]: f["geometry"] for f in data.countries_geo()["features"]}
+
+
+def share_geometry_in_map(doc: str, by_shape: dict[str, str]) -> str:
+    """One map's HTML with each known country outline replaced by CASECURITY_GEO[code]."""
+    if f"{ASSETS_URL}leaflet.js" not in doc:
+        return doc
+    decoder, parts, last = json.JSONDecoder(), [], 0
+    for match in _GEOMETRY_AT.finditer(doc):
+        if match.start() < last:
+            continue
+        try:
+            value, end = decoder.raw_decode(doc, match.end())
+        except ValueError:
+            continue
+        code = by_shape.get(_canonical(value))
+        if code:
+            parts += [doc[last:match.end()], f"CASECURITY_GEO[{json.dumps(code)}]"]
+            last = end
+    if not parts:
+        return doc
+    parts.append(doc[last:])
+    doc = "".join(parts)
+    tag = f'<script src="{ASSETS_URL}leaflet.js"></script>'
+    return doc.replace(tag, f'{tag}\n<script src="{ASSETS_URL}{GEOMETRY_JS}"></script>', 1)
+
+
+def share_geometry(text: str, by_shape: dict[str, str]) -> str:
+    """``text`` (HTML holding map iframes) with every map's outlines shared."""
+    def one(match: re.Match) -> str:
+        doc = html.unescape(match.group(1))
+        shared = share_geometry_in_map(doc, by_shape)
+        return match.group(0) if shared is doc else f'srcdoc="{html.escape(shared, quote=True)}"'
+
+    return _SRCDOC.sub(one, text) if "srcdoc=" in text else text
+
+
+def share_geometry_in_notebook(nb, by_shape: dict[str, str]) -> None:
+    """Map outputs and maps inside saved widget state (an HTML widget's value)."""
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            bundle = output.get("data", {})
+            if isinstance(bundle.get("text/html"), str):
+                bundle["text/html"] = share_geometry(bundle["text/html"], by_shape)
+            elif isinstance(bundle.get("text/html"), list):
+                bundle["text/html"] = share_geometry("".join(bundle["text/html"]), by_shape)
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    for model in state.values():
+        value = model.get("state", {}).get("value")
+        if isinstance(value, str):
+            model["state"]["value"] = share_geometry(value, by_shape)
+
+
+def write_geometry_js(target: Path, geometry: dict[str, dict]) -> None:
+    body = ",\n".join(f"{json.dumps(code)}:{_canonical(shape)}" for code, shape in sorted(geometry.items()))
+    write(target, "/* Country outlines shared by the maps of the course website (Natural Earth, public domain;\n"
+                  "   see data/geo/README.md). Written by tools/build_site.py. */\n"
+                  f"window.CASECURITY_GEO = {{\n{body}\n}};\n")
+
+
+def lesson_page(executed: Path, target: Path, version: str, as_of: str, by_shape: dict[str, str]) -> None:
     nb = nbformat.read(executed, as_version=4)
+    share_geometry_in_notebook(nb, by_shape)
     cells = []
     for number, cell in enumerate(nb.cells):
         inline_svg(cell)
@@ -352,8 +434,10 @@ def assemble(fresh: bool) -> None:
         shutil.rmtree(SRC)
     (SRC / "notebooks").mkdir(parents=True)
     (SRC / "exercises").mkdir(parents=True)
+    geometry = country_geometry()
+    by_shape = {_canonical(shape): code for code, shape in geometry.items()}
     for lesson, cached in executed.items():
-        lesson_page(cached, SRC / "notebooks" / lesson.name, version, as_of)
+        lesson_page(cached, SRC / "notebooks" / lesson.name, version, as_of, by_shape)
         copy(lesson, SRC / "downloads" / "notebooks" / lesson.name)
     for exercise in sorted((ROOT / "exercises").glob("*.ipynb")):
         exercise_page(exercise, SRC / "exercises" / exercise.name)
@@ -383,6 +467,7 @@ def assemble(fresh: bool) -> None:
         copy(package_static / name, static / "casecurity" / name)
     for image in (package_static / "images").glob("*.png"):
         copy(image, static / "casecurity" / "images" / image.name)
+    write_geometry_js(static / "casecurity" / GEOMETRY_JS, geometry)
     widgets = NODE / WIDGET_DIST
     # embed.js: the standalone build (no require.js needed); it loads its icon font (woff2) from beside itself
     for path in [widgets / "embed.js", widgets / "embed.js.LICENSE.txt", *widgets.glob("*.woff2")]:

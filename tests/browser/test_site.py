@@ -377,15 +377,23 @@ def test_downloads_hold_the_dataset_and_the_notebooks(site):
         assert list(site.glob(f"_downloads/*/{name}.ipynb")), name
 
 
-def test_leaflet_is_shipped_once_not_inlined(site):
-    """Site mode: maps link _static/casecurity/leaflet.js; no page carries its own copy."""
+def test_leaflet_and_country_outlines_are_shipped_once(site):
+    """Site mode: maps link _static/casecurity/leaflet.js and take the country outlines from
+    _static/casecurity/geometry.js; no page carries its own copy of either."""
+    from casecurity import data
+
     leaflet = (REPO / "casecurity" / "static" / "leaflet.js").read_text(encoding="utf-8")
     signature = leaflet[200:260]  # a stretch of Leaflet's own code
     assert (site / "_static" / "casecurity" / "leaflet.js").read_text(encoding="utf-8") == leaflet
+    outlines = {f["properties"]["iso3"]: f["geometry"]["coordinates"] for f in data.countries_geo()["features"]}
+    kazakhstan = json.dumps(outlines["KAZ"])[:60]  # the start of Kazakhstan's outline as JSON
+    shared = (site / "_static" / "casecurity" / "geometry.js").read_text(encoding="utf-8")
+    assert set(outlines) <= set(re.findall(r'^"([A-Z]{3})":', shared, re.MULTILINE))
     for page in (site / "notebooks").glob("*.html"):
-        text = html.unescape(page.read_text(encoding="utf-8"))
+        text = html.unescape(html.unescape(page.read_text(encoding="utf-8")))
         assert signature not in text, f"{page.name} inlines Leaflet"
-        assert "../_static/casecurity/leaflet.js" in text
+        assert "../_static/casecurity/leaflet.js" in text and "../_static/casecurity/geometry.js" in text
+        assert kazakhstan not in text.replace('\\"', '"'), f"{page.name} carries its own outlines"
 
 
 def test_pages_workflow_is_valid(tmp_path):
