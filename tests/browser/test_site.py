@@ -30,6 +30,8 @@ import pytest
 
 from casecurity.errors import CourseError
 
+pytestmark = pytest.mark.slow  # builds the whole site (about a minute, more on a cold cache)
+
 REPO = Path(__file__).resolve().parents[2]
 LESSONS = sorted(p.stem for p in (REPO / "notebooks").glob("*.ipynb"))
 EXERCISES = sorted(p.stem for p in (REPO / "exercises").glob("*.ipynb"))
