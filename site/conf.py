@@ -30,7 +30,8 @@ html_title = project
 # tools/build_site.py assembles Leaflet, jQuery and the widget manager in CASECURITY_SITE_STATIC
 _assembled = os.environ.get("CASECURITY_SITE_STATIC") or str(ROOT / "build" / "site-static")
 html_static_path = [str(ROOT / "site" / "_static"), _assembled]
-html_css_files = ["casecurity-site.css"]
+# casecurity-icons.css is written after the build, in place of Font Awesome's script (build_site.slim_icons)
+html_css_files = ["casecurity-site.css", "casecurity-icons.css"]
 html_js_files = ["casecurity-site.js"]
 html_copy_source = False  # the downloads page offers the real notebooks instead
 html_show_sourcelink = False

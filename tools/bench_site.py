@@ -82,12 +82,17 @@ def main() -> None:
         raw = sum(sizes(f)[0] for f in page_files(page)) / 1e6
         packed = sum(sizes(f)[1] for f in page_files(page)) / 1e6
         lesson = name.startswith("notebooks/")
-        verdict = ("ok" if packed < PAGE_MB else "OVER") + (" (raw over)" if raw >= PAGE_MB else "") if lesson else ""
+        verdict = (f"{'ok' if packed < PAGE_MB else 'OVER'} sent gzipped; "
+                   f"{'ok' if raw < PAGE_MB else 'over'} uncompressed") if lesson else ""
         print(f"{name:<48} {raw:6.2f} {packed:8.2f}  {verdict}")
     everything = [p for p in SITE.rglob("*") if p.is_file()]
     total = sum(sizes(p)[0] for p in everything) / 1e6
     total_gz = sum(sizes(p)[1] for p in everything) / 1e6
     downloads = sum(sizes(p)[0] for p in everything if "_downloads" in p.parts) / 1e6
+    widget_manager = SITE / "_static" / "widgets" / "embed.js"
+    if widget_manager.exists():
+        print(f"(every lesson page loads the widget manager, {sizes(widget_manager)[0] / 1e6:.1f} MB uncompressed, "
+              "once per site: browsers cache it)")
     print(f"\nwebsite total: {total:.1f} MB ({total_gz:.1f} MB gzipped; downloads {downloads:.1f} MB of it), "
           f"{len(everything)} files  (target < {SITE_MB:.0f} MB)  {'ok' if total < SITE_MB else 'OVER'}")
 

@@ -490,7 +490,53 @@ def sphinx() -> None:
     for path in [*OUT.glob("_static/**/*.map"), *OUT.glob("_static/*macros.html")]:
         path.unlink()
     shutil.rmtree(OUT / "_static" / "locales", ignore_errors=True)
+    slim_icons()
     (OUT / ".nojekyll").write_text("")  # GitHub Pages: serve _static/ and friends as they are
+
+
+ICON_MODIFIERS = {"solid", "regular", "brands", "fw", "lg", "xs", "sm", "xl", "2x", "spin", "pulse", "stack", "inverse"}
+ICON_FAMILIES = {"solid": ('"Font Awesome 7 Free"', 900), "regular": ('"Font Awesome 7 Free"', 400),
+                 "brands": ('"Font Awesome 7 Brands"', 400)}
+
+
+def slim_icons() -> None:
+    """Replace the theme's Font Awesome script (1.5 MB on every page) with a few CSS rules.
+
+    The theme shows about a dozen icons as ``<i class="fa-solid fa-bars">``, which the script
+    turns into SVG. The theme's stylesheet already declares the Font Awesome fonts, so one
+    ``::before`` rule per icon draws the same icons. The code points come from the script
+    itself. If a page uses an icon the script does not define, the script stays.
+    """
+    script = OUT / "_static" / "scripts" / "fontawesome.js"
+    if not script.exists():
+        return
+    source = script.read_text(encoding="utf-8")
+    codes = {}
+    for quoted, bare, aliases, code in re.findall(
+        r'(?:"([a-z0-9-]+)"|\b([a-z][a-z0-9]*)):\[\d+,\d+,\[([^\]]*)\],"([0-9a-f]+)"', source
+    ):
+        for name in [quoted or bare, *re.findall(r'"([a-z0-9-]+)"', aliases)]:
+            codes.setdefault(name, code)
+    used = set()
+    for path in [*OUT.rglob("*.html"), *(OUT / "_static" / "scripts").glob("*.js")]:
+        if path != script:
+            used |= set(re.findall(r"\bfa-([a-z0-9-]+)", path.read_text(encoding="utf-8", errors="replace")))
+    icons = sorted(used - ICON_MODIFIERS)
+    unknown = [name for name in icons if name not in codes]
+    if unknown:
+        print(f"note: keeping Font Awesome's script (icons without a code point: {unknown[:5]})", file=sys.stderr)
+        return
+    rules = ["/* Icons of the theme, drawn with the theme's Font Awesome fonts (written by tools/build_site.py). */",
+             ".fa-solid, .fa-regular, .fa-brands { display: inline-block; font-style: normal; font-variant: normal;"
+             " line-height: 1; text-rendering: auto; -webkit-font-smoothing: antialiased; }",
+             *(f".fa-{style} {{ font-family: {family}; font-weight: {weight}; }}"
+               for style, (family, weight) in ICON_FAMILIES.items()),
+             ".fa-fw { text-align: center; width: 1.25em; }",
+             ".fa-lg { font-size: 1.25em; line-height: 0.05em; vertical-align: -0.075em; }",
+             *(f'.fa-{name}::before {{ content: "\\{codes[name]}"; }}' for name in icons)]
+    write(OUT / "_static" / "casecurity-icons.css", "\n".join(rules) + "\n")
+    script.write_text("/* Font Awesome's script is not needed: casecurity-icons.css draws the icons "
+                      "(tools/build_site.py, slim_icons). */\n", encoding="utf-8")
 
 
 def configure(out: Path) -> None:

@@ -1,7 +1,8 @@
 /* Course website: accessibility fixes for markup the site does not write itself.
  * - folium puts each map in an <iframe srcdoc> without a title: give it the map's own title;
  * - ipywidgets sliders (noUiSlider handles) have no accessible name: use the widget's label;
- * - the theme's search button is named "Search" but shows "Search Ctrl+K": let its text name it.
+ * - the theme's search button is named "Search" but shows "Search Ctrl+K": let its text name it;
+ * - the theme's icons are decoration: hide them from screen readers.
  * Maps and widgets can appear after load (the widget manager renders them), so this also
  * runs on every change of the page. */
 (function () {
@@ -25,6 +26,9 @@
     root.querySelectorAll(".search-button__button[aria-label]").forEach(function (button) {
       button.removeAttribute("aria-label");
     });
+    // icons are decoration next to a text or a label (casecurity-icons.css draws them)
+    root.querySelectorAll("i.fa-solid:not([aria-hidden]), i.fa-regular:not([aria-hidden]), i.fa-brands:not([aria-hidden])")
+      .forEach(function (icon) { icon.setAttribute("aria-hidden", "true"); });
   }
   function start() {
     fix(document);

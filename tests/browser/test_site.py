@@ -508,6 +508,12 @@ def test_layout_at_desktop_and_phone_width(page_factory, server, screens_dir, wi
     frames = wait_for_maps(page, saved_maps(name))
     page.screenshot(path=str(screens_dir / f"site-{name}-{label}.png"))
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+    # the theme's icons (drawn by casecurity-icons.css with the theme's font) are there
+    page.evaluate("document.fonts.ready")
+    icons = page.eval_on_selector_all(
+        "i.fa-solid", "els => els.filter(e => e.offsetParent).map(e => getComputedStyle(e, '::before').content)")
+    assert icons and all(content not in ("none", "normal", '""') for content in icons), icons
+    assert page.evaluate("document.fonts.check('900 16px \"Font Awesome 7 Free\"')")
     for box in page.locator("div.cell_output .output.text_html").all():
         sizes = box.evaluate("e => [e.scrollWidth, e.clientWidth, getComputedStyle(e).overflowX]")
         if sizes[0] > sizes[1]:
