@@ -3,6 +3,7 @@ which assembles the sources in build/site-src/; this folder is the configuration
 
 import json
 import os
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -17,7 +18,10 @@ extensions = ["myst_nb"]
 # linkify: bare URLs in the lessons' source lists become links. No "dollarmath": it would make
 # Sphinx load MathJax from a CDN, and the lessons use "$" for money, not maths.
 myst_enable_extensions = ["linkify"]
-myst_heading_anchors = 3
+# Anchors as JupyterLab makes them, so the lessons' links to headings work in both (site/slugs.py)
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+myst_heading_anchors = 6
+myst_heading_slug_func = "slugs.jupyterlab_slug"
 nb_execution_mode = "off"  # tools/build_site.py executed the lesson copies in site mode
 # The standalone widget manager from npm (site/package-lock.json), served from _static/:
 # it renders the widgets' saved state with no CDN and no require.js.

@@ -345,7 +345,7 @@ def test_exercise_page_says_how_to_get_checked(site, name):
     # the student version, never the worked answers: no solution line of the solution notebook
     solutions = nbformat.read(REPO / "solutions" / f"{name.replace('_exercises', '_solutions')}.ipynb", as_version=4)
     code = "\n".join(c.source for c in solutions.cells if c.cell_type == "code")
-    exercise = (REPO / "exercises" / f"{name}.ipynb").read_text(encoding="utf-8")
+    exercise = "\n".join(c.source for c in nbformat.read(REPO / "exercises" / f"{name}.ipynb", as_version=4).cells)
     answers = [line.strip() for block in re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", code, re.S)
                for line in block.splitlines() if len(line.strip()) > 25 and line.strip() not in exercise]
     assert answers, "the solution notebook has no solution block to compare with"
