@@ -161,6 +161,12 @@ def saved_maps(name: str) -> int:
     return count
 
 
+def saved_charts(name: str) -> int:
+    """How many SVG charts a lesson's saved outputs hold."""
+    nb = nbformat.read(REPO / "notebooks" / f"{name}.ipynb", as_version=4)
+    return sum("image/svg+xml" in output.get("data", {}) for cell in nb.cells for output in cell.get("outputs", []))
+
+
 def plain(text: str) -> str:
     """The visible words of an HTML text, whitespace collapsed."""
     text = re.sub(r"<(script|style)\b.*?</\1>|<!--.*?-->", " ", text, flags=re.S | re.I)
@@ -440,6 +446,11 @@ def test_lesson_page_in_chromium(page_factory, server, name):
         assert "Error displaying widget" not in page.inner_text("main")
     for table in page.locator(".output.text_html table").all()[:5]:
         assert table.is_visible()
+    charts = page.locator(".casecurity-chart svg[role=img]")
+    assert charts.count() == saved_charts(name)
+    for chart in charts.all():
+        box = chart.bounding_box()
+        assert box and box["width"] > 200 and box["height"] > 50, "a chart is not drawn"
     # axe in the page and in every map frame (axe reports frames through the page's run)
     page.add_script_tag(path=str(AXE))
     for frame in page.frames[1:]:
