@@ -10,14 +10,15 @@ PYTEST_ARGS ?=
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 export PYTHON
 
-.PHONY: help setup lab test lint nbval unit bench exercises outputs freeze clean
+.PHONY: help setup lab test lint nbval unit bench site exercises outputs freeze clean
 
 help:
 	@echo "make lab        set up (first time) and open the course in JupyterLab"
 	@echo "make test       set up (first time) and run every test (lint, unit, browser, notebooks)"
 	@echo "make exercises  regenerate exercises/ from solutions/"
 	@echo "make outputs    re-execute notebooks/ and solutions/ and save their outputs"
-	@echo "make bench      time and size every notebook"
+	@echo "make bench      time and size every notebook (and the website's pages)"
+	@echo "make site       build the course website into build/site/"
 
 # setup_env.py compares a hash of the requirement files with the last install: re-runs are instant.
 setup:
@@ -55,6 +56,10 @@ outputs: setup
 
 bench: setup
 	$(BIN)/python tools/bench.py
+
+# The course as a static website in build/site/ (lesson copies executed offline; see README)
+site: setup
+	$(BIN)/python tools/build_site.py
 
 freeze: setup
 	@{ echo "# Every package of the resolved environment (pip freeze), so that transitive dependencies cannot drift."; \

@@ -23,6 +23,13 @@ Two modes:
   Leaflet, its CSS and jQuery are inlined from ``casecurity/static/``, and folium's
   other CDN assets (Bootstrap, Font Awesome, awesome-markers) are left out, so the
   saved HTML renders with no network at all. The mode is fixed when a map is built.
+* **site** (offline mode plus the environment variable ``CASECURITY_ASSETS_URL``, e.g.
+  ``../_static/casecurity/``): as offline, but the map's HTML links Leaflet, its CSS and
+  jQuery from that URL (a folder holding copies of ``casecurity/static/``) instead of
+  inlining them, so a website with many maps loads them once (``tools/build_site.py``);
+  it also links ``site-maps.css`` there, the website's layout rules for maps on small screens.
+  A notebook shows a map in an ``<iframe srcdoc>``, which resolves a relative URL
+  against the page that holds it: give the URL relative to that page.
 
 The time slider of :func:`membership_timeline_map` is a small native
 ``<input type="range">`` that restyles the country shapes in the page itself: it
@@ -56,6 +63,7 @@ from casecurity import data, palette
 from casecurity.errors import CourseError, suggest
 
 __all__ = [
+    "assets_url",
     "describe",
     "events_map",
     "facilities_map",
@@ -434,6 +442,30 @@ def _offline_assets() -> str:
     return f"<style>{css}</style>\n<script>{leaflet}</script>\n<script>{jquery}</script>"
 
 
+def assets_url() -> str | None:
+    """Where site-mode maps link Leaflet and jQuery from (``CASECURITY_ASSETS_URL``), or None.
+
+    Only used in offline mode. The URL names a folder (a trailing ``/`` is added) that
+    holds ``leaflet.js``, ``leaflet.css`` (with its ``images/``), ``jquery.min.js`` and
+    ``site-maps.css``.
+    """
+    url = os.environ.get("CASECURITY_ASSETS_URL", "").strip()
+    if not url:
+        return None
+    if re.search(r"[\s\"'<>]", url):
+        raise CourseError(f"CASECURITY_ASSETS_URL={url!r} is not a usable URL; give a folder such as ../_static/casecurity/")
+    return url if url.endswith("/") else url + "/"
+
+
+def _linked_assets(url: str) -> str:
+    """Site mode: tags that load the shared copies of Leaflet (CSS, JS) and jQuery from ``url``."""
+    link = html.escape(url, quote=True)
+    return (
+        f'<link rel="stylesheet" href="{link}leaflet.css">\n<link rel="stylesheet" href="{link}site-maps.css">\n'
+        f'<script src="{link}leaflet.js"></script>\n<script src="{link}jquery.min.js"></script>'
+    )
+
+
 def _tile_layer() -> folium.TileLayer:
     import xyzservices.providers as providers
 
@@ -448,7 +480,9 @@ def _new_map(title: str, subtitle: str = "") -> folium.Map:
     figure = m.get_root()
     if offline_mode:
         m.default_js, m.default_css = [], []
-        figure.header.add_child(Element(_offline_assets()), name="casecurity_offline_assets")
+        shared = assets_url()
+        assets = _linked_assets(shared) if shared else _offline_assets()
+        figure.header.add_child(Element(assets), name="casecurity_offline_assets")
         figure.header.add_child(
             Element(f"<style>.leaflet-container {{ background: {palette.SEA}; }}</style>"),
             name="casecurity_sea",

@@ -1,0 +1,542 @@
+"""The course website (`make site`): built offline, no dead link, every lesson readable in Chromium.
+
+The site is built once per session, with tools/build_site.py, into a temporary folder. The
+static checks (links, contents, downloads) read the built files; the browser checks serve
+the folder on 127.0.0.1 (an ephemeral port) and open every lesson page in the system Chromium
+with every request that would leave 127.0.0.1 refused and recorded. Expected values come from
+the repository (notebooks/, data/datapackage.json, README.md), never from the site under test.
+Screenshots go to test-artifacts/screens/site-*.png for a person to look at.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import html
+import http.server
+import importlib.util
+import json
+import re
+import subprocess
+import sys
+import threading
+import zipfile
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+import nbformat
+import pytest
+
+from casecurity.errors import CourseError
+
+pytestmark = pytest.mark.slow  # builds the whole site (about a minute, more on a cold cache)
+
+REPO = Path(__file__).resolve().parents[2]
+LESSONS = sorted(p.stem for p in (REPO / "notebooks").glob("*.ipynb"))
+EXERCISES = sorted(p.stem for p in (REPO / "exercises").glob("*.ipynb"))
+AXE = REPO / "site" / "node_modules" / "axe-core" / "axe.min.js"
+NOTEBOOKS_BEFORE_BUILD: dict[str, str] = {}
+PACKAGE = json.loads((REPO / "data" / "datapackage.json").read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- building and serving
+
+
+def repository_notebooks() -> dict[str, str]:
+    return {str(p.relative_to(REPO)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for folder in ("notebooks", "exercises") for p in sorted((REPO / folder).glob("*.ipynb"))}
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory) -> Path:
+    """The whole website, built once for the session (lesson executions are cached in build/)."""
+    out = tmp_path_factory.mktemp("website") / "site"
+    before = repository_notebooks()
+    result = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "build_site.py"), "--out", str(out)],
+        cwd=REPO, capture_output=True, text=True, timeout=900,
+    )
+    if result.returncode != 0:
+        pytest.fail(f"make site failed:\n{result.stdout[-3000:]}\n{result.stderr[-3000:]}", pytrace=False)
+    NOTEBOOKS_BEFORE_BUILD.update(before)  # for the test that the saved outputs stay untouched
+    return out
+
+
+@pytest.fixture()
+def build_site_module(monkeypatch, tmp_path):
+    """tools/build_site.py as a module whose repository is an empty tmp_path."""
+    spec = importlib.util.spec_from_file_location("build_site_under_test", REPO / "tools" / "build_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.setattr(module, "ROOT", tmp_path)
+    (tmp_path / "data").mkdir()
+    return module
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # keep the test output readable
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(site):
+    """http://127.0.0.1:PORT/ serving the built site from a thread."""
+    handler = functools.partial(_Quiet, directory=str(site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}/"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture()
+def page_factory(browser, server):
+    """Open pages with a given viewport; every request outside the site is refused and recorded."""
+    contexts = []
+
+    def open_page(width: int = 1366, height: int = 800):
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        page = context.new_page()
+        page.left_machine, page.errors = [], []
+
+        def route(request_route):
+            url = request_route.request.url
+            if url.startswith(server) or url.startswith(("data:", "about:", "blob:")):
+                request_route.continue_()
+            else:
+                page.left_machine.append(url)
+                request_route.abort()
+
+        context.route("**/*", route)
+        page.on("pageerror", lambda error: page.errors.append(str(error)))
+        return page
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+class _Links(HTMLParser):
+    """Collects ids and the href/src of links, scripts, images and styles of one HTML text."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.ids, self.refs, self.srcdocs = set(), [], []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        for key in ("id", "name"):
+            if attrs.get(key):
+                self.ids.add(attrs[key])
+        for key in ("href", "src"):
+            if attrs.get(key):
+                self.refs.append(attrs[key])
+        if tag == "iframe" and attrs.get("srcdoc"):
+            self.srcdocs.append(attrs["srcdoc"])
+
+
+def parse(text: str) -> _Links:
+    parser = _Links()
+    parser.feed(text)
+    return parser
+
+
+def saved_maps(name: str) -> int:
+    """How many maps a lesson shows: folium outputs, also those inside saved widget state."""
+    nb = nbformat.read(REPO / "notebooks" / f"{name}.ipynb", as_version=4)
+    count = 0
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            count += "leaflet" in str(output.get("data", {}).get("text/html", "")).lower()
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    for model in state.values():
+        value = model.get("state", {}).get("value")
+        count += isinstance(value, str) and "leaflet" in value.lower() and "<iframe" in value
+    return count
+
+
+def saved_charts(name: str) -> int:
+    """How many SVG charts a lesson's saved outputs hold."""
+    nb = nbformat.read(REPO / "notebooks" / f"{name}.ipynb", as_version=4)
+    return sum("image/svg+xml" in output.get("data", {}) for cell in nb.cells for output in cell.get("outputs", []))
+
+
+def plain(text: str) -> str:
+    """The visible words of an HTML text, whitespace collapsed."""
+    text = re.sub(r"<(script|style)\b.*?</\1>|<!--.*?-->", " ", text, flags=re.S | re.I)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", text)).split())
+
+
+def lesson_text(name: str) -> str:
+    nb = nbformat.read(REPO / "notebooks" / f"{name}.ipynb", as_version=4)
+    return "\n".join(cell.source for cell in nb.cells if cell.cell_type == "markdown")
+
+
+def open_lesson(page, server: str, name: str):
+    page.goto(f"{server}notebooks/{name}.html")
+    page.wait_for_load_state("load")
+    return page
+
+
+def wait_for_maps(page, expected: int) -> list:
+    """Wait until ``expected`` map frames have drawn their shapes; return those frames."""
+    page.wait_for_function(
+        f"document.querySelectorAll('iframe[srcdoc]').length >= {expected}", timeout=30_000
+    )
+    frames = []
+    for handle in page.query_selector_all("iframe[srcdoc]"):
+        frame = handle.content_frame()
+        frame.wait_for_function(
+            "typeof window.L !== 'undefined' && document.querySelectorAll('.leaflet-overlay-pane path').length > 0",
+            timeout=30_000,
+        )
+        frames.append(frame)
+    return frames
+
+
+def boxes_overlap(a: dict, b: dict) -> bool:
+    return not (a["x"] + a["width"] <= b["x"] or b["x"] + b["width"] <= a["x"]
+                or a["y"] + a["height"] <= b["y"] or b["y"] + b["height"] <= a["y"])
+
+
+# --------------------------------------------------------------------------- site mode of maps
+
+
+@pytest.fixture()
+def offline_maps():
+    from casecurity import maps
+
+    previous = maps.is_offline()
+    maps.offline(True)
+    yield maps
+    maps.offline(previous)
+
+
+def test_site_mode_links_leaflet_instead_of_inlining(offline_maps, monkeypatch):
+    maps = offline_maps
+    inlined = maps.region_map().get_root().render()
+    monkeypatch.setenv("CASECURITY_ASSETS_URL", "../_static/casecurity")  # a missing "/" is added
+    linked = maps.region_map().get_root().render()
+    for name in ("leaflet.js", "jquery.min.js"):
+        assert f'<script src="../_static/casecurity/{name}"></script>' in linked
+        assert f'src="../_static/casecurity/{name}"' not in inlined
+    assert '<link rel="stylesheet" href="../_static/casecurity/leaflet.css">' in linked
+    leaflet = (REPO / "casecurity" / "static" / "leaflet.js").read_text(encoding="utf-8")[200:260]
+    assert leaflet in inlined and leaflet not in linked
+    assert len(linked) < len(inlined) - 200_000
+
+
+def test_site_mode_needs_offline_mode_and_a_usable_url(offline_maps, monkeypatch):
+    maps = offline_maps
+    monkeypatch.setenv("CASECURITY_ASSETS_URL", "../_static/casecurity/")
+    maps.offline(False)  # online maps load Leaflet from the CDN as before
+    assert "../_static/casecurity/leaflet.js" not in maps.region_map().get_root().render()
+    maps.offline(True)
+    monkeypatch.setenv("CASECURITY_ASSETS_URL", 'x" onload="alert(1)')
+    with pytest.raises(CourseError, match="CASECURITY_ASSETS_URL"):
+        maps.region_map()
+
+
+# --------------------------------------------------------------------------- static checks
+
+
+def test_building_leaves_the_repository_notebooks_untouched(site):
+    """The site executes copies: the saved outputs that nbval compares stay byte for byte."""
+    assert NOTEBOOKS_BEFORE_BUILD and repository_notebooks() == NOTEBOOKS_BEFORE_BUILD
+
+
+def test_missing_version_or_lesson_map_is_one_clear_line(build_site_module, tmp_path, capsys):
+    (tmp_path / "data" / "datapackage.json").write_text('{"version": "1.0.0"}', encoding="utf-8")
+    with pytest.raises(SystemExit):
+        build_site_module.dataset_info()
+    message = capsys.readouterr().err.strip()
+    assert message.count("\n") == 0 and "as_of" in message and "datapackage.json" in message
+    (tmp_path / "README.md").write_text("# A course\n\nNo table here.\n", encoding="utf-8")
+    with pytest.raises(SystemExit):
+        build_site_module.lesson_map()
+    message = capsys.readouterr().err.strip()
+    assert message.count("\n") == 0 and "Lesson map" in message
+
+
+def test_every_internal_link_and_anchor_resolves(site):
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) >= len(LESSONS) + len(EXERCISES) + 5
+    ids_of: dict[Path, set[str]] = {}
+    dead = []
+    for page in pages:
+        found = parse(page.read_text(encoding="utf-8"))
+        # a map's frame resolves its links against the page that holds it
+        refs = found.refs + [ref for doc in found.srcdocs for ref in parse(doc).refs]
+        for ref in refs:
+            parts = urlsplit(ref)
+            if parts.scheme or ref.startswith(("//", "mailto:", "javascript:", "data:")) or not (parts.path or parts.fragment):
+                continue
+            target = (page.parent / unquote(parts.path)).resolve() if parts.path else page
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.exists():
+                dead.append(f"{page.relative_to(site)} -> {ref}")
+                continue
+            if parts.fragment and target.suffix == ".html":
+                if target not in ids_of:
+                    ids_of[target] = parse(target.read_text(encoding="utf-8")).ids
+                if unquote(parts.fragment) not in ids_of[target]:
+                    dead.append(f"{page.relative_to(site)} -> {ref} (no such anchor)")
+    assert dead == [], f"{len(dead)} dead internal links, e.g. {dead[:8]}"
+
+
+def test_nothing_is_loaded_from_another_host(site):
+    """No page (nor a map inside one) names an external script, stylesheet, font or frame."""
+    external = re.compile(r"""<(?:script|img|iframe)\b[^>]*\bsrc=["']?(?:https?:)?//|<link\b[^>]*\bhref=["']?(?:https?:)?//""", re.I)
+    offenders = []
+    for page in site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for chunk in [text, *(html.unescape(doc) for doc in parse(text).srcdocs)]:
+            offenders += [f"{page.relative_to(site)}: {m.group(0)[:80]}" for m in external.finditer(chunk)]
+    # the <link rel="canonical"> kind of link would be harmless, but the theme writes none
+    assert offenders == []
+
+
+def test_landing_page_has_the_lesson_map_and_how_to_run(site):
+    index = (site / "index.html").read_text(encoding="utf-8")
+    links = set(parse(index).refs)
+    for name in LESSONS:
+        assert f"notebooks/{name}.html" in links, f"the lesson map does not link {name}"
+    text = plain(index)
+    for phrase in ("Lesson map", "How to run it", "make lab", "Binder", "Who it is for"):
+        assert phrase in text
+    assert f"version {PACKAGE['version']}, as of {PACKAGE['as_of']}" in text
+    for page in ("exercises/index.html", "docs/teaching.html", "data/README.html", "data/CHANGELOG.html",
+                 "downloads.html"):
+        assert page in links, f"the landing page does not link {page}"
+
+
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_page_has_version_buttons_and_clickable_sources(site, name):
+    page = site / "notebooks" / f"{name}.html"
+    text = page.read_text(encoding="utf-8")
+    found = parse(text)
+    shown = plain(text)
+    assert f"Dataset version {PACKAGE['version']}, data as of {PACKAGE['as_of']}" in shown
+    binder = [r for r in found.refs if r.startswith("https://mybinder.org/")]
+    assert binder and binder[0].endswith(f"urlpath=lab/tree/notebooks/{name}.ipynb"), binder
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert binder[0].split("?")[0] in readme, "the Binder button and the README's badge differ"
+    download = [r for r in found.refs if r.endswith(f"/{name}.ipynb") and "_downloads" in r]
+    assert download, "no 'download this notebook' link"
+    assert (page.parent / download[0]).resolve().read_bytes() == (REPO / "notebooks" / f"{name}.ipynb").read_bytes()
+    # every URL of the lesson's Sources list is a link on the page
+    source_urls = re.findall(r"https?://[^\s)<>\]]+", lesson_text(name).split("## Sources")[-1])
+    assert source_urls, "the lesson's Sources list has no URL"
+    hrefs = {html.unescape(r).rstrip(".,;") for r in found.refs}
+    missing = [u for u in source_urls if u.rstrip(".,;") not in hrefs]
+    assert missing == [], f"source URLs shown as plain text: {missing[:3]}"
+    if "application/vnd.jupyter.widget-view+json" in (REPO / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"):
+        assert "Changing it needs a running notebook" in shown
+    assert "mathjax" not in text.lower(), "a page loads MathJax (dollarmath must stay off)"
+
+
+@pytest.mark.parametrize("name", EXERCISES)
+def test_exercise_page_says_how_to_get_checked(site, name):
+    text = (site / "exercises" / f"{name}.html").read_text(encoding="utf-8")
+    shown = plain(text)
+    assert "To get your answers checked" in shown and "check" in shown
+    assert f"urlpath=lab/tree/exercises/{name}.ipynb" in text
+    # the student version, never the worked answers: no solution line of the solution notebook
+    solutions = nbformat.read(REPO / "solutions" / f"{name.replace('_exercises', '_solutions')}.ipynb", as_version=4)
+    code = "\n".join(c.source for c in solutions.cells if c.cell_type == "code")
+    exercise = "\n".join(c.source for c in nbformat.read(REPO / "exercises" / f"{name}.ipynb", as_version=4).cells)
+    answers = [line.strip() for block in re.findall(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", code, re.S)
+               for line in block.splitlines() if len(line.strip()) > 25 and line.strip() not in exercise]
+    assert answers, "the solution notebook has no solution block to compare with"
+    words = html.unescape(re.sub(r"<[^>]+>", "", text))
+    assert [a for a in answers if a in words] == []
+
+
+def test_teachers_guide_and_data_pages_are_in_the_site(site):
+    expected = ["docs/teaching.html", "data/README.html", "data/CHANGELOG.html"] + [
+        f"data/sources/{p.stem}.html" for p in (REPO / "data" / "sources").glob("*.md")
+    ]
+    for page in expected:
+        assert (site / page).exists(), page
+    h1 = re.search(r"<h1>(.*?)</h1>", (site / "docs" / "teaching.html").read_text(encoding="utf-8"), re.S)
+    first_heading = (REPO / "docs" / "teaching.md").read_text(encoding="utf-8").splitlines()[0].lstrip("# ")
+    assert h1 and plain(h1.group(1)).replace("\u2019", "'").rstrip("#").strip() == first_heading
+
+
+def test_downloads_hold_the_dataset_and_the_notebooks(site):
+    zips = list(site.glob(f"_downloads/*/casecurity-data-{PACKAGE['version']}.zip"))
+    assert len(zips) == 1
+    with zipfile.ZipFile(zips[0]) as archive:
+        names = {Path(n).name for n in archive.namelist()}
+    for resource in PACKAGE["resources"]:
+        assert Path(resource["path"]).name in names
+        assert list(site.glob(f"_downloads/*/{Path(resource['path']).name}")), resource["path"]
+    assert "datapackage.json" in names
+    for name in LESSONS:
+        assert list(site.glob(f"_downloads/*/{name}.ipynb")), name
+    for name in EXERCISES:
+        assert list(site.glob(f"_downloads/*/{name}.ipynb")), name
+
+
+def test_leaflet_and_country_outlines_are_shipped_once(site):
+    """Site mode: maps link _static/casecurity/leaflet.js and take the country outlines from
+    _static/casecurity/geometry.js; no page carries its own copy of either."""
+    from casecurity import data
+
+    leaflet = (REPO / "casecurity" / "static" / "leaflet.js").read_text(encoding="utf-8")
+    signature = leaflet[200:260]  # a stretch of Leaflet's own code
+    assert (site / "_static" / "casecurity" / "leaflet.js").read_text(encoding="utf-8") == leaflet
+    outlines = {f["properties"]["iso3"]: f["geometry"]["coordinates"] for f in data.countries_geo()["features"]}
+    kazakhstan = json.dumps(outlines["KAZ"])[:60]  # the start of Kazakhstan's outline as JSON
+    shared = (site / "_static" / "casecurity" / "geometry.js").read_text(encoding="utf-8")
+    assert set(outlines) <= set(re.findall(r'^"([A-Z]{3})":', shared, re.MULTILINE))
+    for page in (site / "notebooks").glob("*.html"):
+        text = html.unescape(html.unescape(page.read_text(encoding="utf-8")))
+        assert signature not in text, f"{page.name} inlines Leaflet"
+        assert "../_static/casecurity/leaflet.js" in text and "../_static/casecurity/geometry.js" in text
+        assert kazakhstan not in text.replace('\\"', '"'), f"{page.name} carries its own outlines"
+
+
+def test_pages_workflow_is_valid(tmp_path):
+    """The GitHub Pages workflow passes a workflow linter (it cannot run here): check-jsonschema
+    with its bundled copy of the GitHub workflow schema, which works offline."""
+    workflow = REPO / ".github" / "workflows" / "pages.yml"
+    checker = Path(sys.executable).parent / "check-jsonschema"
+    if not checker.exists():
+        pytest.fail("check-jsonschema is not installed (pip install check-jsonschema)", pytrace=False)
+
+    def lint(path: Path) -> subprocess.CompletedProcess:
+        return subprocess.run([str(checker), "--builtin-schema", "vendor.github-workflows", str(path)],
+                              capture_output=True, text=True)
+
+    result = lint(workflow)
+    assert result.returncode == 0, result.stdout + result.stderr
+    broken = tmp_path / "broken.yml"  # the linter does catch a mistake
+    broken.write_text(workflow.read_text(encoding="utf-8").replace("runs-on:", "runs_on:"), encoding="utf-8")
+    assert lint(broken).returncode != 0
+    text = workflow.read_text(encoding="utf-8")
+    assert "make site" in text and "build/site" in text
+
+
+# --------------------------------------------------------------------------- in Chromium
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", LESSONS)
+def test_lesson_page_in_chromium(page_factory, server, name):
+    """Maps draw with legend and text alternative, widgets and tables render, nothing leaves
+    127.0.0.1, no script error, and axe-core finds no serious or critical violation."""
+    page = open_lesson(page_factory(), server, name)
+    expected = saved_maps(name)
+    frames = wait_for_maps(page, expected)
+    assert len(frames) == expected, f"{len(frames)} maps drawn, {expected} in the lesson"
+    for frame in frames:
+        assert frame.locator(".casecurity-legend").is_visible()
+        assert frame.locator(".casecurity-sr-only").inner_text().strip()
+    if "application/vnd.jupyter.widget-view+json" in (REPO / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"):
+        page.wait_for_selector(".jupyter-widgets", timeout=15_000)
+        assert page.locator(".widget-html, .widget-radio, .widget-dropdown, .widget-slider").count() > 0
+        assert "Error displaying widget" not in page.inner_text("main")
+    for table in page.locator(".output.text_html table").all()[:5]:
+        assert table.is_visible()
+    charts = page.locator(".casecurity-chart svg[role=img]")
+    assert charts.count() == saved_charts(name)
+    for chart in charts.all():
+        box = chart.bounding_box()
+        assert box and box["width"] > 200 and box["height"] > 50, "a chart is not drawn"
+    # axe in the page and in every map frame (axe reports frames through the page's run)
+    page.add_script_tag(path=str(AXE))
+    for frame in page.frames[1:]:
+        frame.add_script_tag(path=str(AXE))
+    report = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
+    bad = [f"{v['id']} ({v['impact']}): {v['nodes'][0]['target']}" for v in report["violations"]
+           if v["impact"] in ("serious", "critical")]
+    assert bad == [], f"axe-core on {name}: {bad}"
+    assert page.errors == [], f"script errors: {page.errors}"
+    assert page.left_machine == [], f"requests left the machine: {page.left_machine[:3]}"
+
+
+@pytest.mark.browser
+def test_search_finds_the_alliance_lessons(page_factory, server):
+    page = page_factory()
+    page.goto(f"{server}search.html?q=CSTO")
+    page.wait_for_selector("#search-results ul.search li", timeout=30_000)
+    page.wait_for_function("!document.querySelector('#search-progress') || "
+                           "document.querySelector('#search-progress').textContent.trim() !== ''")
+    hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.href)")
+    found = {name for name in LESSONS if any(f"notebooks/{name}.html" in h for h in hrefs)}
+    about_csto = {name for name in LESSONS if re.search(r"^#+ .*CSTO", lesson_text(name), re.MULTILINE)}
+    assert about_csto, "no lesson has a heading about the CSTO"
+    assert about_csto <= found, f"search misses {sorted(about_csto - found)}"
+    assert page.left_machine == [] and page.errors == []
+
+
+def slider_lesson() -> str:
+    """The first lesson with a time-slider map (from its saved output)."""
+    for name in LESSONS:
+        if "casecurity-box casecurity-slider" in (REPO / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"):
+            return name
+    pytest.fail("no lesson has a time-slider map")
+
+
+@pytest.mark.browser
+def test_keyboard_reaches_map_controls_and_time_slider(page_factory, server):
+    name = slider_lesson()
+    page = open_lesson(page_factory(), server, name)
+    frames = wait_for_maps(page, saved_maps(name))
+    frame = next(f for f in frames if f.locator(".casecurity-slider input").count())
+    handle = frame.frame_element()
+    handle.scroll_into_view_if_needed()
+    handle.focus()  # the map's frame is in the page's tab order; Tab moves into it
+    reached = []
+    for _ in range(200):  # the country shapes come first in Leaflet's tab order
+        page.keyboard.press("Tab")
+        reached.append(frame.evaluate("(document.activeElement.getAttribute('class') || document.activeElement.tagName)"))
+        if frame.evaluate("document.activeElement.type === 'range'"):
+            break
+    assert any("leaflet-control-zoom-in" in r for r in reached), reached
+    assert frame.evaluate("document.activeElement.type") == "range", reached
+    before = frame.locator(".casecurity-slider output").inner_text()
+    page.keyboard.press("Home")
+    after = frame.locator(".casecurity-slider output").inner_text()
+    assert after != before, "the slider did not move with the keyboard"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width,height,label", [(1366, 800, "desktop"), (390, 844, "phone")])
+def test_layout_at_desktop_and_phone_width(page_factory, server, screens_dir, width, height, label):
+    """Nothing overflows the page sideways, wide tables scroll in their own box, and no map
+    legend covers the time slider; screenshots for a person to look at."""
+    name = slider_lesson()
+    page = open_lesson(page_factory(width, height), server, name)
+    frames = wait_for_maps(page, saved_maps(name))
+    page.screenshot(path=str(screens_dir / f"site-{name}-{label}.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
+    # the theme's icons (drawn by casecurity-icons.css with the theme's font) are there
+    page.evaluate("document.fonts.ready")
+    icons = page.eval_on_selector_all(
+        "i.fa-solid", "els => els.filter(e => e.offsetParent).map(e => getComputedStyle(e, '::before').content)")
+    assert icons and all(content not in ("none", "normal", '""') for content in icons), icons
+    assert page.evaluate("document.fonts.check('900 16px \"Font Awesome 7 Free\"')")
+    for box in page.locator("div.cell_output .output.text_html").all():
+        sizes = box.evaluate("e => [e.scrollWidth, e.clientWidth, getComputedStyle(e).overflowX]")
+        if sizes[0] > sizes[1]:
+            assert sizes[2] in ("auto", "scroll"), "a wide table overflows instead of scrolling"
+    slider_frame = next(f for f in frames if f.locator(".casecurity-slider").count())
+    slider_frame.frame_element().scroll_into_view_if_needed()
+    page.screenshot(path=str(screens_dir / f"site-{name}-{label}-map.png"))
+    for frame in frames:
+        if frame.locator(".casecurity-slider").count():
+            slider = frame.locator(".casecurity-slider").bounding_box()
+            legend = frame.locator(".casecurity-legend").bounding_box()
+            title = frame.locator(".casecurity-title").bounding_box()
+            zoom = frame.locator(".leaflet-control-zoom").bounding_box()
+            assert not boxes_overlap(slider, legend), f"the legend covers the time slider at {label} width"
+            assert not boxes_overlap(title, zoom), f"the title covers the zoom buttons at {label} width"

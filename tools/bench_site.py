@@ -1,0 +1,101 @@
+"""Weight of the course website (part of `make bench`): each page and the whole site.
+
+A page's weight is its HTML plus every file of the site it loads: scripts, stylesheets,
+images, the files that maps inside it link (Leaflet, jQuery), and fonts named by those
+stylesheets and scripts (the widget manager's icon font). Shared files count on every
+page that loads them; a browser fetches them once per site. "gzip" is what a server that
+compresses (GitHub Pages and most others do) sends over the network.
+Targets: a lesson page under 2 MB, the whole site under 15 MB.
+
+    python tools/bench_site.py            # builds build/site first if it is missing
+"""
+
+from __future__ import annotations
+
+import gzip
+import html
+import re
+import subprocess
+import sys
+import time
+from functools import cache
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "build" / "site"
+PAGE_MB, SITE_MB = 2.0, 15.0
+REFS = re.compile(r"""<(?:script|img|iframe)\b[^>]*?\bsrc=["']([^"']+)|<link\b[^>]*?\bhref=["']([^"']+)[^>]*>""", re.I)
+SRCDOC = re.compile(r'srcdoc="([^"]*)"')
+FONTS = re.compile(r"""url\(["']?([^"')]+\.woff2)""")
+
+
+@cache
+def sizes(path: Path) -> tuple[int, int]:
+    data = path.read_bytes()
+    return len(data), len(gzip.compress(data, 6))
+
+
+def local(base: Path, ref: str) -> Path | None:
+    parts = urlsplit(html.unescape(ref))
+    if parts.scheme or ref.startswith("//") or not parts.path:
+        return None
+    target = (base / unquote(parts.path)).resolve()
+    return target if target.is_file() else None
+
+
+def page_files(page: Path) -> set[Path]:
+    text = page.read_text(encoding="utf-8")
+    chunks = [text, *(html.unescape(doc) for doc in SRCDOC.findall(text))]
+    files = {page}
+    for chunk in chunks:
+        for match in REFS.finditer(chunk):
+            ref = match.group(1) or match.group(2)
+            tag = match.group(0)
+            if tag.startswith("<link") and not re.search(r'rel="(stylesheet|preload|icon)', tag):
+                continue  # rel="next", "prev", "index", "search": links to other pages, not loaded
+            if ref.endswith((".ipynb", ".zip", ".csv")):
+                continue
+            target = local(page.parent, ref)
+            if target:
+                files.add(target)
+    for asset in [f for f in files if f.suffix in {".css", ".js"}]:
+        for font in FONTS.findall(asset.read_text(encoding="utf-8", errors="replace")):
+            target = local(asset.parent, font)
+            if target:
+                files.add(target)
+                break  # a browser fetches one format of a font, not all of them
+    return files
+
+
+def main() -> None:
+    if not (SITE / "index.html").exists():
+        started = time.perf_counter()
+        subprocess.run([sys.executable, str(ROOT / "tools" / "build_site.py")], check=True)
+        print(f"site build: {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    print(f"\n{'website page':<48} {'MB':>6} {'gzip MB':>8}  verdict")
+    pages = sorted(SITE.rglob("*.html"))
+    for page in pages:
+        name = str(page.relative_to(SITE))
+        if not (name.startswith(("notebooks/", "exercises/")) or name in {"index.html", "downloads.html"}):
+            continue
+        raw = sum(sizes(f)[0] for f in page_files(page)) / 1e6
+        packed = sum(sizes(f)[1] for f in page_files(page)) / 1e6
+        lesson = name.startswith("notebooks/")
+        verdict = (f"{'ok' if packed < PAGE_MB else 'OVER'} sent gzipped; "
+                   f"{'ok' if raw < PAGE_MB else 'over'} uncompressed") if lesson else ""
+        print(f"{name:<48} {raw:6.2f} {packed:8.2f}  {verdict}")
+    everything = [p for p in SITE.rglob("*") if p.is_file()]
+    total = sum(sizes(p)[0] for p in everything) / 1e6
+    total_gz = sum(sizes(p)[1] for p in everything) / 1e6
+    downloads = sum(sizes(p)[0] for p in everything if "_downloads" in p.parts) / 1e6
+    widget_manager = SITE / "_static" / "widgets" / "embed.js"
+    if widget_manager.exists():
+        print(f"(every lesson page loads the widget manager, {sizes(widget_manager)[0] / 1e6:.1f} MB uncompressed, "
+              "once per site: browsers cache it)")
+    print(f"\nwebsite total: {total:.1f} MB ({total_gz:.1f} MB gzipped; downloads {downloads:.1f} MB of it), "
+          f"{len(everything)} files  (target < {SITE_MB:.0f} MB)  {'ok' if total < SITE_MB else 'OVER'}")
+
+
+if __name__ == "__main__":
+    main()
