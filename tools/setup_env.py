@@ -234,11 +234,16 @@ def check_lock_matches_requirements() -> None:
                 )
 
 
-def install() -> str:
-    """Install the lock and the course package into .venv; returns the installer used."""
+def installer_choice() -> str:
     choice = os.environ.get("CASECURITY_INSTALLER", "auto").lower()
     if choice not in ("auto", "uv", "pip"):
         fail(f"CASECURITY_INSTALLER is {choice!r}; use uv, pip or leave it unset")
+    return choice
+
+
+def install() -> str:
+    """Install the lock and the course package into .venv; returns the installer used."""
+    choice = installer_choice()
     base = uv_command() if choice in ("auto", "uv") else None
     if base:
         installer, env = "uv", uv_environment()
@@ -284,6 +289,7 @@ def set_up(check_requirements: bool = True) -> None:
         shutil.rmtree(VENV)
     if STAMP.exists() and STAMP.read_text().strip() == fingerprint():
         return  # nothing changed since the last install
+    installer_choice()
     if check_requirements:
         check_lock_matches_requirements()
     if not venv_python.exists():
