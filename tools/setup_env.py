@@ -281,6 +281,8 @@ def lock(extra: list[str]) -> None:
 
 def set_up(check_requirements: bool = True) -> None:
     venv_python = VENV / "bin" / "python"
+    if not LOCK.exists():
+        fail("requirements.lock is missing; restore it (git checkout requirements.lock), then re-run")
     if venv_python.exists() and version_of(str(venv_python)) != REQUIRED:
         print("Recreating .venv: it was made with another Python version.", file=sys.stderr)
         shutil.rmtree(VENV)
