@@ -7,6 +7,8 @@ LAB_ARGS ?=
 # JupyterLab refuses to start as root unless told; containers and CI machines often run as root
 AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 PYTEST_ARGS ?=
+LATEST_ARGS ?=
+LOCK_ARGS ?=
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 export PYTHON
 
@@ -63,7 +65,7 @@ lock:
 # Early warning, not part of `make test` (needs the network; the answer changes from day to day):
 # the newest releases allowed by the requirements' names, in a throwaway venv under build/.
 test-latest: setup
-	$(BIN)/python tools/test_latest.py $(PYTEST_ARGS)
+	$(BIN)/python tools/test_latest.py $(LATEST_ARGS) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts build/latest

@@ -246,3 +246,18 @@ def test_an_unknown_installer_is_one_line(tmp_path):
     result = set_up(course, CASECURITY_INSTALLER="conda")
     assert result.returncode == 1
     assert error_lines(result) == ["error: CASECURITY_INSTALLER is 'conda'; use uv, pip or leave it unset"]
+
+
+def test_make_lock_follows_the_requirements(tmp_path):
+    """`make lock` (setup_env.py lock) re-resolves requirements*.txt into pins with hashes and installs them."""
+    course = make_course(tmp_path / "course")
+    (course / "requirements.txt").write_text("six==1.16.0\nMarkupSafe==3.0.4\n")  # six moved back a release
+    result = subprocess.run([sys.executable, "tools/setup_env.py", "lock"], cwd=course, env=environment(),
+                            capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stderr
+    lock = (course / "requirements.lock").read_text()
+    assert "make lock" in lock.splitlines()[1]
+    for pin in ("six==1.16.0", "markupsafe==3.0.4", pin_of(lock_entries()["uv"])):
+        entry = next(e for e in re.split(r"\n(?=[^\s#])", lock) if e.lower().startswith(pin.lower()))
+        assert re.search(r"--hash=sha256:[0-9a-f]{64}", entry), entry
+    assert "six==1.16.0" in installed(course)

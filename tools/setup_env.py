@@ -272,7 +272,8 @@ def lock(extra: list[str]) -> None:
     set_up(check_requirements=False)  # uv comes from the current lock
     command = [
         str(VENV / "bin" / "uv"), "pip", "compile", "--quiet", "--generate-hashes",
-        *LOCK_TARGET, "--custom-compile-command", "make lock", *extra, *REQUIREMENTS, "-o", LOCK.name,
+        *LOCK_TARGET, "--custom-compile-command", "make lock", *extra,
+        *[name for name in REQUIREMENTS if (ROOT / name).exists()], "-o", LOCK.name,
     ]
     if subprocess.run(command, cwd=ROOT).returncode != 0:
         fail("uv could not resolve requirements*.txt into requirements.lock (its message is above)")

@@ -11,9 +11,13 @@ allowed by the NAMES in requirements*.txt (pins dropped) and the course package,
 
 It needs the package index, and its answer can change from day to day, so it is not part of
 `make test`. Run it before a term starts and before a release; a failure names what to fix (or to
-pin) before the lock moves. Extra arguments go to pytest. Exit status 1 when anything broke.
+pin) before the lock moves. Exit status 1 when anything broke.
 
-    .venv/bin/python tools/test_latest.py [pytest args]
+`--with NAME==VERSION` (repeatable) holds a package at another release, to try a version the course
+may meet elsewhere (e.g. `--with pandas==3.0.2`, as in Pyodide); other arguments go to pytest.
+
+    .venv/bin/python tools/test_latest.py [--with NAME==VERSION ...] [pytest args]
+    make test-latest LATEST_ARGS="--with pandas==3.0.2"
 """
 
 from __future__ import annotations
@@ -70,16 +74,18 @@ def step(title: str) -> None:
     print(f"\n== {title}", flush=True)
 
 
-def install(names: list[str]) -> dict[str, str]:
-    """A fresh venv with the newest allowed releases; returns name -> installed version."""
+def install(names: list[str], held: list[str]) -> dict[str, str]:
+    """A fresh venv with the newest allowed releases (but `held` pins); returns name -> installed version."""
     shutil.rmtree(VENV, ignore_errors=True)
     VENV.parent.mkdir(parents=True, exist_ok=True)
     python = str(VENV / "bin" / "python")
     log = WORK / "install.log"
+    overrides = WORK / "overrides.txt"
+    overrides.write_text("".join(f"{pin}\n" for pin in held))
     with log.open("w") as out:
         for command in (
             [uv(), "venv", "--quiet", "--python", sys.executable, str(VENV)],
-            [uv(), "pip", "install", "--python", python, "--refresh", *names],
+            [uv(), "pip", "install", "--python", python, "--refresh", "--override", str(overrides), *names],
             [uv(), "pip", "install", "--python", python, "--no-deps", "-e", str(ROOT)],
         ):
             out.write(f"\n$ {' '.join(command)}\n")
@@ -175,9 +181,12 @@ def main(args: list[str]) -> None:
     if args[:1] == ["--execute"]:
         execute_notebooks(args[1:])
         return
+    held = [args[i + 1] for i, arg in enumerate(args[:-1]) if arg == "--with"]
+    args = [arg for i, arg in enumerate(args) if arg != "--with" and (i == 0 or args[i - 1] != "--with")]
     names, locked = names_and_pins()
-    step(f"Installing the newest releases of {len(names)} requirements into {VENV.relative_to(ROOT)}")
-    latest = install(names)
+    step(f"Installing the newest releases of {len(names)} requirements into {VENV.relative_to(ROOT)}"
+         + (f", holding {', '.join(held)}" if held else ""))
+    latest = install(names, held)
     step("Packages that moved (requirements.lock -> newest)")
     report_moves(locked, latest)
     step("Unit and browser tests (tests/, without tests/test_setup.py)")
@@ -186,9 +195,10 @@ def main(args: list[str]) -> None:
     failed_notebooks = run_notebooks()
     step("Summary")
     if not failed_tests and not failed_notebooks:
-        print("Nothing broke with the newest releases: `make lock LOCK_ARGS=--upgrade` can move the lock.")
+        print("Nothing broke with these releases. To move the lock: `make lock LOCK_ARGS=--upgrade`, then "
+              "`make outputs` (saved outputs may change) and `make test`.")
         return
-    print(f"Broke with the newest releases: {len(failed_tests)} test(s), {len(failed_notebooks)} notebook(s).")
+    print(f"Broke with these releases: {len(failed_tests)} test(s), {len(failed_notebooks)} notebook(s).")
     print("Fix the code (or cap the package in requirements*.txt) before the lock is moved.")
     sys.exit(1)
 
