@@ -107,7 +107,7 @@ def report_moves(locked: dict[str, str], latest: dict[str, str]) -> list[str]:
     gone = [f"{name}: {locked[name]} -> (no longer needed)"
             for name in sorted(locked) if name not in latest and name not in ("pip",)]
     lines = moved + added + gone
-    print(f"{len(moved)} of {len(locked)} locked packages have a newer release:")
+    print(f"{len(moved)} of {len(locked)} locked packages are at another release here:")
     for line in lines:
         print(f"  {line}")
     return lines
