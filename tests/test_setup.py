@@ -261,3 +261,22 @@ def test_make_lock_follows_the_requirements(tmp_path):
         entry = next(e for e in re.split(r"\n(?=[^\s#])", lock) if e.lower().startswith(pin.lower()))
         assert re.search(r"--hash=sha256:[0-9a-f]{64}", entry), entry
     assert "six==1.16.0" in installed(course)
+
+
+def test_a_python_without_venv_is_one_line(tmp_path):
+    """Debian's python3.11 without the python3.11-venv package cannot create a venv."""
+    course = make_course(tmp_path / "course")
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "python3.11"
+    fake.write_text('#!/bin/sh\ncase "$*" in\n  *venv*) echo "Error: ensurepip is not available" >&2; exit 1;;\n'
+                    '  *) echo 3 11;;\nesac\n')
+    fake.chmod(0o755)
+    result = set_up(course, PATH=str(bin_dir), PYTHON=None)
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[-1] == (
+        f"error: {fake} could not create .venv (Error: ensurepip is not available); on Debian or Ubuntu "
+        "install its venv module with `apt-get install python3.11-venv`, then re-run"
+    )
+    assert "Traceback" not in result.stderr
+    assert not (course / ".venv").exists()

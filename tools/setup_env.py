@@ -298,7 +298,12 @@ def set_up(check_requirements: bool = True) -> None:
     if not venv_python.exists():
         python = find_python()
         print(f"Creating .venv with {python} ...", file=sys.stderr)
-        subprocess.run([python, "-m", "venv", str(VENV)], check=True)
+        made = subprocess.run([python, "-m", "venv", str(VENV)], capture_output=True, text=True)
+        if made.returncode != 0:
+            shutil.rmtree(VENV, ignore_errors=True)
+            reason = (made.stderr.strip().splitlines() or ["no message"])[-1]
+            fail(f"{python} could not create .venv ({reason}); on Debian or Ubuntu install its venv "
+                 "module with `apt-get install python3.11-venv`, then re-run")
     print("Installing the pinned, hash-checked packages into .venv ...", file=sys.stderr)
     STAMP.unlink(missing_ok=True)  # from here until the new stamp, an interruption means "rebuild"
     LOG.write_text("")
