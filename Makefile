@@ -28,9 +28,13 @@ help:
 setup:
 	@python3 tools/setup_env.py
 
+# Served from the repository root (as on Binder and a JupyterHub), so the file browser and the
+# lessons' links reach exercises/, solutions/ and data/. casecurity.install puts the course's
+# JupyterLab settings (no news pop-up) and kernel extension (plain-language errors) into .venv.
 lab: setup
+	@$(BIN)/python -m casecurity.install --quiet
 	@$(BIN)/jupyter trust notebooks/*.ipynb solutions/*.ipynb >/dev/null 2>&1 || true
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb $(AS_ROOT) $(LAB_ARGS)
+	$(BIN)/jupyter lab --ServerApp.root_dir=. notebooks/00_start_here.ipynb $(AS_ROOT) $(LAB_ARGS)
 
 lint: setup
 	$(BIN)/ruff check casecurity tests tools notebooks solutions exercises

@@ -48,6 +48,8 @@ if TYPE_CHECKING:  # pandas is imported lazily: `import casecurity.data` must st
 __all__ = [
     "AS_OF",
     "TABLES",
+    "About",
+    "about",
     "as_date",
     "central_asia",
     "to_timestamp",
@@ -56,6 +58,7 @@ __all__ = [
     "countries_geo",
     "country_name",
     "data_dir",
+    "dataset_version",
     "events",
     "facilities",
     "iso3_of",
@@ -65,6 +68,8 @@ __all__ = [
     "point_in_country",
     "treaties",
     "validate",
+    "weak_only_sources",
+    "weak_source_kind",
 ]
 
 #: The day the dataset was last checked against its sources. Queries without a
@@ -191,6 +196,116 @@ def _table_name(name: object) -> str:
     if clean not in TABLES:
         raise _unknown(name, list(TABLES), "table")
     return clean
+
+
+# --------------------------------------------------------------------------- version and as-of
+
+
+def dataset_version() -> str:
+    """The dataset's semantic version, from ``version`` in datapackage.json (e.g. ``'0.2.0'``).
+
+    A correction of values bumps the patch number, a new column or table the
+    minor number, a renamed or removed column the major number (data/CHANGELOG.md).
+    """
+    version = _package().get("version")
+    if not isinstance(version, str) or not re.fullmatch(r"\d+\.\d+\.\d+", version):
+        raise CourseError(
+            f"datapackage.json has version {version!r}; it must be MAJOR.MINOR.PATCH, e.g. '0.2.0'."
+        )
+    return version
+
+
+class About:
+    """The dataset version and as-of date a lesson ran with; shows itself as one line."""
+
+    def __init__(self, version: str, as_of: dt.date):
+        self.version = version
+        self.as_of = as_of
+
+    @property
+    def text(self) -> str:
+        return (
+            f"Dataset v{self.version}, as of {self.as_of.isoformat()} "
+            "(corrections: data/CHANGELOG.md; to report an error see the README)."
+        )
+
+    def __repr__(self) -> str:
+        return self.text
+
+    def _repr_markdown_(self) -> str:
+        return (
+            f"**Dataset v{self.version}**, as of {self.as_of.isoformat()} "
+            "(corrections: `data/CHANGELOG.md`; to report an error see *Reporting an error* in the README)."
+        )
+
+    def _repr_html_(self) -> str:
+        return (
+            f'<p class="casecurity-about"><strong>Dataset v{self.version}</strong>, as of '
+            f'<time datetime="{self.as_of.isoformat()}">{self.as_of.isoformat()}</time> '
+            "(corrections: <code>data/CHANGELOG.md</code>; to report an error see "
+            "<em>Reporting an error</em> in the README).</p>"
+        )
+
+
+def about() -> About:
+    """The version and as-of date of the dataset, for the first lines of a lesson.
+
+    >>> about().as_of == AS_OF
+    True
+    """
+    return About(dataset_version(), AS_OF)
+
+
+# --------------------------------------------------------------------------- weak sources
+
+
+def weak_source_domains() -> dict[str, str]:
+    """Domains that may not be a row's only source, with their kind (``weakSources`` in datapackage.json)."""
+    listed = _package().get("weakSources", {}).get("domains", [])
+    return {str(entry["domain"]).lower(): str(entry["kind"]) for entry in listed}
+
+
+def weak_source_kind(url: object) -> str | None:
+    """The weak-source kind of ``url`` (``'wiki_mirror'``, ...) or None if it is not on the list.
+
+    A listed domain matches itself and its subdomains (``wiki_mirror`` for
+    ``https://de.zxc.wiki/...`` because ``zxc.wiki`` is listed).
+    """
+    if not isinstance(url, str) or not url.strip():
+        return None
+    host = (urlsplit(url.strip()).hostname or "").lower().removeprefix("www.")
+    for domain, kind in weak_source_domains().items():
+        if host == domain or host.endswith("." + domain):
+            return kind
+    return None
+
+
+def weak_only_sources() -> list[str]:
+    """Rows of any table whose only source is on the weak-source list, one message per row.
+
+    A row fails when its ``source_url`` is weak and it has no ``alt_source_url``
+    (or that one is weak too). The fix: cite a primary, agency or scholarly
+    source you have read, in ``source_url`` or ``alt_source_url``.
+    """
+    problems = []
+    for name in TABLES:
+        table = _table(name)
+        frame = table.frame
+        if "source_url" not in frame.columns:
+            continue
+        alt = frame["alt_source_url"] if "alt_source_url" in frame.columns else None
+        for index, url in frame["source_url"].items():
+            kind = weak_source_kind(url)
+            if kind is None:
+                continue
+            second = None if alt is None else alt[index]
+            if weak_source_kind(second) is None and isinstance(second, str) and second.strip():
+                continue
+            problems.append(
+                f"{_where(table, index)}: only source is weak ({kind.replace('_', ' ')}: {url}); "
+                "add a primary, agency or scholarly source you have read"
+            )
+    return problems
 
 
 # --------------------------------------------------------------------------- parsing
@@ -686,12 +801,18 @@ def facilities(
     active_on: object = None,
     host: str | None = None,
     status: str | list[str] | None = None,
+    confirmed_on: object = None,
 ) -> pd.DataFrame:
     """Military facilities, filtered by operator, host country, status and date.
 
     ``active_on`` keeps facilities open that day (``opened <= d < closed``); a
     facility whose opening date is unknown is left out of dated questions,
     because the dataset cannot say it was open then.
+
+    ``confirmed_on`` keeps facilities open that day whose use that day a source
+    confirms: every ``active`` or ``closed`` row, and a ``reported`` row up to and
+    including its ``last_confirmed`` date (never, if that is empty). Sary-Shagan,
+    for example, is ``reported`` today but confirmed in use in 2010.
 
     >>> "rus_kant" in facilities(operator="RUS", host="KGZ", active_on=2010)["id"].tolist()
     True
@@ -707,6 +828,11 @@ def facilities(
         mask &= table["status"].isin(statuses)
     if active_on is not None:
         mask &= _active(table["opened"], table["closed"], to_timestamp(active_on, "date `active_on`"))
+    if confirmed_on is not None:
+        day = to_timestamp(confirmed_on, "date `confirmed_on`")
+        # a reported row is confirmed through the day of its latest confirming source
+        confirmed = (table["status"] != "reported") | (table["last_confirmed"] >= day)
+        mask &= _active(table["opened"], table["closed"], day) & confirmed
     return table.loc[mask].sort_values("id").reset_index(drop=True)
 
 
@@ -1059,6 +1185,37 @@ def _cross_problems(tables: dict[str, _Table]) -> list[str]:
                 problems.append(
                     f"{_where(facilities_table, index)}: status is active but it closed {row['closed'].date()}"
                 )
+            # last_confirmed (README): the end of a reported row's confirmed span; other rows are
+            # confirmed while open, so the column is theirs to leave empty
+            if "last_confirmed" in frame.columns:
+                last = row["last_confirmed"]
+                where = _where(facilities_table, index)
+                if _notna(last) and row["status"] != "reported":
+                    problems.append(
+                        f"{where}: status is {row['status']} but last_confirmed is set; leave it empty "
+                        "(only a reported row needs the date of its latest confirming source)"
+                    )
+                elif _notna(last):
+                    for column, word in (("opened", "before"), ("closed", "on or after")):
+                        bound = row[column]
+                        if _notna(bound) and (last < bound if column == "opened" else last >= bound):
+                            problems.append(
+                                f"{where}: last_confirmed {last.date()} is {word} {column} {bound.date()}"
+                            )
+                    if last > as_of:
+                        problems.append(f"{where}: last_confirmed {last.date()} is after the as-of date {AS_OF}")
+                elif row["status"] == "reported" and "never confirmed" not in str(row["note"] or "").lower():
+                    problems.append(
+                        f"{where}: status is reported but last_confirmed is empty; give the date of the latest "
+                        "source that confirms use, or say in the note that use was 'never confirmed' and why"
+                    )
+            # the audit rule (README): a status other than "reported" rests on two sources
+            if "alt_source_url" in frame.columns and row["status"] in ("active", "closed"):
+                if not (isinstance(row["alt_source_url"], str) and row["alt_source_url"].strip()):
+                    problems.append(
+                        f"{_where(facilities_table, index)}: status is {row['status']} but alt_source_url is "
+                        "empty; add a second source or set status to reported"
+                    )
         if _geo_paths():
             problems.extend(_facility_location_problems(facilities_table))
     return problems

@@ -55,5 +55,12 @@ def install_notebook_handler() -> bool:
     shell = get_ipython()
     if shell is None:
         return False
-    shell.set_custom_exc((CourseError,), _show_course_error)
+    # casecurity.friendly shows CourseError as this one line and also explains the commonest
+    # beginner mistakes; IPython keeps one custom handler only, so install that one, not ours.
+    try:
+        from casecurity.friendly import load_ipython_extension
+    except ImportError:  # pragma: no cover - a broken install: the one-liner still works
+        shell.set_custom_exc((CourseError,), _show_course_error)
+        return True
+    load_ipython_extension(shell)
     return True

@@ -337,7 +337,9 @@ class _TimeSlider(MacroElement):
                 }
                 return "";
             }
-            var control = L.control({position: "bottomleft"});
+            // the legend's corner: Leaflet stacks the controls of one corner, so the legend
+            // sits above the slider and never covers it, however narrow the map
+            var control = L.control({position: "bottomright"});
             control.onAdd = function () {
                 var div = L.DomUtil.create("div", "casecurity-box casecurity-slider");
                 div.innerHTML = {{ this.html|tojson }};
@@ -539,19 +541,60 @@ def _legend(title: str, rows: list[tuple[str, str]], note: str = "") -> str:
 # --------------------------------------------------------------------------- country styles
 
 
+# Every status short of full membership also gets a hatching of its own (black strokes over the
+# organisation's colour), so observer, dialogue partner, partner and guest differ in texture,
+# not only in hue, opacity and border dash: readable by colour-blind readers and in greyscale.
+# Each value is the SVG drawing of one 8 x 8 pattern tile.
+_HATCHES = {
+    "associate": '<path d="M0,4 H8 M4,0 V8" stroke-width="1.2"/>',  # grid
+    "observer": '<path d="M-2,2 L2,-2 M0,8 L8,0 M6,10 L10,6" stroke-width="1.6"/>',  # diagonal /
+    "dialogue_partner": '<circle cx="4" cy="4" r="1.6" stroke="none" fill="black"/>',  # dots
+    "partner": '<path d="M0,0 L8,8 M8,0 L0,8" stroke-width="1.2"/>',  # cross-hatch
+    "guest": '<path d="M0,4 H8" stroke-width="1.6"/>',  # horizontal lines
+    "suspended": '<path d="M-2,6 L2,10 M0,0 L8,8 M6,-2 L10,2" stroke-width="1.6"/>',  # diagonal \\
+    "frozen": '<path d="M4,0 V8" stroke-width="1.6"/>',  # vertical lines
+}
+
+
+def _hatch_id(color: str, status: str) -> str:
+    return f"casecurity-hatch-{status.replace('_', '-')}-{color.lstrip('#').lower()}"
+
+
+def _hatch_defs(color: str) -> str:
+    """Hidden SVG holding the hatch patterns of one organisation colour (Leaflet fills use them)."""
+    tiles = []
+    for status, drawing in _HATCHES.items():
+        opacity = palette.status_style(status)["fill_opacity"]
+        tiles.append(
+            f'<pattern id="{_hatch_id(color, status)}" patternUnits="userSpaceOnUse" width="8" height="8">'
+            f'<rect width="8" height="8" fill="{color}" fill-opacity="{opacity}"/>'
+            f'<g stroke="black" stroke-opacity="0.8" fill="none">{drawing}</g></pattern>'
+        )
+    return (
+        '<svg class="casecurity-hatches" width="0" height="0" aria-hidden="true" focusable="false" '
+        f'style="position:absolute"><defs>{"".join(tiles)}</defs></svg>'
+    )
+
+
+def _add_hatches(m: folium.Map, color: str) -> None:
+    m.get_root().html.add_child(Element(_hatch_defs(color)), name=f"casecurity_hatches_{color.lstrip('#')}")
+
+
 def _status_style(color: str, status: str) -> dict:
     """Leaflet path style of a country with a membership status (or none).
 
-    The fill is the organisation's colour at the status's opacity; the border is
-    dark with the status's dash, so neighbouring members stay distinguishable.
+    Members are filled in the organisation's colour; other statuses with its hatch pattern
+    (see ``_HATCHES``; the map must hold ``_hatch_defs(color)``), whose colour carries the
+    status's opacity. The border is dark with the status's dash, so neighbours stay apart.
     """
     if not status:
         return {"fillColor": palette.NEUTRAL, "fillOpacity": 0.45, "color": palette.OKABE_ITO["black"],
                 "opacity": 0.35, "weight": 0.6, "dashArray": None}  # fmt: skip
     style = palette.status_style(status)
+    hatched = status in _HATCHES
     return {
-        "fillColor": color,
-        "fillOpacity": style["fill_opacity"],
+        "fillColor": f"url(#{_hatch_id(color, status)})" if hatched else color,
+        "fillOpacity": 1.0 if hatched else style["fill_opacity"],
         "color": palette.OKABE_ITO["black"],
         "opacity": 0.8,
         "weight": style["weight"],
@@ -563,7 +606,7 @@ def _status_swatch(color: str, status: str) -> str:
     style = _status_style(color, status)
     return _svg_area(
         style["fillColor"], style["fillOpacity"], style["dashArray"], style["weight"], style["color"]
-    )
+    )  # a hatched status's swatch uses the same pattern as the map (one document)
 
 
 def _status_label(status: str) -> str:
@@ -759,6 +802,7 @@ def _active_mask(spells: pd.DataFrame, day: dt.date) -> pd.Series:
 def _add_status_layer(m: folium.Map, org_id: str, color: str, features: list, codes) -> folium.GeoJson:
     """The land basemap, then one GeoJson layer of country shapes styled by membership status."""
     _land_basemap(m, set(codes))
+    _add_hatches(m, color)
     layer = folium.GeoJson(
         {"type": "FeatureCollection", "features": features},
         name=f"{org_id} status",
@@ -981,8 +1025,9 @@ def facilities_map(on: object = None, operators: str | list[str] | None = None) 
     """Foreign military facilities in Central Asia, one toggleable layer per operating power.
 
     - ``on``: only facilities open on that date (``opened <= on < closed``); those
-      are drawn as *active* (or *reported* when unconfirmed). Default: every
-      facility in the dataset, drawn by its current status.
+      are drawn as *active* when a source confirms their use that day, else as
+      *reported* (a ``reported`` row is confirmed up to its ``last_confirmed``
+      date). Default: every facility in the dataset, drawn by its current status.
     - ``operators``: one ISO3 code or name, or a list (default: all).
 
     Sites run by their own host state (``operator_iso3 == host_iso3``, e.g. a
@@ -1007,6 +1052,8 @@ def facilities_map(on: object = None, operators: str | list[str] | None = None) 
     frame = frame.loc[frame["operator_iso3"] != frame["host_iso3"]].reset_index(drop=True)
     names = _names()
     day = None if on is None else _day(on, "date `on`")
+    # on a date, a reported site is drawn as active up to its last_confirmed date (data.facilities)
+    confirmed_then = set(data.facilities(confirmed_on=day.isoformat())["id"]) if day else set()
     title = "Foreign military facilities in Central Asia" + (f" open on {day.isoformat()}" if day else "")
     m = _new_map(title, "One layer per operating state: use the layer control to hide one")
     _outline_layer(m, [*data.central_asia(), *frame["host_iso3"].dropna()], names)
@@ -1016,7 +1063,10 @@ def facilities_map(on: object = None, operators: str | list[str] | None = None) 
         layer = folium.FeatureGroup(name=f"{_esc(_name(operator, names))} ({len(group)})", show=True)
         for row in group.itertuples():
             status = str(row.status)
-            status_shown = "reported" if status == "reported" else ("active" if day else status)
+            if day:
+                status_shown = "active" if row.id in confirmed_then else "reported"
+            else:
+                status_shown = status
             shown.append(status_shown)
             style = palette.FACILITY_STATUS.get(status_shown, palette.FACILITY_STATUS["active"])
             opened = _fmt_date(row.opened, getattr(row, "opened_precision", None)) or "unknown"
@@ -1067,9 +1117,15 @@ def facilities_map(on: object = None, operators: str | list[str] | None = None) 
     table["status_shown"] = shown
     table["source_url"] = frame["source_url"]
     by_operator = [f"{_name(c, names)} {int((frame['operator_iso3'] == c).sum())}" for c in operators_drawn]
+    # a reported site is drawn but never counted as confirmed: say how many of each
+    n_reported = shown.count("reported")
+    status_note = (
+        f"; {len(frame) - n_reported} confirmed, {n_reported} reported but unconfirmed" if n_reported else ""
+    )
     alt = (
         f"{title}: {len(frame)} facilities"
         + (f" ({', '.join(by_operator)})" if by_operator else "")
+        + status_note
         + ". "
         + " ".join(
             f"{r.name} in {_name(str(r.host_iso3), names)} ({r.status_shown});" for r in table.itertuples()

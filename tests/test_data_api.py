@@ -173,6 +173,41 @@ def test_facilities_filters(mini):
     assert data.facilities(operator="KAZ").empty
 
 
+def test_confirmed_on_keeps_a_reported_site_up_to_its_last_confirmed_date():
+    """A `reported` row is confirmed from `opened` through `last_confirmed`, reported after it, and never
+    confirmed when `last_confirmed` is empty; active and closed rows are confirmed while open.
+    Expected values come from the raw CSV (csv module), not from the function under test."""
+    import csv
+    import datetime as dt
+
+    with open(data.data_dir() / "facilities.csv", newline="", encoding="utf-8") as handle:
+        rows = {row["id"]: row for row in csv.DictReader(handle)}
+
+    def expected(day: dt.date) -> set[str]:
+        keep = set()
+        for rid, row in rows.items():
+            if not row["opened"] or dt.date.fromisoformat(row["opened"]) > day:
+                continue
+            if row["closed"] and dt.date.fromisoformat(row["closed"]) <= day:
+                continue
+            last = row["last_confirmed"]
+            if row["status"] != "reported" or (last and dt.date.fromisoformat(last) >= day):
+                keep.add(rid)
+        return keep
+
+    sary = rows["rus_sary_shagan"]
+    assert sary["status"] == "reported" and sary["last_confirmed"]
+    last = dt.date.fromisoformat(sary["last_confirmed"])
+    for day in (dt.date(2010, 1, 1), last, last + dt.timedelta(days=1), data.AS_OF):
+        assert set(data.facilities(confirmed_on=day)["id"]) == expected(day), day
+    assert "rus_sary_shagan" in set(data.facilities(confirmed_on=last)["id"])
+    assert "rus_sary_shagan" not in set(data.facilities(confirmed_on=last + dt.timedelta(days=1))["id"])
+    assert "rus_sary_shagan" in set(data.facilities(active_on=data.AS_OF)["id"])  # still drawn, as reported
+    # never confirmed: the Chinese outpost is open in the data but confirmed on no day
+    assert "chn_murghab_outpost" in set(data.facilities(active_on="2020-01-01")["id"])
+    assert "chn_murghab_outpost" not in set(data.facilities(confirmed_on="2020-01-01")["id"])
+
+
 def test_events_filters(mini):
     assert list(data.events(country="ARM")["id"]) == ["csto_kaz_2022"]
     # overlap with an inclusive window: the 2022 deployment lasted 6-19 January

@@ -281,11 +281,33 @@ def test_validate_catches_each_kind_of_mistake(tmp_path, monkeypatch):
     bilateral = append("treaty_parties", "kaz_rus_2013,UZB,,,,Third party.,https://example.org/a")
     closed = append(
         "facilities",
-        "kz_test,Test site,KAZ,RUS,test_range,43.24,76.89,town,1994-01-01,year,,,closed,No date.,https://example.org/a,",
+        "kz_test,Test site,KAZ,RUS,test_range,43.24,76.89,town,1994-01-01,year,,,closed,No date.,https://example.org/a,,2026-12-01,",
     )
     wrong_host = append(
         "facilities",
-        "uz_test,Misplaced,UZB,RUS,radar,51.17,71.45,town,1999-01-01,year,,,active,In Astana.,https://example.org/a,",
+        "uz_test,Misplaced,UZB,RUS,radar,51.17,71.45,town,1999-01-01,year,,,active,In Astana.,https://example.org/a,,2026-12-01,",
+    )
+    # last_confirmed: a reported row needs it or a "never confirmed" note; only reported rows carry it,
+    # and it lies within the row's open spell and before the as-of date
+    unexplained = append(
+        "facilities",
+        "kz_rep,Unexplained,KAZ,RUS,radar,43.24,76.89,town,1994-01-01,year,,,reported,Not seen lately.,https://example.org/a,,2026-12-01,",
+    )
+    explained = append(
+        "facilities",
+        "kz_never,Explained,KAZ,RUS,radar,43.24,76.89,town,1994-01-01,year,,,reported,Use never confirmed by a source.,https://example.org/a,,2026-12-01,",
+    )
+    on_active = append(
+        "facilities",
+        "kz_act,Active,KAZ,RUS,radar,43.24,76.89,town,1994-01-01,year,,,active,Fixture.,https://example.org/a,https://example.org/b,2026-12-01,2020-01-01",
+    )
+    early = append(
+        "facilities",
+        "kz_early,Early,KAZ,RUS,radar,43.24,76.89,town,1994-01-01,year,2000-01-01,year,reported,Fixture.,https://example.org/a,,2026-12-01,1990-05-01",
+    )
+    late = append(
+        "facilities",
+        "kz_late,Late,KAZ,RUS,radar,43.24,76.89,town,1994-01-01,year,2000-01-01,year,reported,Fixture.,https://example.org/a,,2026-12-01,2000-01-01",
     )
     event = append(
         "events", "bad_event,2010-01-01,,,Event,unrest,KAZ;ZZZ,,,,,Fixture.,,https://example.org/a,"
@@ -299,6 +321,11 @@ def test_validate_catches_each_kind_of_mistake(tmp_path, monkeypatch):
         f"memberships.csv line {url}, column source_url",
         "treaties.csv line 3: bilateral treaty kaz_rus_2013 has 3 parties",
         f"facilities.csv line {closed}: status is closed but closed date is empty",
+        f"facilities.csv line {closed}: status is closed but alt_source_url is empty",
+        f"facilities.csv line {unexplained}: status is reported but last_confirmed is empty",
+        f"facilities.csv line {on_active}: status is active but last_confirmed is set",
+        f"facilities.csv line {early}: last_confirmed 1990-05-01 is before opened 1994-01-01",
+        f"facilities.csv line {late}: last_confirmed 2000-01-01 is on or after closed 2000-01-01",
         f"events.csv line {event}, column countries: 'ZZZ' is not in countries.csv",
     ]
     if (DATA / "geo").is_dir():
@@ -306,3 +333,4 @@ def test_validate_catches_each_kind_of_mistake(tmp_path, monkeypatch):
     for text in expected:
         assert text in problems, f"validate() missed: {text}\n{problems}"
     assert bilateral  # the line itself is fine; the treaty row is reported
+    assert f"facilities.csv line {explained}:" not in problems  # "never confirmed" explains an empty date

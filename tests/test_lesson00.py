@@ -80,8 +80,9 @@ def test_q1_four_other_states_use_the_generic_message():
     four = _central_asia_from_csv() - {"KAZ"}
     result = ex.q1.check(sorted(four))
     assert result.status == "incorrect"
-    assert "missing: Kazakhstan" in result.message
-    assert "Turkmenistan" not in result.message
+    # the check counts; hint() names the missing state after a real attempt (issue #11)
+    assert "4 of 5 right, 1 missing" in result.message and "Kazakhstan" not in result.message
+    assert "missing: Kazakhstan" in repr(ex.q1.hint()) and "Turkmenistan" not in repr(ex.q1.hint())
 
 
 @pytest.mark.parametrize("outsider, words", [("Mongolia", "Inner Asia"), ("Russia", "external powers")])
@@ -105,16 +106,17 @@ def test_q1_solution_comes_from_the_solution_notebook():
 # ---- q2–q4: how the course works ----------------------------------------------------------------
 
 CHOICES = {
-    # question: (right option, {wrong option: distinctive words of its explanation})
-    "q2": ("b", {"a": "Incorrect", "c": "Could not check", "d": "no limit"}),
-    "q3": ("b", {"a": "never typed", "c": "offline", "d": "compute their own"}),
-    "q4": ("b", {"a": "half-open", "c": "Precision"}),
+    # question: (right option, words of its text, {wrong option: distinctive words of its explanation})
+    "q2": ("c", "No answer was given", {"a": "Incorrect", "b": "Could not check", "d": "no limit"}),
+    "q3": ("d", "computed from the course dataset", {"a": "never typed", "b": "offline", "c": "compute their own"}),
+    "q4": ("a", "the first day the status no longer held", {"b": "half-open", "c": "Precision"}),
 }
 
 
 @pytest.mark.parametrize("name", sorted(CHOICES))
 def test_choice_right_option_is_correct(name):
-    right, _ = CHOICES[name]
+    right, words, _ = CHOICES[name]
+    assert words in getattr(ex, name).options[right]
     result = getattr(ex, name).check(right)
     assert result.status == "correct", result.message
     assert result.message.startswith("Right")
@@ -122,7 +124,7 @@ def test_choice_right_option_is_correct(name):
 
 @pytest.mark.parametrize(
     "name, option, words",
-    [(name, option, words) for name, (_, wrong) in sorted(CHOICES.items()) for option, words in wrong.items()],
+    [(name, option, words) for name, (_, _, wrong) in sorted(CHOICES.items()) for option, words in wrong.items()],
 )
 def test_choice_wrong_options_explain_why(name, option, words):
     result = getattr(ex, name).check(option)
@@ -146,7 +148,7 @@ def test_q4_answer_matches_the_half_open_rule_in_the_data():
     assert end.isoformat() == "2012-12-19" and end.isoformat() in ex.q4.prompt
     assert "UZB" not in set(data.members("CSTO", on=end)["iso3"])
     assert "UZB" in set(data.members("CSTO", on="2012-12-18")["iso3"])
-    assert ex.q4.check("b").correct
+    assert "first day" in ex.q4.options["a"] and ex.q4.check("a").correct
 
 
 def test_progress_records_the_last_result_per_question(tmp_path):
@@ -155,3 +157,47 @@ def test_progress_records_the_last_result_per_question(tmp_path):
     saved = json.loads((tmp_path / "progress.json").read_text(encoding="utf-8"))
     assert saved["lessons"]["00"]["q1"]["status"] == "correct"
     assert saved["lessons"]["00"]["q1"]["attempts"] == 2
+
+
+# ---- q5–q7: the pandas primer (select and filter, filter by a date and count, sort) ----------
+# Expected values are recomputed here from the raw CSV files with the csv module, an
+# independent path from casecurity.data and pandas.
+
+
+def _csv_rows(table: str) -> list[dict]:
+    with open(data.data_dir() / f"{table}.csv", newline="", encoding="utf-8") as stream:
+        return list(csv.DictReader(stream))
+
+
+def test_q5_neighbours_pass_and_wrong_lists_fail():
+    neighbours = {row["iso3"] for row in _csv_rows("countries") if row["group"] == "neighbour"}
+    assert neighbours and not neighbours & FIVE
+    assert ex.q5.check(sorted(neighbours)).correct
+    assert ex.q5.check(_names(neighbours)).correct
+    with_five = ex.q5.check(sorted(neighbours | FIVE))
+    assert not with_five.correct and "central_asia" in with_five.message
+    assert not ex.q5.check(sorted(neighbours)[1:]).correct  # one neighbour missing
+    assert ex.q5.check(...).status == "not_attempted"
+
+
+def test_q6_counts_events_on_or_after_the_date():
+    rows = _csv_rows("events")
+    since = sum(1 for row in rows if row["start_date"] >= ex.PRIMER_DATE)  # ISO dates sort as text
+    assert 0 < since < len(rows)
+    assert ex.q6.check(since).correct
+    everything = ex.q6.check(len(rows))
+    assert not everything.correct and "all events" in everything.message
+    assert not ex.q6.check(since - 1).correct
+    assert not ex.q6.check(str(since + 1)).correct
+
+
+def test_q7_northernmost_capital():
+    rows = sorted(_csv_rows("countries"), key=lambda r: float(r["capital_lat"]), reverse=True)
+    assert float(rows[0]["capital_lat"]) > float(rows[1]["capital_lat"])  # one clear answer
+    north, south = rows[0]["iso3"], rows[-1]["iso3"]
+    assert ex.q7.check(north).correct
+    assert ex.q7.check(data.country_name(north)).correct
+    southern = ex.q7.check(south)
+    assert not southern.correct and "ascending=False" in southern.message
+    assert not ex.q7.check([r["iso3"] for r in rows[:3]]).correct  # three countries are not one
+    assert not ex.q7.check(rows[1]["iso3"]).correct

@@ -80,19 +80,19 @@ def test_q1_other_wrong_answer_is_incorrect(ex):
 
 
 @pytest.mark.parametrize(
-    ("question", "right", "wrong", "fragment"),
+    ("question", "right", "right_words", "wrong", "fragment"),
     [
-        ("q2", "b", "a", "stopped publishing ranks"),
-        ("q2", "b", "d", "bands of the overall score"),
-        ("q5", "b", "a", "member since 1992"),
-        ("q5", "b", "c", "2,030 troops"),
-        ("q8", "c", "a", "no CSTO troops entered Afghanistan"),
-        ("q8", "c", "b", "no aggression"),
+        ("q2", "c", "five tiers", "a", "stopped publishing ranks"),
+        ("q2", "c", "five tiers", "d", "bands of the overall score"),
+        ("q5", "a", "Both were members", "b", "member since 1992"),
+        ("q5", "a", "Both were members", "c", "2,030 troops"),
+        ("q8", "b", "exercises in Tajikistan", "a", "no CSTO troops entered Afghanistan"),
+        ("q8", "b", "exercises in Tajikistan", "c", "no aggression"),
     ],
 )
-def test_choice_questions(ex, question, right, wrong, fragment):
+def test_choice_questions(ex, question, right, right_words, wrong, fragment):
     item = getattr(ex, question)
-    assert item.check(right).correct
+    assert right_words in item.options[right] and item.check(right).correct
     _wrong(item.check(wrong), fragment)
 
 
@@ -325,3 +325,69 @@ def test_exercise_notebook_has_no_solutions():
     text = path.read_text(encoding="utf-8")
     assert "BEGIN SOLUTION" not in text
     assert "def fatality_range(events):" in text  # the signature line stays for the learner
+
+
+# ------------------------------------------------------------------ prose against data (issue 12)
+# Sentences of lesson 05 and of q5's feedback that depend on the events table, recomputed here from
+# the CSV rows, so that a corrected row cannot leave the prose behind.
+
+
+def _raw_events() -> pd.DataFrame:
+    return pd.read_csv(ROOT / "data" / "events.csv", dtype=str, keep_default_na=False).set_index("id")
+
+
+def _lesson_text() -> str:
+    cells = json.loads((ROOT / "notebooks" / "05_threats.ipynb").read_text(encoding="utf-8"))["cells"]
+    return "\n".join("".join(c["source"]) for c in cells if c["cell_type"] == "markdown")
+
+
+def _full_months(start: str, end: str) -> int:
+    a, b = pd.Timestamp(start), pd.Timestamp(end)
+    return (b.year - a.year) * 12 + b.month - a.month - (b.day < a.day)
+
+
+_WORDS = ["zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven"]
+
+
+def test_q5_feedback_gives_the_gaps_between_deployment_and_clashes(ex):
+    rows = _raw_events()
+    deployed = rows.at["2022_csto_kazakhstan", "start_date"]
+    after_2021 = _full_months(rows.at["2021_kgz_tjk_clash", "start_date"], deployed)
+    before_2022 = _full_months(deployed, rows.at["2022_kgz_tjk_clash", "start_date"])
+    assert (after_2021, before_2022) == (8, 8)  # 28 Apr 2021 -> 6 Jan 2022 -> 14 Sep 2022
+    text = ex.q5.explanations["c"]
+    assert f"{_WORDS[after_2021]} months after the April 2021" in text
+    assert f"{_WORDS[before_2022]} months before the September 2022" in text
+    assert "a few months" not in text
+
+
+def test_2022_war_range_matches_the_official_counts_the_lesson_quotes():
+    row = _raw_events().loc["2022_kgz_tjk_clash"]
+    # 18 Sep: 46 Kyrgyz + 35 Tajik (Al Jazeera); 9-10 Oct: 63 Kyrgyz + 41 Tajik (Asia-Plus), quoted in the lesson
+    assert (int(row["fatalities_low"]), int(row["fatalities_high"])) == (46 + 35, 63 + 41)
+    text = _lesson_text()
+    assert "63 Kyrgyz dead and Dushanbe 41 Tajik dead" in text
+    assert "nearer 100" not in text
+
+
+def test_rubezh_dates_in_the_lesson_come_from_the_row():
+    row = _raw_events().loc["2021_csto_rubezh"]
+    start, end = pd.Timestamp(row["start_date"]), pd.Timestamp(row["end_date"])  # TASS: 7-9 Sep 2021
+    assert (start.day, end.day) == (7, 9)
+    assert f"Rubezh-2021 in Kyrgyzstan ({start.day}–{end.day} September" in _lesson_text()
+    assert "Tajik" in row["note"] and row["alt_source_url"]  # both versions of Tajik participation
+
+
+def test_crocus_and_kazakhstan_tolls_are_the_latest_official_figures():
+    rows = _raw_events()
+    # Crocus: 149 dead (Investigative Committee 2025; AP on the verdict, 12 Mar 2026)
+    assert rows.at["2024_crocus_attack", "fatalities_high"] == "149"
+    # Kazakhstan, Jan 2022: 238 (Prosecutor General, 5 Jan 2023), earlier figures kept in the note
+    assert rows.at["2022_kaz_january_unrest", "fatalities_low"] == "238"
+    assert all(f in rows.at["2022_kaz_january_unrest", "note"] for f in ("225", "227", "230"))
+
+
+def test_the_weakest_states_sentence_does_not_put_kyrgyzstan_on_the_afghan_border():
+    text = _lesson_text()
+    assert "the two weakest states are the ones on the Afghan border" not in text
+    assert "the two weakest, Kyrgyzstan and Tajikistan" in text

@@ -111,3 +111,77 @@ def test_repository_exercises_are_up_to_date():
     if not any((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb")):
         pytest.skip("no solution notebooks yet")
     assert make_exercises.main(["--check"]) == 0, "run `make exercises`"
+
+
+TEMPLATE_CELL = """### BEGIN SOLUTION
+countries = data.load("countries")
+answer = countries.loc[countries["group"] == "central_asia", "iso3"]
+### END SOLUTION
+### BEGIN TEMPLATE
+# countries = data.load(____)
+#
+# answer = countries.loc[countries["group"] == ____, "iso3"]
+### END TEMPLATE
+ex.q1.check(answer)"""
+
+
+def test_a_template_replaces_the_placeholder_with_its_uncommented_lines():
+    learner = make_exercises.strip_solution_code(TEMPLATE_CELL)
+    assert learner == (
+        'countries = data.load(____)\n\nanswer = countries.loc[countries["group"] == ____, "iso3"]\n'
+        "ex.q1.check(answer)"
+    )
+    assert "central_asia" not in learner and "###" not in learner
+
+
+def test_a_template_keeps_indentation_and_leaves_other_blocks_alone():
+    source = (
+        "for day in days:\n    ### BEGIN SOLUTION\n    total = 1\n    ### END SOLUTION\n"
+        "    ### BEGIN TEMPLATE\n    # total = ____\n    ### END TEMPLATE\n"
+        "### BEGIN SOLUTION\nother = 2\n### END SOLUTION\nex.q1.check(total)"
+    )
+    assert make_exercises.strip_solution_code(source) == (
+        "for day in days:\n    total = ____\nother = ...  # your code here\nex.q1.check(total)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("# answer = countries[____\n", "not valid Python"),  # would leave the learner a broken cell
+        ("# answer = 1\n", "no blank"),
+        ("answer = ____\n", "must be a comment"),  # would run (and fail) in the solution notebook
+    ],
+)
+def test_a_broken_template_is_refused(template, message):
+    source = f"### BEGIN SOLUTION\nanswer = 1\n### END SOLUTION\n### BEGIN TEMPLATE\n{template}### END TEMPLATE"
+    with pytest.raises(ValueError, match=message):
+        make_exercises.strip_solution_code(source)
+
+
+def test_an_unterminated_template_is_refused():
+    with pytest.raises(ValueError, match="END TEMPLATE"):
+        make_exercises.strip_solution_code("### BEGIN TEMPLATE\n# answer = ____\n")
+
+
+def test_first_data_question_of_each_exercise_set_is_a_template():
+    """Lessons 01–06: the first question answered with code gives a scaffold with blanks."""
+    import importlib
+
+    from casecurity.exercises import ChoiceQuestion, ReflectionQuestion
+
+    for path in sorted((ROOT / "exercises").glob("0[1-6]_*_exercises.ipynb")):
+        module = importlib.import_module(f"casecurity.exercises.lesson{path.name[:2]}")
+        questions = module.__dict__.get("__questions__") or {
+            name: value for name, value in vars(module).items() if hasattr(value, "check") and name[:1] == "q"
+        }
+        data_questions = sorted(
+            (name for name, q in questions.items() if not isinstance(q, ChoiceQuestion | ReflectionQuestion)),
+            key=lambda name: int(name[1:]),
+        )
+        first = data_questions[0]
+        notebook = nbformat.read(path, as_version=4)
+        code = [cell.source for cell in notebook.cells if cell.cell_type == "code"]
+        cell = next(source for source in code if f"ex.{first}.check(" in source)
+        assert "____" in cell, f"{path.name}: {first}, the first data question, has no template"
+        assert "____" in code[0] and "from casecurity.exercises import" in code[0], path.name

@@ -156,6 +156,30 @@ def test_status_is_not_shown_by_colour_alone():
     assert len(styles) == len(set(styles.values())), "two statuses look the same apart from colour"
 
 
+def test_sco_statuses_differ_in_texture_not_only_in_colour_or_dash():
+    """Observer, dialogue partner, partner and guest: each its own hatch pattern, drawn in the map."""
+    spells = data.load("memberships")
+    statuses = set(spells.loc[spells["organization_id"] == "SCO", "status"]) - {"member"}
+    assert {"observer", "dialogue_partner"} <= statuses  # what the SCO map must tell apart
+    m = maps.membership_timeline_map("SCO")
+    html = render(m)
+    color = palette.org_color("SCO")
+    fills = {}
+    for status in statuses | {"partner", "guest"}:
+        fill = maps._status_style(color, status)["fillColor"]
+        assert fill.startswith("url(#") and fill != color, status
+        pattern_id = fill[len("url(#") : -1]
+        assert f'<pattern id="{pattern_id}"' in html, f"the map lacks the pattern of {status}"
+        fills[status] = fill
+    assert len(set(fills.values())) == len(fills)
+    drawings = [maps._HATCHES[s] for s in fills]
+    assert len(set(drawings)) == len(drawings), "two statuses share a hatching"
+    legend = next(c for c in m._children.values() if type(c).__name__ == "_Control" and "legend" in c.css_class)
+    for status in statuses:
+        assert fills[status] in legend.html, f"the legend does not show the hatching of {status}"
+    assert maps._status_style(color, "member")["fillColor"] == color  # full members stay solid
+
+
 def test_timeline_map_steps_through_the_change_dates():
     m = maps.membership_timeline_map("CSTO")
     slider = next(c for c in m._children.values() if type(c).__name__ == "_TimeSlider")
@@ -196,6 +220,35 @@ def test_facilities_map_leaves_out_host_run_sites_and_says_so():
     assert not set(host_run["id"]) & set(m.table["id"])
     for name in host_run["name"]:
         assert name in m.alt_text
+
+
+def test_facilities_map_alt_text_separates_reported_sites():
+    m = maps.facilities_map(on=data.AS_OF.isoformat())
+    frame = data.facilities(active_on=data.AS_OF).dropna(subset=["lat", "lon"])
+    frame = frame[frame["operator_iso3"] != frame["host_iso3"]]
+    reported = int((frame["status"] == "reported").sum())
+    assert reported, "the data has reported sites open on the as-of date (fixture assumption)"
+    assert f"{len(frame) - reported} confirmed, {reported} reported but unconfirmed" in m.alt_text
+    assert (m.table.loc[m.table["status"] == "reported", "status_shown"] == "reported").all()
+
+
+def test_dated_facilities_map_draws_a_reported_site_as_active_up_to_last_confirmed():
+    frame = data.load("facilities").set_index("id")
+    last = frame.at["rus_sary_shagan", "last_confirmed"]
+    assert frame.at["rus_sary_shagan", "status"] == "reported" and pd.notna(last)
+    shown = {}
+    for day in (last.date(), (last + pd.Timedelta(days=1)).date()):
+        m = maps.facilities_map(on=day.isoformat())
+        shown[day] = m.table.set_index("id")["status_shown"]
+    before, after = shown.values()
+    assert before["rus_sary_shagan"] == "active" and after["rus_sary_shagan"] == "reported"
+    # a site never confirmed stays reported on every date it is open
+    farkhor_open = maps.facilities_map(on="2005-01-01").table.set_index("id")["status_shown"]
+    assert pd.isna(frame.at["ind_farkhor", "last_confirmed"]) and farkhor_open["ind_farkhor"] == "reported"
+    # the alt text counts what is drawn: on the earlier day Sary-Shagan is among the confirmed sites
+    m = maps.facilities_map(on=last.date().isoformat())
+    n_reported = int((m.table["status_shown"] == "reported").sum())
+    assert f"{len(m.table) - n_reported} confirmed, {n_reported} reported but unconfirmed" in m.alt_text
 
 
 def test_facilities_map_filters_by_date_and_operator():

@@ -46,8 +46,10 @@ def test_never_checked_rows_say_why(lesson95):
     path = _submission(lesson95, "answer = 1 / 0\nex.q1.check(answer)",
                        'ex.q3.check("""It matters because the pledge is collective.""")')
     rows = {r["question"]: r for r in grade.grade_notebook(path, cell_timeout=30, notebook_timeout=120)}
-    assert rows["q1"]["status"] == "not_attempted"
-    assert rows["q1"]["message"] == "never checked: its cell stopped with ZeroDivisionError before the check"
+    # a cell that raises is an error (type, message and line), not "not attempted" (issue #11)
+    assert rows["q1"]["status"] == "error"
+    assert rows["q1"]["message"] == ("ZeroDivisionError: division by zero (line 1 of the cell that checks q1); "
+                                     "the check did not run")
     assert rows["q2"]["message"] == "never checked: no cell calls ex.q2.check(...) (deleted or renamed?)"
     # the learner's "compare with the model answer below" has no "below" in a CSV or feedback page
     assert rows["q3"]["status"] == "submitted"

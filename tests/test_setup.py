@@ -63,6 +63,10 @@ def make_course(where: Path, names=SMALL) -> Path:
     )
     (where / "casecurity").mkdir()
     (where / "casecurity" / "__init__.py").write_text("ANSWER = 42\n")
+    # Stands in for the course's JupyterLab settings installer, which set-up runs on every call.
+    (where / "casecurity" / "install.py").write_text(
+        "import pathlib, sys\n(pathlib.Path(sys.prefix) / 'course-settings').write_text(' '.join(sys.argv[1:]))\n"
+    )
     return where
 
 
@@ -124,6 +128,7 @@ def test_uv_and_pip_build_the_same_environment(tmp_path):
                                  "import casecurity, six, markupsafe; print(casecurity.ANSWER)"],
                                 capture_output=True, text=True, cwd=tmp_path)
         assert answer.stdout.strip() == "42", answer.stderr
+        assert (course / ".venv" / "course-settings").read_text() == "--quiet"
     again = set_up(courses["uv"])
     assert again.returncode == 0 and "Installing" not in again.stderr  # nothing changed: nothing done
 

@@ -5,6 +5,11 @@ The suffixes keep a lesson, its exercise set and its solutions apart in JupyterL
 - Code between ``### BEGIN SOLUTION`` and ``### END SOLUTION`` becomes a placeholder:
   ``answer = ...  # your code here`` (named after the variable that the block assigns and the
   check call uses); a block that defines a function keeps its ``def`` line with ``...`` as body.
+- A ``### BEGIN TEMPLATE`` / ``### END TEMPLATE`` section right after a solution block is a
+  scaffold (Kaggle Learn style): its lines are comments in the solution notebook (so they do
+  not run there) and become the learner's code, uncommented, instead of the placeholder. Its
+  blanks are written ``____`` (``from casecurity.exercises import ____`` makes an unfilled one
+  say so). A template that does not parse once its blanks are filled is an error.
 - Cells tagged ``solution`` are dropped when markdown and emptied when code.
 - Outputs, execution counts and volatile metadata are cleared, so regenerating is byte-identical.
 
@@ -28,6 +33,8 @@ from casecurity.files import write_text_atomically
 
 ROOT = Path(__file__).resolve().parents[1]
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+BEGIN_TEMPLATE, END_TEMPLATE = "### BEGIN TEMPLATE", "### END TEMPLATE"
+BLANK = "____"
 PLACEHOLDER = "...  # your code here"
 _CHECK_CALL = re.compile(r"\.check\s*\(\s*([A-Za-z_][A-Za-z0-9_]*)\s*[,)]")
 # Cell metadata worth keeping; everything else (execution timings, collapsed, scrolled) is noise.
@@ -81,23 +88,72 @@ def placeholder_for(block: str, checked_names: list[str]) -> str:
     return f"{name} = {PLACEHOLDER}" if name else "# your code here"
 
 
+def uncomment_template(lines: list[str], indent: str) -> list[str]:
+    """The learner's lines of a template: each ``# `` comment marker after the indentation removed."""
+    result = []
+    for line in lines:
+        body = line[len(indent) :] if line.startswith(indent) else line.lstrip()
+        if body.startswith("# "):
+            body = body[2:]
+        elif body.rstrip() == "#":
+            body = ""
+        else:
+            raise ValueError(f"a template line must be a comment ('# ...'): {line!r}")
+        result.append(indent + body if body else body)
+    return result
+
+
+def check_template(lines: list[str]) -> None:
+    """A template must be valid Python once each blank is filled, and must have a blank."""
+    code = textwrap.dedent("\n".join(lines))
+    if BLANK not in code:
+        raise ValueError(f"a template has no blank ({BLANK}): {code!r}")
+    try:
+        ast.parse(code.replace(BLANK, "x"))
+    except SyntaxError as exc:
+        raise ValueError(f"a template is not valid Python once filled in ({exc.msg}, line {exc.lineno})") from exc
+
+
 def strip_solution_code(source: str) -> str:
-    """Replace every marked block of one cell's source by its placeholder (indentation kept)."""
+    """Replace every marked block of one cell's source by its placeholder or its template."""
     checked_names = _CHECK_CALL.findall(source)
     lines = source.split("\n")
     output, block, indent = [], None, ""
+    template, template_indent = None, ""  # lines of a template section being read, and its indentation
+    pending = None  # (index in output, length) of the placeholder a following template replaces
     for line in lines:
         stripped = line.strip()
+        if template is not None:
+            if stripped.startswith(END_TEMPLATE):
+                learner = uncomment_template(template, template_indent)
+                check_template(learner)
+                if pending is not None:
+                    start, length = pending
+                    del output[start : start + length]
+                output += learner
+                template, pending = None, None
+            else:
+                template.append(line)
+            continue
+        if stripped.startswith(BEGIN_TEMPLATE) and block is None:
+            template, template_indent = [], line[: len(line) - len(line.lstrip())]
+            continue
+        if stripped and block is None and not stripped.startswith(BEGIN):
+            pending = None  # a template only replaces the block directly above it
         if stripped.startswith(BEGIN) and block is None:
             block, indent = [], line[: len(line) - len(line.lstrip())]
         elif stripped.startswith(END) and block is not None:
             replacement = placeholder_for("\n".join(block), checked_names)
-            output += [indent + part if part else part for part in replacement.split("\n")]
+            new_lines = [indent + part if part else part for part in replacement.split("\n")]
+            pending = (len(output), len(new_lines))
+            output += new_lines
             block = None
         elif block is not None:
             block.append(line)
         else:
             output.append(line)
+    if template is not None:
+        raise ValueError(f"a template has no {END_TEMPLATE} line")
     if block is not None:  # an unterminated block: hide it rather than leak the answer
         output.append(indent + placeholder_for("\n".join(block), checked_names))
     return "\n".join(output)

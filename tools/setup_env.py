@@ -280,6 +280,13 @@ def lock(extra: list[str]) -> None:
     set_up()
 
 
+def install_course_settings(venv_python: Path) -> None:
+    """The course's JupyterLab settings and kernel extension (casecurity.install), into .venv."""
+    done = subprocess.run([str(venv_python), "-m", "casecurity.install", "--quiet"], cwd=ROOT)
+    if done.returncode != 0:
+        fail("could not install the course's JupyterLab settings into .venv (message above)")
+
+
 def set_up(check_requirements: bool = True) -> None:
     venv_python = VENV / "bin" / "python"
     if not LOCK.exists():
@@ -291,6 +298,7 @@ def set_up(check_requirements: bool = True) -> None:
         print("Rebuilding .venv: the last set-up did not finish.", file=sys.stderr)
         shutil.rmtree(VENV)
     if STAMP.exists() and STAMP.read_text().strip() == fingerprint():
+        install_course_settings(venv_python)
         return  # nothing changed since the last install
     installer_choice()
     if check_requirements:
@@ -308,6 +316,7 @@ def set_up(check_requirements: bool = True) -> None:
     STAMP.unlink(missing_ok=True)  # from here until the new stamp, an interruption means "rebuild"
     LOG.write_text("")
     installer = install()
+    install_course_settings(venv_python)
     write_stamp(fingerprint())
     print(f"The course environment is ready (installed with {installer}).", file=sys.stderr)
 

@@ -244,22 +244,25 @@ q2 = ChoiceQuestion(
     "aggression against all, and that the others will give it the necessary help, including military "
     "help. In this course's terms, what kind of commitment is that article?",
     options={
-        "a": "Collective security in the League of Nations / UN sense: every state in the system acts against "
-             "any aggressor, even one of its own members.",
-        "b": "Collective defence: a limited group of allies promise to help each other if one of them is attacked.",
-        "c": "Cooperative security: dialogue and confidence-building with no promise of military help.",
-        "d": "Neutrality: the parties promise to stay out of each other's wars.",
+        "a": "Collective security in the UN sense: every state in the system acts against any "
+             "aggressor, even a member.",
+        "b": "Cooperative security: dialogue and confidence-building among the parties, with no promise "
+             "of military help.",
+        "c": "Neutrality: the parties promise to stay out of each other's wars, whoever the enemy is "
+             "and whoever began it.",
+        "d": "Collective defence: a limited group of allies promise to help each other if one of them "
+             "is attacked.",
     },
-    answer="b",
+    answer="d",
     explanations={
-        "a": "Not quite: despite the treaty's name, Article 4 binds a small group of parties to help each "
-             "other; a collective-security system in the UN sense covers (nearly) all states and turns "
-             "against any aggressor, members included.",
-        "b": "Right: a mutual-assistance pledge among a limited group against an attack is collective "
+        "a": "Not quite: despite the treaty's name, Article 4 binds a small group of parties to help "
+             "each other; a collective-security system in the UN sense covers (nearly) all states and "
+             "turns against any aggressor, members included.",
+        "b": "No: cooperative security builds trust (like the Shanghai Five border agreements) but "
+             "Article 4 goes further and promises help, including military help.",
+        "c": "No: neutrality means staying out; Article 4 promises to come in.",
+        "d": "Right: a mutual-assistance pledge among a limited group against an attack is collective "
              "defence (NATO's Article 5 is the classic example), whatever the treaty is called.",
-        "c": "No: cooperative security builds trust (like the Shanghai Five border agreements) but Article 4 "
-             "goes further and promises help, including military help.",
-        "d": "No: neutrality means staying out; Article 4 promises to come in.",
     },
     hints=[
         "Ask: who is protected (a closed group or everybody?) and against whom (outsiders or any aggressor?).",
@@ -308,17 +311,20 @@ q5 = ChoiceQuestion(
     "data/treaties.csv codes the Shanghai Five's 1996 agreement on military confidence in the border "
     "areas as 'nonaggression'. What does that obligation commit the parties to?",
     options={
-        "a": "Come to each other's help if one of them is attacked.",
-        "b": "Not to use force against each other (here: keep forces near the shared border non-threatening).",
-        "c": "Let each other station troops on their territory.",
-        "d": "Stay neutral if one of them goes to war with a third state.",
+        "a": "Come to each other's help, including with troops, if one of them is attacked by an "
+             "outside state.",
+        "b": "Not to use force against each other, and keep forces along the shared border "
+             "non-threatening.",
+        "c": "Let each other station troops and open military bases on their territory under a "
+             "long-term lease.",
+        "d": "Stay neutral, and give the enemy no help, if one of them goes to war with a third state.",
     },
     answer="b",
     explanations={
-        "a": "That is 'defense' (ATOP). The 1996 agreement promises no help at all; it is about not threatening "
-             "each other along the former Sino-Soviet border.",
-        "b": "Right: a non-aggression commitment is a promise not to attack each other; unlike 'defense' it "
-             "says nothing about helping a partner.",
+        "a": "That is 'defense' (ATOP). The 1996 agreement promises no help at all; it is about not "
+             "threatening each other along the former Sino-Soviet border.",
+        "b": "Right: a non-aggression commitment is a promise not to attack each other; unlike "
+             "'defense' it says nothing about helping a partner.",
         "c": "That is the course's 'basing' code (e.g. the 1999 Russia–Tajikistan basing treaty).",
         "d": "That is 'neutrality' (ATOP): staying out of a partner's conflict with someone else.",
     },

@@ -72,6 +72,38 @@ def overlap_matrix(on=None, countries=None, orgs=LESSON_ORGS):
     return table
 
 
+def peace_missions():
+    """The SCO "Peace Mission" exercises in the events data, and which SCO members took part.
+
+    One row per exercise, in date order: the year, the title, how many of the SCO's members
+    *on the exercise's first day* took part, out of how many, and the members not listed
+    (they stayed away, or their part is not recorded: a row's note may say more).
+    Non-members that joined a drill (Belarus in 2021) are not counted. The lesson shows
+    this table instead of typing counts, so a corrected or added row in ``events.csv``
+    changes the prose's evidence too.
+    """
+    import pandas as pd
+
+    data = _data()
+    drills = data.events(category="exercise")
+    drills = drills.loc[drills["title"].str.contains("Peace Mission", regex=False)]
+    rows = []
+    for drill in drills.itertuples():
+        members = data.members("SCO", on=drill.start_date)
+        took_part = set(str(drill.countries).split(";")) & set(members["iso3"])
+        not_listed = members.loc[~members["iso3"].isin(took_part), "name"]
+        rows.append(
+            {
+                "year": drill.start_date.year,
+                "exercise": drill.title,
+                "SCO members taking part": len(took_part),
+                "SCO members then": len(members),
+                "members not listed": ", ".join(not_listed) or "—",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
 # --------------------------------------------------------------------------- expected answers
 
 
@@ -174,23 +206,26 @@ q1 = CountrySetQuestion(
 q2 = ChoiceQuestion(
     "Which statement about the CSTO's dates is right?",
     options={
-        "a": "The CSTO was founded in Tashkent on 15 May 1992 by six states, and its membership has "
-             "not changed since then.",
-        "b": "The Collective Security Treaty was signed in 1992; the organisation was set up in "
-             "2002–2003 (Charter signed in Chisinau on 7 October 2002, in force 18 September 2003).",
-        "c": "The CSTO was founded in Shanghai on 15 June 2001, together with the SCO, as the "
-             "military wing of the Shanghai Five.",
-        "d": "The treaty and the organisation were both signed in Chisinau on 7 October 2002; "
-             "nothing was signed in 1992.",
+        "a": "The treaty was signed in 1992; the organisation was set up in 2002–2003 (Charter signed "
+             "in Chisinau, 2002).",
+        "b": "The CSTO was founded in Tashkent on 15 May 1992 by six states, and its membership has not "
+             "changed since then.",
+        "c": "The CSTO was founded in Shanghai on 15 June 2001, together with the SCO, as the military "
+             "wing of the Shanghai Five.",
+        "d": "The treaty and the organisation were both signed in Chisinau on 7 October 2002; nothing "
+             "was signed in 1992.",
     },
-    answer="b",
+    answer="a",
     explanations={
-        "a": "This is the common mix-up: 1992 is the treaty (signed in Tashkent by six states, "
+        "a": "Right: treaty 1992, organisation 2002 (Charter signed in Chisinau on 7 October 2002) and "
+             "2003 (in force 18 September 2003).",
+        "b": "This is the common mix-up: 1992 is the treaty (signed in Tashkent by six states, "
              "including Uzbekistan but not Belarus); the organisation came ten years later, and "
              "membership has changed several times.",
-        "b": "Right: treaty 1992, organisation 2002 (Charter) and 2003 (in force).",
-        "c": "2001 and Shanghai are the SCO's founding year and city; the CSTO has nothing to do with them.",
-        "d": "Only the Charter was signed in Chisinau in 2002; the treaty is ten years older (15 May 1992).",
+        "c": "2001 and Shanghai are the SCO's founding year and city; the CSTO has nothing to do with "
+             "them.",
+        "d": "Only the Charter was signed in Chisinau in 2002; the treaty is ten years older (15 May "
+             "1992).",
     },
     hints=["Two different things share the name: a treaty and an organisation built on it.",
            "Look for the option that gives two dates."],
@@ -218,23 +253,23 @@ q3 = ValueQuestion(
 q4 = ChoiceQuestion(
     "What does Article 4 of the 1992 Collective Security Treaty require when a member is attacked?",
     options={
-        "a": "Every other member must send troops automatically, within 24 hours and without any "
-             "further decision, to the member that was attacked.",
-        "b": "Aggression against one member counts as aggression against all, and the others give "
-             "it the necessary assistance, including military, under Article 51 of the UN Charter; "
-             "in practice any collective response needs a decision of the Collective Security Council.",
-        "c": "Members must help a member government put down any internal unrest or protest "
-             "whenever that government asks them for help.",
-        "d": "Members only have to consult each other when one is attacked; the treaty rules out "
-             "any military assistance.",
+        "a": "Every other member must send troops automatically, within 24 hours, with no further "
+             "decision by anyone.",
+        "b": "Members must help a member government put down any internal unrest or protest whenever "
+             "that government asks.",
+        "c": "Aggression against one counts as aggression against all, and the others give necessary "
+             "help, including military.",
+        "d": "Members only have to consult each other when one is attacked; the treaty rules out any "
+             "military assistance.",
     },
-    answer="b",
+    answer="c",
     explanations={
         "a": "Nothing in Article 4 is automatic or has a deadline: assistance is decided collectively.",
-        "b": "Right: the pledge is broad, but it is carried out through a Council decision, which is "
-             "why requests in 2010 and 2022 could be turned down or answered with monitors.",
-        "c": "Article 4 is about aggression by another state. Kazakhstan's 2022 request was framed "
+        "b": "Article 4 is about aggression by another state. Kazakhstan's 2022 request was framed "
              "under Article 4, but that was the Council's reading, not what the article says.",
+        "c": "Right: the pledge is broad (under Article 51 of the UN Charter), but in practice any "
+             "collective response needs a decision of the Collective Security Council, which is why "
+             "requests in 2010 and 2022 could be turned down or answered with monitors.",
         "d": "Consultation is Article 2; Article 4 explicitly mentions military assistance.",
     },
     hints=["Article 4 is modelled on collective self-defence under the UN Charter (Article 51).",
@@ -283,23 +318,24 @@ q6 = TableQuestion(
 q7 = ChoiceQuestion(
     "Why is the SCO not a defence alliance?",
     options={
-        "a": "Because its Charter has no mutual-defence clause: its security work is coordination against "
-             "terrorism, separatism and extremism (RATS in Tashkent) and joint 'Peace Mission' exercises, "
-             "and it declares that it is not directed against other states.",
-        "b": "Because India and Pakistan joined in 2017, and its Charter forbids alliances between "
-             "member states that have border disputes.",
-        "c": "Because it has no permanent bodies: it is only a yearly summit of heads of state, "
-             "with no secretariat and no staff.",
-        "d": "Because its Charter forbids its members to hold joint military exercises with each "
-             "other or with outsiders.",
+        "a": "Because India and Pakistan joined in 2017, and its Charter forbids alliances between "
+             "members with border disputes.",
+        "b": "Because it has no permanent bodies: it is only a yearly summit of heads of state, with no "
+             "secretariat or staff.",
+        "c": "Because its Charter forbids its members to hold joint military exercises with each other "
+             "or with outsiders.",
+        "d": "Because its Charter has no mutual-defence clause; its security work targets terrorism, "
+             "separatism and extremism.",
     },
-    answer="a",
+    answer="d",
     explanations={
-        "a": "Right: no Article-4-style pledge exists in the SCO Charter; its officials stress it "
-             "'is not a military bloc'.",
-        "b": "The Charter has no such rule, and the SCO was not an alliance before 2017 either.",
-        "c": "It has two permanent bodies: the Secretariat in Beijing and RATS in Tashkent.",
-        "d": "No such ban exists: SCO members exercise together in the Peace Mission counter-terrorism drills.",
+        "a": "The Charter has no such rule, and the SCO was not an alliance before 2017 either.",
+        "b": "It has two permanent bodies: the Secretariat in Beijing and RATS in Tashkent.",
+        "c": "No such ban exists: SCO members exercise together in the Peace Mission counter-terrorism "
+             "drills.",
+        "d": "Right: no Article-4-style pledge exists in the SCO Charter; its security work is "
+             "coordination against terrorism, separatism and extremism (RATS in Tashkent) and joint "
+             "'Peace Mission' exercises, and its officials stress it 'is not a military bloc'.",
     },
     hints=["Compare the SCO Charter's Article 1 (goals and tasks) with Article 4 of the CSTO treaty.",
            "What do the Peace Mission exercises rehearse?"],

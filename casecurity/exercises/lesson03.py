@@ -294,19 +294,20 @@ def _shaded_codes(folium_map) -> set[str]:
 q1 = ChoiceQuestion(
     "On what legal instrument does Turkmenistan's internationally recognised permanent neutrality rest?",
     options={
-        "a": "A treaty on neutrality signed by the five Central Asian states",
-        "b": "A UN General Assembly resolution (12 December 1995) recognising a status Turkmenistan declared "
-        "itself, and Turkmenistan's own law on neutrality",
-        "c": "A UN Security Council resolution that binds every UN member",
-        "d": "A neutrality clause in the CSTO Charter",
+        "a": "A treaty on Turkmenistan's permanent neutrality signed by all five Central Asian states",
+        "b": "A UN Security Council resolution that binds every UN member to respect it",
+        "c": "A UN General Assembly resolution of 1995 recognising the status Turkmenistan declared",
+        "d": "A neutrality clause in the CSTO Charter that lets Turkmenistan stay out of it",
     },
-    answer="b",
+    answer="c",
     explanations={
-        "a": "No such treaty exists: neutrality was declared by Turkmenistan alone and recognised by the UN.",
-        "b": "Right: the General Assembly resolution of 12 Dec 1995 (usually cited as 50/80 A) recognises and "
-        "supports a status Turkmenistan proclaimed itself; "
-        "a resolution is not a treaty, and Turkmenistan's law of 27 Dec 1995 bars it from military blocs.",
-        "c": "It was the General Assembly, whose resolutions recommend; the Security Council was not involved.",
+        "a": "No such treaty exists: neutrality was declared by Turkmenistan alone and recognised by "
+             "the UN.",
+        "b": "It was the General Assembly, whose resolutions recommend; the Security Council was not "
+             "involved.",
+        "c": "Right: the General Assembly resolution of 12 Dec 1995 (usually cited as 50/80 A) "
+             "recognises and supports a status Turkmenistan proclaimed itself; a resolution is not a "
+             "treaty, and Turkmenistan's law of 27 Dec 1995 bars it from military blocs.",
         "d": "Turkmenistan never joined the CSTO; its neutrality is the reason it stays out of blocs.",
     },
     hints=[
@@ -344,21 +345,23 @@ q2 = ValueQuestion(
 q3 = ChoiceQuestion(
     "Where is the mutual-assistance pledge that makes the CSTO a defence alliance?",
     options={
-        "a": "Article 4 of the Collective Security Treaty signed in Tashkent on 15 May 1992",
-        "b": "The CSTO Charter signed in Chisinau on 7 October 2002",
+        "a": "The CSTO Charter signed in Chisinau on 7 October 2002 (in force 2003)",
+        "b": "Article 4 of the Collective Security Treaty (Tashkent, 15 May 1992)",
         "c": "The protocol of 2 April 1999 that extended the Collective Security Treaty",
-        "d": "The Charter of the Shanghai Cooperation Organization (2002)",
+        "d": "The Charter of the Shanghai Cooperation Organization, signed in 2002",
     },
-    answer="a",
+    answer="b",
     explanations={
-        "a": "Right: Article 4 treats aggression against one party as aggression against all and promises "
-        "the necessary assistance, including military; the 2002 Charter built the organisation around it.",
-        "b": "The Charter (in force 18 Sep 2003) created the organisation, its councils and secretariat; the "
-        "assistance pledge stayed in the 1992 treaty. That is why 'the CSTO was founded in 1992' is wrong.",
-        "c": "The 1999 protocol only extended the treaty's term (and Azerbaijan, Georgia and Uzbekistan did "
-        "not sign it); the pledge itself is older.",
-        "d": "The SCO is not a military alliance: its charter has consultation and counter-terrorism, no "
-        "defence pledge.",
+        "a": "The Charter (in force 18 Sep 2003) created the organisation, its councils and "
+             "secretariat; the assistance pledge stayed in the 1992 treaty. That is why 'the CSTO was "
+             "founded in 1992' is wrong.",
+        "b": "Right: Article 4 treats aggression against one party as aggression against all and "
+             "promises the necessary assistance, including military; the 2002 Charter built the "
+             "organisation around it.",
+        "c": "The 1999 protocol only extended the treaty's term (and Azerbaijan, Georgia and Uzbekistan "
+             "did not sign it); the pledge itself is older.",
+        "d": "The SCO is not a military alliance: its charter has consultation and counter-terrorism, "
+             "no defence pledge.",
     },
     hints=[
         "Compare the obligations of cst_1992 and csto_charter_2002 in data.load('treaties').",
@@ -387,8 +390,10 @@ q4 = CountrySetQuestion(
         ),
         (
             lambda got: bool({"KAZ", "TJK"} & got),
-            "The 2022 Kazakh-Uzbek and 2024 Tajik-Uzbek treaties are called 'allied', but their texts promise "
-            "consultations and non-aggression, not assistance to a party under attack; they are not coded defense.",
+            "The 2022 Kazakh-Uzbek and 2024 Tajik-Uzbek treaties are called 'allied', but no pledge of "
+            "assistance to a party under attack was found in them: the Kazakh-Uzbek draft promises consultations "
+            "and non-aggression, and summaries of the Tajik-Uzbek text list cooperation (including against "
+            "terrorism). Neither is coded defense; read their notes in data.load('treaties').",
         ),
         (lambda got: "UZB" in got, "Leave Uzbekistan itself out: the question asks for its partners."),
     ],
@@ -398,20 +403,23 @@ q5 = ChoiceQuestion(
     "Why is the 12 March 2002 US-Uzbekistan Declaration on the Strategic Partnership and Cooperation "
     "Framework not a defence pact?",
     options={
-        "a": "Because it was signed by foreign ministers rather than presidents",
-        "b": "Because the US only says it 'would regard with grave concern' an external threat to Uzbekistan: "
-        "it promises no assistance, and the text records political understandings, not a ratified treaty",
-        "c": "Because Uzbekistan's 2012 foreign-policy concept later banned military alliances",
-        "d": "Because the US left the Karshi-Khanabad base in 2005",
+        "a": "Because it was signed by foreign ministers rather than by the two presidents themselves",
+        "b": "Because Uzbekistan's 2012 foreign-policy concept later ruled out joining any "
+             "military-political bloc",
+        "c": "Because US forces left the Karshi-Khanabad (K2) air base in 2005, after Uzbekistan's "
+             "eviction notice",
+        "d": "Because the US only says it 'would regard with grave concern' a threat: no help is promised",
     },
-    answer="b",
+    answer="d",
     explanations={
-        "a": "Who signs does not decide it: foreign ministers sign many binding treaties. What matters is "
-        "whether the text promises help when a party is attacked.",
-        "b": "Right: 'grave concern' is a statement of interest, not a commitment to act; the document is a "
-        "declaration, coded declaration (not defense) in the dataset.",
-        "c": "A 2012 law cannot change what a 2002 text said; the declaration never contained a defence pledge.",
-        "d": "The end of basing in 2005 does not explain what the 2002 text promised (or did not promise).",
+        "a": "Who signs does not decide it: foreign ministers sign many binding treaties. What matters "
+             "is whether the text promises help when a party is attacked.",
+        "b": "A 2012 law cannot change what a 2002 text said; the declaration never contained a defence "
+             "pledge.",
+        "c": "The end of basing in 2005 does not explain what the 2002 text promised (or did not promise).",
+        "d": "Right: 'grave concern' is a statement of interest, not a commitment to act; the text "
+             "records political understandings, not a ratified treaty, and the dataset codes it "
+             "declaration (not defense).",
     },
     hints=[
         "Read the note of usa_uzb_declaration_2002 in data.load('treaties').",
@@ -525,8 +533,9 @@ q9 = ReflectionQuestion(
         "of the Collective Security Council, and Kyrgyzstan's request for troops in June 2010 was turned down. Another defensible "
         "answer is the Semipalatinsk treaty, a security treaty ratified by all five states, whose "
         "protocol gives them legal assurances from nuclear powers - but it forbids nuclear weapons rather than "
-        "promising defence. Bilateral 'allied' treaties between Central Asian states bind less: they promise "
-        "consultation and non-aggression, not assistance."
+        "promising defence. Bilateral 'allied' treaties between Central Asian states bind less: no pledge of "
+        "assistance was found in them (the Kazakh-Uzbek treaty's published draft promises consultations "
+        "and non-aggression)."
     ),
     rubric=[
         "Names one specific instrument (not 'the CSTO' in general) and dates it correctly (e.g. CST 1992 vs "

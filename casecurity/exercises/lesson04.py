@@ -54,14 +54,18 @@ def presence_days(operator: str, as_of=None, since=None, status: str = "confirme
     """Days of military presence of one operating state, summed over its facilities.
 
     Each facility counts ``(closed, or as_of if still open) - opened`` days. Facilities
-    without an opening date are left out (nothing can be counted for them).
+    without an opening date are left out (nothing can be counted for them). A ``reported``
+    facility's days are split at its ``last_confirmed`` date: confirmed from ``opened``
+    through that day, reported after it (all reported if ``last_confirmed`` is empty), so
+    a site used for decades is not erased because no recent source confirms it.
 
     Args:
         operator: ISO3 code or name (``"RUS"``, ``"Russia"``).
         as_of: the end of the count for facilities still open; default ``data.AS_OF``.
         since: count only days on or after this date (e.g. ``POST_SOVIET_START``); default: no clip.
-        status: ``"confirmed"`` (statuses active and closed), ``"reported"`` (only the
-            unconfirmed ``reported`` rows) or ``"all"``.
+        status: ``"confirmed"`` (days a source confirms: active and closed rows, and reported
+            rows up to ``last_confirmed``), ``"reported"`` (the other days of reported rows)
+            or ``"all"``.
     """
     data = _data()
     if status not in ("confirmed", "reported", "all"):
@@ -71,21 +75,26 @@ def presence_days(operator: str, as_of=None, since=None, status: str = "confirme
     end_default = _day(data.AS_OF if as_of is None else as_of)
     start_clip = None if since is None else _day(since)
     rows = data.facilities(operator=operator)
-    if status == "confirmed":
-        rows = rows[rows["status"] != "reported"]
-    elif status == "reported":
-        rows = rows[rows["status"] == "reported"]
     import pandas as pd
 
     total = 0
-    for opened, closed in zip(rows["opened"], rows["closed"], strict=True):
-        if pd.isna(opened):  # the opening date is unknown: nothing can be counted
+    for row in rows.itertuples():
+        if pd.isna(row.opened):  # the opening date is unknown: nothing can be counted
             continue
-        start = opened.date()
-        end = end_default if pd.isna(closed) else min(closed.date(), end_default)
+        start = row.opened.date()
+        end = end_default if pd.isna(row.closed) else min(row.closed.date(), end_default)
         if start_clip is not None:
             start = max(start, start_clip)
-        total += max((end - start).days, 0)
+        if row.status == "reported":
+            # confirmed through last_confirmed (inclusive), reported from the day after
+            split = start if pd.isna(row.last_confirmed) else row.last_confirmed.date() + dt.timedelta(days=1)
+            split = min(max(split, start), max(end, start))
+            spans = {"confirmed": (start, split), "reported": (split, end)}
+        else:
+            spans = {"confirmed": (start, end), "reported": (start, start)}
+        for kind, (first, last) in spans.items():
+            if status in (kind, "all"):
+                total += max((last - first).days, 0)
     return total
 
 
@@ -98,10 +107,12 @@ def presence_table(as_of=None, since=None):
     """Presence-years by operating state, largest first: a DataFrame with one row per operator.
 
     Columns: ``operator_iso3``, ``power`` (name), ``facilities`` (confirmed: active or closed),
-    ``presence_years`` (confirmed facilities, rounded to 0.1), ``reported_facilities`` and
-    ``reported_years`` (status ``reported``: journalists saw it, governments deny or recast it;
-    kept apart so that an unconfirmed site never inflates the confirmed total). Operators that are
-    themselves Central Asian states are left out: they are hosts, not foreign powers.
+    ``presence_years`` (confirmed years, rounded to 0.1: active and closed facilities, and reported
+    ones up to their ``last_confirmed`` date), ``reported_facilities`` and ``reported_years``
+    (status ``reported``: journalists saw it, governments deny or recast it, or no recent source
+    confirms it; kept apart so that an unconfirmed site never inflates the confirmed total).
+    Operators that are themselves Central Asian states are left out: they are hosts, not foreign
+    powers.
     """
     import pandas as pd
 
@@ -264,22 +275,25 @@ q3 = ChoiceQuestion(
     "What did the 12 March 2002 Declaration on the Strategic Partnership and Cooperation Framework "
     "commit the United States to?",
     options={
-        "a": "To defend Uzbekistan if attacked, like NATO's Article 5.",
-        "b": "To 'regard with grave concern' any external threat to Uzbekistan's security, and to "
-             "cooperate and consult: a political declaration, not a defence guarantee.",
-        "c": "To keep a permanent base at Karshi-Khanabad for at least 25 years.",
-        "d": "Nothing on security: the declaration dealt only with trade.",
+        "a": "To 'regard with grave concern' any external threat to Uzbekistan, and to cooperate and "
+             "consult.",
+        "b": "To defend Uzbekistan if it were ever attacked, with a pledge like NATO's Article 5 for "
+             "its allies.",
+        "c": "To keep a permanent US air base at Karshi-Khanabad (K2) for at least the next 25 years.",
+        "d": "Nothing on security at all: the declaration dealt only with trade, investment and "
+             "economic reform.",
     },
-    answer="b",
+    answer="a",
     explanations={
-        "a": "No: the declaration contains no promise of military assistance. It is a political document, "
-             "not a defence treaty.",
-        "b": "Right: a statement of concern plus cooperation and consultation, with Uzbek reform pledges in "
-             "return; it gave no defence guarantee, and it did not stop the eviction from K2 in 2005.",
-        "c": "No: basing rested on a separate 2001 status-of-forces agreement, and the US left K2 in November "
-             "2005 after an eviction notice.",
-        "d": "No: security cooperation is one of its five parts (with political, economic, humanitarian and "
-             "legal cooperation).",
+        "a": "Right: a statement of concern plus cooperation and consultation, with Uzbek reform "
+             "pledges in return: a political declaration, not a defence guarantee, and it did not stop "
+             "the eviction from K2 in 2005.",
+        "b": "No: the declaration contains no promise of military assistance. It is a political "
+             "document, not a defence treaty.",
+        "c": "No: basing rested on a separate 2001 status-of-forces agreement, and the US left K2 in "
+             "November 2005 after an eviction notice.",
+        "d": "No: security cooperation is one of its five parts (with political, economic, humanitarian "
+             "and legal cooperation).",
     },
     hints=[
         "Look at the obligations of usa_uzb_declaration_2002 in data.treaties().",
@@ -309,19 +323,26 @@ q4 = TableQuestion(
 q5 = ChoiceQuestion(
     "What can be said about the Chinese outpost near Shaymak (Murghab district, Tajikistan)?",
     options={
-        "a": "It is a Chinese base under a published basing treaty, like Russia's 201st base.",
-        "b": "Journalists reported Chinese troops there; Tajik officials describe it as a Tajik post built "
-             "with Chinese grants, so the data marks it 'reported'.",
-        "c": "It was a US facility handed to China in 2014.",
-        "d": "It is the SCO's joint headquarters.",
+        "a": "It is a Chinese base under a published basing treaty, like Russia's 201st military base "
+             "in Tajikistan.",
+        "b": "Journalists reported Chinese troops there; Tajik officials call it a Tajik post, hence "
+             "'reported'.",
+        "c": "It was a US military facility that Tajikistan handed over to China after the US left in "
+             "2014.",
+        "d": "It is the SCO's joint counter-terrorism headquarters, staffed by officers of every member "
+             "state.",
     },
     answer="b",
     explanations={
-        "a": "No: no basing treaty with China is in the data, and neither government acknowledges a Chinese base.",
-        "b": "Right: reported by journalists (Washington Post 2019, RFE/RL 2021), denied or recast by officials; "
-             "the course keeps such rows as 'reported' and out of the confirmed totals.",
-        "c": "No: the US never had a facility in Tajikistan's Pamirs; Manas (Kyrgyzstan) went back to Kyrgyzstan.",
-        "d": "No: none of the reports links the site to the SCO; they describe a Chinese or Tajik border post.",
+        "a": "No: no basing treaty with China is in the data, and neither government acknowledges a "
+             "Chinese base.",
+        "b": "Right: reported by journalists (Washington Post 2019, RFE/RL 2021), denied or recast by "
+             "officials (a Tajik post built with Chinese grants); the course keeps such rows as "
+             "'reported' and out of the confirmed totals.",
+        "c": "No: the US never had a facility in Tajikistan's Pamirs; Manas (Kyrgyzstan) went back to "
+             "Kyrgyzstan.",
+        "d": "No: none of the reports links the site to the SCO, whose counter-terrorism structure "
+             "(RATS) sits in Tashkent; they describe a Chinese or Tajik border post.",
     },
     hints=[
         "Look at the row chn_murghab_outpost in data.load('facilities'): its status and its note.",
@@ -332,17 +353,18 @@ q5 = ChoiceQuestion(
 q6 = ChoiceQuestion(
     "When did the C5+1 (the five Central Asian states and the United States) first meet at the level of presidents?",
     options={
-        "a": "1 November 2015 in Samarkand.",
-        "b": "19 September 2023 in New York, at the UN General Assembly.",
-        "c": "6 November 2025 at the White House.",
-        "d": "12 March 2002 in Washington.",
+        "a": "1 November 2015 in Samarkand, Uzbekistan.",
+        "b": "6 November 2025 at the White House.",
+        "c": "12 March 2002 in Washington, D.C.",
+        "d": "19 September 2023 in New York (UN).",
     },
-    answer="b",
+    answer="d",
     explanations={
         "a": "No: Samarkand (2015) was the first formal meeting of foreign ministers with Secretary Kerry.",
-        "b": "Right: President Biden met the five presidents on the sidelines of the 78th UN General Assembly.",
-        "c": "No: that was the second leaders' meeting, the first hosted in Washington.",
-        "d": "No: that is the date of the US-Uzbek declaration, a bilateral document.",
+        "b": "No: that was the second leaders' meeting, the first hosted in Washington.",
+        "c": "No: that is the date of the US-Uzbek declaration, a bilateral document.",
+        "d": "Right: President Biden met the five presidents on the sidelines of the 78th UN General "
+             "Assembly.",
     },
     hints=[
         "Look for C5+1 in data.events(category='diplomacy').",
@@ -353,6 +375,16 @@ q6 = ChoiceQuestion(
 
 def _counted_reported(function) -> bool:
     return function("CHN") > 0
+
+
+def _dropped_every_reported_row(function) -> bool:
+    """Reported rows left out entirely, so decades of confirmed use before last_confirmed vanish."""
+    data = _data()
+    rows = data.facilities(operator="RUS")
+    rows = rows[(rows["status"] != "reported") & rows["opened"].notna()]
+    ends = [min(c.date(), data.AS_OF) if c == c else data.AS_OF for c in rows["closed"]]
+    wrong = sum((end - opened.date()).days for end, opened in zip(ends, rows["opened"], strict=True))
+    return _close(function("RUS"), wrong / DAYS_PER_YEAR)
 
 
 def _divided_by_365(function) -> bool:
@@ -370,17 +402,24 @@ def _counted_to_today_for_closed(function) -> bool:
 q7 = FunctionQuestion(
     "Write a function presence_years(operator) that returns the presence-years of one operating state "
     "(ISO3 code): the sum over its facilities of (closed date, or data.AS_OF if still open) minus the "
-    "opened date, in days, divided by 365.25. Leave out facilities whose status is 'reported' and those "
-    "without an opening date.",
+    "opened date, in days, divided by 365.25. Leave out facilities without an opening date. A facility "
+    "whose status is 'reported' counts only through its last_confirmed date (its end is last_confirmed "
+    "plus one day, if that is earlier), and not at all if last_confirmed is empty.",
     cases=_presence_cases,
     hints=[
-        "Start from rows = data.facilities(operator=operator) and drop rows[rows['status'] == 'reported'].",
-        "end = rows['closed'].fillna(pd.Timestamp(data.AS_OF)); days = (end - rows['opened']).dt.days; "
-        "return days.sum() / 365.25 (NaT opening dates give NaN, which .sum() skips).",
+        "Start from rows = data.facilities(operator=operator); drop rows without 'opened' and the "
+        "'reported' rows whose 'last_confirmed' is empty.",
+        "end = rows['closed'].fillna(pd.Timestamp(data.AS_OF)); last_day = rows['last_confirmed'] + "
+        "pd.Timedelta(days=1); end = end.where(last_day.isna() | (end <= last_day), last_day); "
+        "return (end - rows['opened']).dt.days.sum() / 365.25.",
     ],
     mistakes=[
         (_counted_reported,
-         "presence_years('CHN') should be 0: China's only facility in the data is 'reported', not confirmed."),
+         "presence_years('CHN') should be 0: China's only facility in the data is 'reported' and was never "
+         "confirmed (its last_confirmed is empty)."),
+        (_dropped_every_reported_row,
+         "Russia's figure is too small: a 'reported' site such as Sary-Shagan was confirmed in use up to its "
+         "last_confirmed date; count it up to that day instead of leaving it out."),
         (_divided_by_365, "Divide by 365.25 (the average year), not 365."),
         (_counted_to_today_for_closed,
          "Closed facilities stop counting on their closing day: use 'closed' when it is given."),

@@ -230,19 +230,21 @@ q1 = ValueQuestion(
 q2 = ChoiceQuestion(
     f"In cyber_index.csv every {GCI_TIER_EDITION} row has a tier but an empty rank. Why?",
     options={
-        "a": "The course lost the ranks when it converted the ITU report to CSV.",
-        "b": "The 2024 edition replaced the world ranking with five tiers (Tier 1 'Role-modelling' to Tier 5 "
-             "'Building'), so there is no rank to record.",
-        "c": "The five states refused to take part in the 2024 survey.",
-        "d": "A tier is just a rank divided by 40, so the rank was redundant.",
+        "a": "The course lost the ranks when it converted the ITU report's tables to CSV.",
+        "b": "The five states refused to answer the ITU's 2024 survey, so none was ranked.",
+        "c": "The 2024 edition replaced the world ranking with five tiers: no rank to record.",
+        "d": "A tier is just the rank divided by 40, so the course dropped the redundant rank.",
     },
-    answer="b",
+    answer="c",
     explanations={
-        "a": "No: the ITU itself stopped publishing ranks in 2024; the empty rank cells are faithful to the source.",
-        "b": "Right: GCI 2024 groups countries into five tiers; compare states within an edition, and do not "
-             "line a 2024 tier up against a 2020 rank as if they were the same scale.",
-        "c": "No: all five have a 2024 tier, which the ITU gives only to states it assessed.",
-        "d": "No: tiers are bands of the overall score (e.g. Tier 3 'Establishing' = 55–85 points), not ranks.",
+        "a": "No: the ITU itself stopped publishing ranks in 2024; the empty rank cells are faithful to "
+             "the source.",
+        "b": "No: all five have a 2024 tier, which the ITU gives only to states it assessed.",
+        "c": "Right: GCI 2024 groups countries into five tiers (Tier 1 'Role-modelling' to Tier 5 "
+             "'Building'); compare states within an edition, and do not line a 2024 tier up against a "
+             "2020 rank as if they were the same scale.",
+        "d": "No: tiers are bands of the overall score (e.g. Tier 3 'Establishing' = 55–85 points), not "
+             "ranks.",
     },
     hints=["Look at the note column of a 2024 row.", "What changed in the fifth edition of the index?"],
 )
@@ -294,20 +296,25 @@ q5 = ChoiceQuestion(
     "Kyrgyzstan and Tajikistan fought over their border in April 2021 and September 2022. Why did the CSTO not "
     "intervene militarily?",
     options={
-        "a": "Kyrgyzstan had left the CSTO before 2021.",
-        "b": "Both were CSTO members: the alliance is built to answer aggression from outside, and its leaders "
-             "treated a conflict between two members as a bilateral matter for talks, not for collective force.",
-        "c": "The CSTO had no forces that could be sent anywhere.",
-        "d": "The UN Security Council forbade it.",
+        "a": "Both were members: the CSTO answers aggression from outside and left a clash between "
+             "members to talks.",
+        "b": "Kyrgyzstan had already left the CSTO in protest before the first of the two clashes, in "
+             "April 2021.",
+        "c": "The CSTO had no collective forces at all, so there was nothing it could send to a member "
+             "state.",
+        "d": "The UN Security Council passed a resolution that forbade any outside military intervention.",
     },
-    answer="b",
+    answer="a",
     explanations={
-        "a": "No: Kyrgyzstan has been a member since 1992 and its Security Council secretary said in Sept 2022 "
-             "that leaving was not being considered.",
-        "b": "Right: Article 4 speaks of aggression against a member; with members on both sides, the CSTO "
-             "called for a ceasefire and offered to help talks. Years earlier, after a shoot-out near Vorukh, its "
-             "Secretary-General had said a third party had no right to interfere in such border incidents.",
-        "c": "No: the CSTO sent about 2,030 troops to Kazakhstan in January 2022, a few months earlier.",
+        "a": "Right: Article 4 speaks of aggression against a member; with members on both sides, the "
+             "CSTO treated it as a bilateral matter, called for a ceasefire and offered to help talks. "
+             "Years earlier, after a shoot-out near Vorukh, its Secretary-General had said a third "
+             "party had no right to interfere in such border incidents.",
+        "b": "No: Kyrgyzstan has been a member since 1992 and its Security Council secretary said in "
+             "Sept 2022 that leaving was not being considered.",
+        "c": "No: the CSTO sent about 2,030 troops to Kazakhstan in January 2022, between the two "
+             "clashes: eight months after the April 2021 fighting and eight months before the September "
+             "2022 war.",
         "d": "No: the Security Council took no such decision; the constraint was the CSTO's own design.",
     },
     hints=["Who is a CSTO member?", "Against whom does Article 4 promise help?"],
@@ -359,18 +366,24 @@ q7 = FunctionQuestion(
 q8 = ChoiceQuestion(
     "After the Taliban took Kabul on 15 August 2021, what did the CSTO actually do?",
     options={
-        "a": "It sent peacekeepers into northern Afghanistan.",
-        "b": "It invoked Article 4 on behalf of Tajikistan.",
-        "c": "It held large exercises in Tajikistan near the Afghan border in October 2021 (about 4,000 troops) "
-             "and agreed to strengthen the Tajik–Afghan border.",
-        "d": "Nothing: the CSTO does not deal with Afghanistan.",
+        "a": "It sent a peacekeeping force across the border into northern Afghanistan in the autumn of "
+             "2021.",
+        "b": "It held big exercises in Tajikistan near the Afghan border and agreed to strengthen that "
+             "border.",
+        "c": "It invoked Article 4 on behalf of Tajikistan and formally named the Taliban as the "
+             "aggressor.",
+        "d": "Nothing: Afghanistan lies outside the CSTO's area of responsibility, so it was left to "
+             "Russia.",
     },
-    answer="c",
+    answer="b",
     explanations={
-        "a": "No: no CSTO troops entered Afghanistan; the drills stayed on Tajik soil about 20 km from the border.",
-        "b": "No: there was no aggression against Tajikistan to invoke it for; the response was exercises and plans.",
-        "c": "Right: Poisk, Eshelon and Vzaimodeistvie 2021 at Kharb-Maidon and Momirak, after Rubezh-2021 in "
-             "Kyrgyzstan in September; deterrence and reassurance rather than intervention.",
+        "a": "No: no CSTO troops entered Afghanistan; the drills stayed on Tajik soil about 20 km from "
+             "the border.",
+        "b": "Right: about 4,000 troops in October 2021 (Poisk, Eshelon and Vzaimodeistvie 2021 at "
+             "Kharb-Maidon and Momirak, after Rubezh-2021 in Kyrgyzstan in September); deterrence and "
+             "reassurance rather than intervention.",
+        "c": "No: there was no aggression against Tajikistan to invoke it for; the response was "
+             "exercises and plans.",
         "d": "No: Afghanistan dominated the CSTO's Dushanbe summit of September 2021.",
     },
     hints=["Look at data.events(category='exercise', between=('2021-08-15', '2021-12-31')).",

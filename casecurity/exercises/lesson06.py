@@ -124,19 +124,20 @@ def treaties_by_partner(powers: tuple[str, ...] = POWERS) -> pd.DataFrame:
 def facilities_by_power(years: range | list[int]) -> pd.DataFrame:
     """Foreign-run facilities in Central Asia open on 1 January of each year, by operating power.
 
-    Only confirmed sites (status ``active`` or ``closed``) are counted; ``reported`` sites, such as
-    the Chinese outpost in the Tajik Pamirs, are left out because no government has acknowledged
-    them. One row per year, one column per power that ever ran a confirmed site.
+    Only sites confirmed in use that day are counted (``data.facilities(confirmed_on=...)``): rows
+    with status ``active`` or ``closed``, and a ``reported`` Russian site such as Sary-Shagan up to
+    its ``last_confirmed`` date. Sites never confirmed, such as the Chinese outpost in the Tajik
+    Pamirs, are left out because no government has acknowledged them. One row per year, one column
+    per power that ever ran a confirmed site.
     """
-    confirmed = data.facilities(status=["active", "closed"])
-    confirmed = confirmed.loc[
-        confirmed["host_iso3"].isin(data.central_asia()) & (confirmed["operator_iso3"] != confirmed["host_iso3"])
-    ]
-    operators = sorted(confirmed["operator_iso3"].unique())
+    every = data.facilities()
+    every = every.loc[every["host_iso3"].isin(data.central_asia()) & (every["operator_iso3"] != every["host_iso3"])]
+    ever_confirmed = (every["status"] != "reported") | every["last_confirmed"].notna()
+    operators = sorted(every.loc[ever_confirmed, "operator_iso3"].unique())
     rows = []
     for year in years:
-        open_then = data.facilities(status=["active", "closed"], active_on=int(year))
-        open_then = open_then.loc[open_then["id"].isin(confirmed["id"])]
+        open_then = data.facilities(confirmed_on=int(year))
+        open_then = open_then.loc[open_then["id"].isin(every["id"])]
         counts = open_then["operator_iso3"].value_counts()
         rows.append({"year": int(year), **{data.country_name(o): int(counts.get(o, 0)) for o in operators}})
     return pd.DataFrame(rows).set_index("year")
@@ -264,26 +265,110 @@ def _column_equals(got: pd.DataFrame, other: pd.DataFrame, column: str) -> bool:
     return given == dict(zip(other["iso3"], other[column], strict=True))
 
 
+# ------------------------------------------------------------------------------ model briefing
+
+_NUMBER_WORDS = ("no", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve")
+
+
+def _in_words(count: int) -> str:
+    """A small count as a word ('four'), a larger one as digits."""
+    return _NUMBER_WORDS[count] if 0 <= count < len(_NUMBER_WORDS) else str(count)
+
+
+def _names(codes) -> str:
+    """'Kazakhstan', 'Kazakhstan and Kyrgyzstan', 'A, B and C' from ISO3 codes."""
+    names = [data.country_name(code) for code in codes]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def _hosting_sentence(sites: pd.Series) -> str:
+    """'Kyrgyzstan hosting four confirmed foreign-run sites, Tajikistan three and Kazakhstan one, while ...'."""
+    hosts = sites[sites > 0].sort_values(ascending=False, kind="stable")
+    parts = [f"{data.country_name(code)} hosting {_in_words(int(n))} confirmed foreign-run "
+             f"site{'s' if n != 1 else ''}" if i == 0 else f"{data.country_name(code)} {_in_words(int(n))}"
+             for i, (code, n) in enumerate(hosts.items())]
+    text = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+    empty = [code for code in sites.index if sites[code] == 0]
+    if empty:
+        text += f", while {_names(empty)} host{'s' if len(empty) == 1 else ''} none"
+    return text
+
+
+def model_briefing(table: pd.DataFrame | None = None) -> str:
+    """The model capstone briefing (q9), its numbers read from the q8 table (default: the reference table).
+
+    The text is the model answer shown after a learner submits q9 and the solution in
+    solutions/06_future_solutions.ipynb; because counts come from the data, a corrected facility or
+    membership row updates the briefing too (issue 12: the Kulob garrison, closed in 2015, had
+    inflated Tajikistan's count).
+    """
+    table = (_briefing_expected() if table is None else table).copy()
+    table["iso3"] = table["iso3"].astype(str).str.upper()
+    table = table.set_index("iso3")
+    sites = table["foreign_facilities"].astype(int)
+    memberships = table["organisations"].astype(int)
+    most = memberships[memberships == memberships.max()].index.tolist()
+    each = " each" if len(most) > 1 else ""
+    open_now = data.facilities(active_on=data.AS_OF, status="active")
+    foreign = open_now.loc[open_now["host_iso3"].isin(data.central_asia())
+                           & (open_now["operator_iso3"] != open_now["host_iso3"])]
+    operators = _names(sorted(foreign["operator_iso3"].unique())) if len(foreign) else "no outside power"
+    where = _names([code for code in data.central_asia() if sites.get(code, 0) > 0]) or "no state"
+    day = f"{data.AS_OF.day} {data.AS_OF:%B %Y}"
+    kulob = data.load("facilities").set_index("id")["closed"].get("rus_201_kulob")
+    kulob = f", and Russia itself gave up its garrison at Kulob in {kulob.year}" if pd.notna(kulob) else ""
+    return (
+        f"Question: is Russia still the only outside power with a military footprint in Central Asia, as of {day}?"
+        " Bottom line: yes on the ground, but not in the region's diplomacy.\n\n"
+        f"Evidence. The map of facilities open on the as-of date shows confirmed sites run by {operators} only, "
+        f"in {where}; the one Chinese site, an outpost in the Tajik Pamirs, is marked 'reported' because no "
+        "government acknowledges it. The table shows "
+        f"{_hosting_sentence(sites)}. The Western sites of 2001-2015 (K2, Manas, Termez, Dushanbe) have all "
+        f"closed{kulob} (lesson 04).\n\n"
+        f"The same table shows the states hedging. {_names(most)} count{'' if len(most) > 1 else 's'} "
+        f"{_in_words(int(memberships.max()))} full memberships{each}, from the CSTO and the SCO to the "
+        "Organization of Turkic States; all five take part in the C5+1 with the United States, whose leaders "
+        "first met in New York on 19 September 2023 and again, for the first time at the White House, on "
+        "6 November 2025 (24.kg, Oct 2025). In June 2025 all five signed a treaty of eternal "
+        "good-neighbourliness with China, in which, by reported summaries, the parties promise not to join "
+        "alliances directed against one another (Astana Times, 18 Jun 2025). Uzbekistan's CSTO membership has "
+        "been suspended since 2012, and Armenia's freeze since February 2024 shows that a member can step back "
+        "from the alliance without formally leaving.\n\n"
+        "Scenario. The evidence fits 'Russian-led consolidation' for hard power and 'regional self-reliance' "
+        "for diplomacy at the same time. Indicators to watch: (1) a new row in facilities.csv with a "
+        "non-Russian operator and status 'active' - above all China; (2) a change in Armenia's CSTO spell in "
+        "memberships.csv, from 'frozen' to no spell (withdrawal) or back to 'member', and any Central Asian "
+        "member following Armenia's path.\n\n"
+        "What would change my mind: an officially acknowledged Chinese site, a basing or defence obligation "
+        "in a treaty with China, or a Central Asian CSTO member freezing its participation."
+    )
+
+
 # ------------------------------------------------------------------------------------ questions
 
 q1 = ChoiceQuestion(
     "What was Armenia's position in the CSTO as of March 2025, the date of the latest sources the lesson cites?",
     options={
-        "a": "It had formally withdrawn in June 2024, when its prime minister said 'we will leave'.",
-        "b": "It had frozen its participation and stopped paying its contributions, while Russia still "
-        "called it a full member with all rights and obligations.",
-        "c": "The Collective Security Council had suspended it, as it did with Uzbekistan in 2012.",
-        "d": "It was an observer, like Turkmenistan.",
+        "a": "It had frozen its participation and its payments, while Russia still called it a full "
+             "member.",
+        "b": "It had formally withdrawn in June 2024, when its prime minister publicly announced 'we "
+             "will leave'.",
+        "c": "The Collective Security Council had suspended it, just as it had done with Uzbekistan in "
+             "2012.",
+        "d": "It had become an observer, the status that Turkmenistan holds in the organisation.",
     },
-    answer="b",
+    answer="a",
     explanations={
-        "a": "Pashinyan said 'we will leave' on 12 June 2024 but gave no date, and no withdrawal notice was "
-        "sent: Russia's deputy foreign minister said in March 2025 that Yerevan had not notified any exit.",
-        "b": "Right: the freeze is a political act without a procedure in the Charter; Moscow's position is "
-        "that Armenia remains a member, and the data codes the spell as 'frozen' from February 2024.",
+        "a": "Right: the freeze is a political act without a procedure in the Charter; Moscow's "
+             "position is that Armenia remains a member with all rights and obligations, and the data "
+             "codes the spell as 'frozen' from February 2024.",
+        "b": "Pashinyan said 'we will leave' on 12 June 2024 but gave no date, and no withdrawal notice "
+             "was sent: Russia's deputy foreign minister said in March 2025 that Yerevan had not "
+             "notified any exit.",
         "c": "No Council decision suspended Armenia; the freeze was Armenia's own announcement "
-        "(Uzbekistan's 2012 case is the one coded 'suspended').",
-        "d": "The CSTO has no observer status in the data, and Turkmenistan has never joined the CSTO at all.",
+             "(Uzbekistan's 2012 case is the one coded 'suspended').",
+        "d": "The CSTO has no observer status in the data, and Turkmenistan has never joined the CSTO "
+             "at all.",
     },
     hints=[
         "Look at data.members('CSTO', on=data.AS_OF, status=None) and find Armenia's status.",
@@ -351,21 +436,21 @@ q3 = TableQuestion(
 q4 = ChoiceQuestion(
     "Which statement about the Consultative Meetings of the Heads of State of Central Asia is right?",
     options={
-        "a": "They began in 2018 and bring together all five Central Asian presidents without an outside "
-        "power; in November 2025 Azerbaijan was admitted as a full participant.",
-        "b": "They are the summits of the C5+1, chaired by the United States.",
-        "c": "They are a defence alliance whose members must help one another if attacked.",
-        "d": "Turkmenistan stays away from them because of its neutrality.",
+        "a": "They are the summits of the C5+1 format, which the United States chairs and hosts.",
+        "b": "They are a defence alliance whose members must help one another if one is attacked.",
+        "c": "Begun in 2018, they gather the five presidents without an outside power; Azerbaijan "
+             "joined in 2025.",
+        "d": "Turkmenistan stays away from them because its neutrality bars it from such summits.",
     },
-    answer="a",
+    answer="c",
     explanations={
-        "a": "Right: the first meeting was in Astana in March 2018; the seventh, in Tashkent on 16 Nov 2025, "
-        "admitted Azerbaijan as a full participant.",
-        "b": "The C5+1 is a separate format with the United States; the Consultative Meetings have no outside "
-        "chair.",
-        "c": "They are a consultative summit with no treaty of their own and no mutual-defence clause.",
+        "a": "The C5+1 is a separate format with the United States; the Consultative Meetings have no "
+             "outside chair.",
+        "b": "They are a consultative summit with no treaty of their own and no mutual-defence clause.",
+        "c": "Right: the first meeting was in Astana in March 2018; the seventh, in Tashkent on 16 Nov "
+             "2025, admitted Azerbaijan as a full participant.",
         "d": "Turkmenistan takes part: it hosted the third meeting (Avaza, 2021); see the CAHS rows in "
-        "memberships.csv.",
+             "memberships.csv.",
     },
     hints=["Look at data.members('CAHS', on=data.AS_OF) and at the note on Turkmenistan's row."],
 )
@@ -402,20 +487,20 @@ q6 = ChoiceQuestion(
     "Under the scenario 'China's security footprint grows', which observation, and which course table, "
     "would be the clearest early sign?",
     options={
-        "a": "A new row in facilities.csv with operator_iso3 CHN, status 'active', hosted by a Central Asian "
-        "state (a site that China or the host acknowledges).",
-        "b": "Another country becoming an SCO partner (a new row in memberships.csv).",
-        "c": "China's trade with the region rising (events.csv).",
-        "d": "A higher ITU cybersecurity score for Kazakhstan (cyber_index.csv).",
+        "a": "Another country becoming an SCO partner or a full member (a new row in memberships.csv).",
+        "b": "A new active site run by China that China or the host acknowledges (facilities.csv).",
+        "c": "China's trade with the five Central Asian states rising year after year (events.csv).",
+        "d": "A higher ITU Global Cybersecurity Index score for Kazakhstan (cyber_index.csv).",
     },
-    answer="a",
+    answer="b",
     explanations={
-        "a": "Right: an acknowledged Chinese-run site would be new — as of the as-of date the only Chinese "
-        "site in the data is a 'reported' outpost that no government confirms.",
-        "b": "SCO enlargement mostly adds states outside Central Asia; it says little about Chinese forces "
-        "in the region.",
+        "a": "SCO enlargement mostly adds states outside Central Asia; it says little about Chinese "
+             "forces in the region.",
+        "b": "Right: a new row with operator_iso3 CHN, status 'active', hosted by a Central Asian state "
+             "would be new — as of the as-of date the only Chinese site in the data is a 'reported' "
+             "outpost that no government confirms.",
         "c": "Trade is economic influence, and the course data has no trade table; it is not a security "
-        "footprint.",
+             "footprint.",
         "d": "A national cyber score measures the state's own capacity, not a foreign presence.",
     },
     hints=["A security 'footprint' means people or sites on the ground; which table records those?"],
@@ -504,30 +589,8 @@ q9 = _AssessmentQuestion(
     "one sentence, support it with evidence from your map and table (and at least one cited source), "
     "name the scenario(s) it points to and two indicators a reader should watch next, and say what would "
     "change your mind.",
-    model_answer=(  # the same text as the model briefing in solutions/06_future_solutions.ipynb
-        "Question: is Russia still the only outside power with a military footprint in Central Asia, as of 27"
-        " November 2026? Bottom line: yes on the ground, but not in the region's diplomacy.\n\n"
-        "Evidence. The map of facilities open on the as-of date shows confirmed sites run by Russia only, in "
-        "Tajikistan, Kyrgyzstan and Kazakhstan; the one Chinese site, an outpost in the Tajik Pamirs, is "
-        "marked 'reported' because no government acknowledges it. The table shows Tajikistan and Kyrgyzstan "
-        "hosting four confirmed Russian sites each and Kazakhstan three, while Turkmenistan and Uzbekistan "
-        "host none. The Western sites of 2001-2014 (K2, Manas, Termez, Dushanbe) have all closed (lesson 04).\n\n"
-        "The same table shows the states hedging. Kazakhstan and Kyrgyzstan count eight full memberships "
-        "each, from the CSTO and the SCO to the Organization of Turkic States; all five take part in the C5+1"
-        " with the United States, which held its first summit at the White House on 6 November 2025 (Central "
-        "Asian Light, Nov 2025). In June 2025 all five signed a treaty of eternal good-neighbourliness with "
-        "China, in which, by reported summaries, the parties promise not to join alliances directed against "
-        "one another (Astana Times, 18 Jun 2025). Uzbekistan's CSTO membership has been suspended since 2012,"
-        " and Armenia's freeze since February 2024 shows that a member can step back from the alliance "
-        "without formally leaving.\n\n"
-        "Scenario. The evidence fits 'Russian-led consolidation' for hard power and 'regional self-reliance' "
-        "for diplomacy at the same time. Indicators to watch: (1) a new row in facilities.csv with a "
-        "non-Russian operator and status 'active' - above all China; (2) a change in Armenia's CSTO spell in "
-        "memberships.csv, from 'frozen' to no spell (withdrawal) or back to 'member', and any Central Asian "
-        "member following Armenia's path.\n\n"
-        "What would change my mind: an officially acknowledged Chinese site, a basing or defence obligation "
-        "in a treaty with China, or a Central Asian CSTO member freezing its participation."
-    ),
+    # computed from the data at check time (also the solution in solutions/06_future_solutions.ipynb)
+    model_answer=model_briefing,
     rubric=[
         "Question: states one precise, answerable question and answers it in a sentence (the 'bottom line').",
         "Evidence: uses at least two numbers from the map/table, each with its date (as of ...), and at least "

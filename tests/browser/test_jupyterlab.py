@@ -1,12 +1,18 @@
-"""End to end: a real JupyterLab in headless Chromium runs the widget demo notebook.
+"""End to end: the course in a real JupyterLab, started by `make lab`, in headless Chromium.
 
-What a learner does, checked in a browser: open a notebook, run all cells, see the
-membership explorer, move its date slider with the keyboard (no mouse), read a new
-summary line, and see country shapes on an offline folium map.
+The server is started the way a learner starts it: ``make lab`` from the repository root,
+with only ``LAB_ARGS`` added (no browser, a free port, a token, the app exposed to the
+test). So these tests see the root, the settings and the kernel extension that ``make lab``
+gives a learner. Test-only settings (no autosave, no notebook windowing) live in a private
+user-settings folder; the "Jupyter news" pop-up must stay away by the course's own setting.
+The learner's progress goes to a temporary file (``CASECURITY_PROGRESS``). The server is
+stopped in teardown whatever happens (its whole process group is killed), and the
+repository's notebooks are checked to be unchanged afterwards.
 
-The server runs from a temporary copy of ``widget_demo.ipynb`` with its own settings
-(no news toast, no windowing) and ``CASECURITY_OFFLINE=1``, so the map needs no internet.
-It is stopped in teardown whatever happens (its whole process group is killed).
+- The course path: open lesson 00, follow its link to the exercise set, answer a question
+  wrongly and then correctly, and see the verdict and the progress change.
+- Widgets: run the widget demo notebook, see the membership explorer, move its date slider
+  with the keyboard, read a new summary line, and see country shapes on an offline map.
 """
 
 from __future__ import annotations
@@ -14,31 +20,29 @@ from __future__ import annotations
 import json
 import os
 import secrets
-import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
 
+import nbformat
 import pytest
 from playwright import sync_api as playwright_sync
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
 NOTEBOOK = HERE / "widget_demo.ipynb"
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-# JupyterLab user settings written into a private settings folder for the test server:
-# no "Jupyter news" toast or update check (they cover the notebook and need internet),
-# and no notebook windowing, so every output is in the DOM without scrolling.
+# Test-only JupyterLab user settings, in a private settings folder: no autosave (the tests
+# run the repository's own notebooks and must not write outputs into them) and no notebook
+# windowing, so every cell is in the DOM without scrolling. The news pop-up is NOT switched
+# off here: the course's own setting (casecurity.install, run by `make lab`) must do that.
 LAB_SETTINGS = {
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-    },
+    "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
 }
 
@@ -80,11 +84,8 @@ def _stop(process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def lab_server(tmp_path_factory):
-    """A headless JupyterLab serving a copy of the demo notebook; yields (base_url, token)."""
+    """JupyterLab started by `make lab` at the repository root; yields (base_url, token, progress)."""
     work = tmp_path_factory.mktemp("jupyterlab")
-    root = work / "root"
-    root.mkdir()
-    shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
     settings = work / "lab-settings"
     for relative, content in LAB_SETTINGS.items():
         target = settings / relative
@@ -92,10 +93,12 @@ def lab_server(tmp_path_factory):
         target.write_text(json.dumps(content))
     port = _free_port()
     token = secrets.token_hex(16)
+    progress = work / "progress.json"
     env = dict(os.environ)
     env.update(
         {
             "CASECURITY_OFFLINE": "1",  # Leaflet inlined, no tiles: the map draws without internet
+            "CASECURITY_PROGRESS": str(progress),
             "JUPYTERLAB_SETTINGS_DIR": str(settings),
             "JUPYTERLAB_WORKSPACES_DIR": str(work / "workspaces"),
             "JUPYTER_RUNTIME_DIR": str(work / "runtime"),
@@ -103,33 +106,159 @@ def lab_server(tmp_path_factory):
             "IPYTHONDIR": str(work / "ipython"),
         }
     )
+    env.pop("MAKEFLAGS", None)
+    lab_args = f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.token={token} --LabApp.expose_app_in_browser=True"
     log = work / "server.log"
-    command = [
-        sys.executable, "-m", "jupyterlab",
-        "--no-browser", "--allow-root", "--ip=127.0.0.1", f"--port={port}",
-        f"--ServerApp.token={token}",
-        "--LabApp.expose_app_in_browser=True", "--LabApp.news_url=None",
-        f"--ServerApp.root_dir={root}",
-    ]  # fmt: skip
     with log.open("w") as log_file:
         process = subprocess.Popen(
-            command, cwd=root, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True
+            ["make", "--no-print-directory", "lab", f"LAB_ARGS={lab_args}"],
+            cwd=ROOT,
+            env=env,
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
     try:
         base = f"http://127.0.0.1:{port}"
-        _wait_for_server(f"{base}/api/status?token={token}", process, log)
-        yield base, token
+        _wait_for_server(f"{base}/api/status?token={token}", process, log, timeout=300)
+        yield base, token, progress
     finally:
         _stop(process)
+    saved = [line for line in log.read_text().splitlines() if "Saving file at" in line]
+    assert saved == [], f"the test server wrote into the repository: {saved}"
+
+
+def _open(page, base: str, token: str, path: str) -> None:
+    """Open a notebook by its path from the root and wait for its kernel to be idle."""
+    page.goto(f"{base}/lab/tree/{path}?reset&token={token}", wait_until="domcontentloaded")
+    page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=90_000)
+    _wait_for_notebook(page, path)
+
+
+def _wait_for_notebook(page, path: str) -> None:
+    page.wait_for_function(
+        "(path) => { const w = window.jupyterapp.shell.currentWidget;"
+        " return w && w.context && w.context.path === path && w.sessionContext && w.sessionContext.session"
+        " && w.sessionContext.session.kernel && w.sessionContext.session.kernel.status === 'idle'; }",
+        arg=path,
+        timeout=120_000,
+    )
+
+
+def _run_cell(page, cell, source: str | None = None) -> None:
+    """Click into a code cell, optionally replace its text as a learner would, press Shift+Enter."""
+    editor = cell.locator(".cm-content").first
+    editor.click()
+    if source is not None:
+        page.keyboard.press("Control+A")
+        page.keyboard.insert_text(source)  # typed text, without the editor's auto-closing brackets
+    page.keyboard.press("Shift+Enter")
+
+
+def test_lesson_links_to_its_exercise_set_where_answers_are_checked(lab_server, browser, screens_dir):
+    base, token, progress = lab_server
+    expect = playwright_sync.expect
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    try:
+        lesson = "notebooks/00_start_here.ipynb"
+        exercises = "exercises/00_start_here_exercises.ipynb"
+        _open(page, base, token, lesson)
+        # the course's setting, not a flag: JupyterLab does not ask about Jupyter news
+        fetch_news = page.evaluate(
+            "async () => (await window.jupyterapp.serviceManager.settings.fetch("
+            "'@jupyterlab/apputils-extension:notification')).schema.properties.fetchNews.default"
+        )  # the course's override becomes the default the learner's JupyterLab starts from
+        assert fetch_news == "false"
+        page.wait_for_timeout(2_000)
+        expect(page.get_by_text("official Jupyter news")).to_have_count(0)
+
+        # the file browser shows the lesson's folder; its root is the course folder
+        browser_panel = page.locator(".jp-FileBrowser")
+        expect(browser_panel.locator(".jp-BreadCrumbs")).to_contain_text("notebooks", timeout=30_000)
+        browser_panel.locator(".jp-BreadCrumbs-home").click()
+        for folder in ("notebooks", "exercises", "solutions", "data"):
+            expect(browser_panel.locator(f".jp-DirListing-item[title^='Name: {folder}']")).to_have_count(1)
+        page.screenshot(path=str(screens_dir / "jupyterlab_course_root.png"))
+
+        # the lesson ends with a link to its exercise set; clicking it opens the set
+        link = page.locator(f".jp-RenderedMarkdown a[href*='{exercises.split('/')[1]}']").first
+        link.scroll_into_view_if_needed()
+        link.click()
+        _wait_for_notebook(page, exercises)
+        notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+        expect(notebook.locator(".jp-RenderedMarkdown").first).to_contain_text(
+            "First run the code cell below"
+        )
+
+        cells = notebook.locator(".jp-CodeCell")
+        _run_cell(page, cells.first)  # the imports, as the notebook says
+        question = cells.filter(has_text="ex.q1.check(answer)").first
+        output = question.locator(".jp-OutputArea-output")
+
+        # the cell holds a template: run as it is, it asks for the blank; then fill the blank in,
+        # wrongly and then rightly, as a learner types it
+        template = next(
+            c.source
+            for c in nbformat.read(ROOT / exercises, as_version=4).cells
+            if c.cell_type == "code" and "ex.q1.check(" in c.source
+        )
+        code_lines = [line for line in template.split("\n") if not line.startswith("#")]
+        assert "\n".join(code_lines).count("____") == 1  # one blank to fill (the comment names it)
+
+        def filled(value: str) -> str:
+            head, _, tail = template.rpartition("____")
+            return head + value + tail
+
+        _run_cell(page, question)
+        expect(output).to_contain_text("Fill in the blanks", timeout=60_000)
+        _run_cell(page, question, filled('"neighbour"'))
+        expect(output).to_contain_text("Incorrect", timeout=60_000)
+        _wait_until(lambda: _status(progress, "00", "q1") == "incorrect")
+
+        # fixed by index: Shift+Enter in the last cell adds a new empty cell after it
+        progress_cell = cells.nth(cells.count() - 1)
+        lesson_row = progress_cell.locator("tr", has_text="Start here")
+        _run_cell(page, progress_cell)
+        expect(lesson_row.locator("td").nth(4)).to_have_text("0", timeout=60_000)  # the "Correct" column
+
+        _run_cell(page, question, filled('"central_asia"'))
+        expect(output).to_contain_text("Correct", timeout=60_000)
+        expect(output).not_to_contain_text("Incorrect")
+        _wait_until(lambda: _status(progress, "00", "q1") == "correct")
+        _run_cell(page, progress_cell)
+        expect(lesson_row.locator("td").nth(4)).to_have_text("1", timeout=60_000)
+        page.screenshot(path=str(screens_dir / "jupyterlab_exercise_checked.png"))
+    finally:
+        context.close()
+
+
+def _status(progress: Path, lesson: str, question: str) -> str | None:
+    """The status the learner's progress file records for one question, if any."""
+    try:
+        return json.loads(progress.read_text())["lessons"][lesson][question]["status"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _wait_until(condition, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.3)
+    pytest.fail("the learner's progress file did not record the check")
 
 
 def test_widgets_and_map_work_in_jupyterlab(lab_server, browser, screens_dir):
-    base, token = lab_server
+    base, token, _ = lab_server
     expect = playwright_sync.expect
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = context.new_page()
     try:
-        page.goto(f"{base}/lab/tree/{NOTEBOOK.name}?token={token}", wait_until="domcontentloaded")
+        page.goto(
+            f"{base}/lab/tree/tests/browser/{NOTEBOOK.name}?reset&token={token}", wait_until="domcontentloaded"
+        )
         page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=90_000)
         expect(page.locator(".jp-Notebook").first).to_be_visible(timeout=90_000)
         # the kernel must be up before "run all", else the command may find no session

@@ -189,3 +189,53 @@ def test_events_map_draws_located_events(page, tmp_path, screens_dir):
     clashes = int((located["category"] == "armed_clash").sum())
     assert page.locator("path.casecurity-cat-armed_clash").count() == clashes
     assert_clean(page)
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    return not (
+        a["x"] + a["width"] <= b["x"]
+        or b["x"] + b["width"] <= a["x"]
+        or a["y"] + a["height"] <= b["y"]
+        or b["y"] + b["height"] <= a["y"]
+    )
+
+
+@pytest.mark.parametrize(("width", "height"), [(1280, 720), (760, 480), (480, 420)])
+def test_legend_never_covers_the_time_slider(browser, tmp_path, screens_dir, width, height):
+    """A laptop screen, a narrow notebook column and a phone-sized map: legend and slider apart."""
+    context = browser.new_context(viewport={"width": width, "height": height})
+    page = context.new_page()
+    page.route("http://**/*", lambda route: route.abort())
+    page.route("https://**/*", lambda route: route.abort())
+    try:
+        open_map(page, maps.membership_timeline_map("SCO"), tmp_path, screens_dir, f"timeline_sco_{width}x{height}")
+        legend = page.locator(".casecurity-legend").bounding_box()
+        slider = page.locator(".casecurity-slider").bounding_box()
+        assert legend and slider
+        assert not _overlap(legend, slider), f"legend {legend} covers slider {slider}"
+        assert slider["y"] + slider["height"] <= height and slider["x"] >= 0  # the slider stays in view
+    finally:
+        context.close()
+
+
+def test_sco_statuses_are_drawn_with_hatch_patterns(page, tmp_path, screens_dir):
+    m = maps.membership_map("SCO", on=data.AS_OF)
+    open_map(page, m, tmp_path, screens_dir, "membership_sco_hatched")
+    members = data.members("SCO", on=data.AS_OF.isoformat(), status=None)
+    shown = set(country_shapes(page))
+    checked = 0
+    for row in members.itertuples():
+        if row.iso3 not in shown:
+            continue
+        fill = page.locator(f'path[data-iso3="{row.iso3}"]').first.get_attribute("fill")
+        if row.status == "member":
+            assert fill.upper() == palette.org_color("SCO").upper()
+        else:
+            assert fill.startswith("url(#"), (row.iso3, row.status, fill)
+            assert page.locator(f"pattern{fill[4:-1]}").count() == 1  # the pattern exists in the page
+            checked += 1
+    assert checked >= 2, "no hatched (non-member) state drawn on the SCO map"
+    # a greyscale copy for a person to look at: textures, not hues, tell the statuses apart
+    page.add_style_tag(content="html { filter: grayscale(1); }")
+    page.screenshot(path=str(screens_dir / "membership_sco_hatched_greyscale.png"))
+    assert_clean(page)

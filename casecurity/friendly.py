@@ -1,0 +1,184 @@
+"""One plain sentence instead of a traceback for the commonest beginner mistakes.
+
+An IPython extension, loaded into every kernel of the course's environment by a kernel
+config file (``python -m casecurity.install`` writes it), so it works before the learner
+has run a notebook's first cell. ``import casecurity`` loads it too. It recognises:
+
+- a name from the import cell used before that cell ran (``ex``, ``data``, ``maps``, ...);
+- an option letter without quotes (``answer = b``);
+- a template blank left in (``____``) when nothing defines it;
+- a misspelled column in ``table["colum"]`` (did-you-mean, from the table's own columns);
+- broken indentation (``IndentationError``);
+- a course error (:class:`casecurity.errors.CourseError`), shown as its one line;
+- ``ex.q1.check`` without brackets: the bound method displays as "add brackets".
+
+Anything else keeps IPython's normal traceback. :func:`friendly_message` is the pure part
+(exception in, sentence or ``None`` out); the extension only routes exceptions to it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import sys
+import types
+
+__all__ = ["friendly_message", "method_hint", "load_ipython_extension", "unload_ipython_extension"]
+
+# Names the first code cell of a lesson or exercise set defines.
+IMPORTED_NAMES = {"ex", "data", "maps", "widgets", "charts", "casecurity", "pd"}
+OPTION_LETTERS = set("abcdefgh")
+BLANK = "____"
+BLANK_SENTENCE = "Fill in the blanks (____) first: replace each ____ with your code, then run the cell again."
+_MARK = "_casecurity_friendly"
+
+
+def _name_error_message(value: BaseException) -> str | None:
+    name = getattr(value, "name", None)
+    if name is None:  # Python < 3.10 or a hand-made NameError: read it from the message
+        parts = str(value).split("'")
+        name = parts[1] if len(parts) >= 3 else None
+    if name in IMPORTED_NAMES:
+        return (
+            f"`{name}` is not defined yet: run the first code cell of this notebook (the imports), "
+            "then run this cell again."
+        )
+    if name in OPTION_LETTERS:
+        return f'Put the option letter in quotes: answer = "{name}" (without quotes, Python reads {name} as a variable).'
+    if name and set(name) == {"_"} and len(name) >= 3:
+        return f"This cell still has a blank {name} in it: replace each {name} with your code, then run the cell."
+    return None
+
+
+def _column_error_message(value: BaseException, tb: types.TracebackType | None) -> str | None:
+    """A KeyError raised by ``frame[key]``: name the missing column and the closest real ones."""
+    pandas = sys.modules.get("pandas")
+    if pandas is None:
+        return None
+    frame, key = None, None
+    while tb is not None:  # the outermost DataFrame.__getitem__ holds the learner's key
+        local = tb.tb_frame.f_locals
+        if (
+            isinstance(local.get("self"), pandas.DataFrame)
+            and "key" in local
+            and tb.tb_frame.f_code.co_name == "__getitem__"
+        ):
+            frame, key = local["self"], local["key"]
+            break
+        tb = tb.tb_next
+    if frame is None:
+        return None
+    columns = [str(column) for column in frame.columns]
+    wanted = [key] if isinstance(key, str) else list(key) if isinstance(key, list | tuple) else []
+    missing = [str(item) for item in wanted if str(item) not in columns]
+    if not missing:
+        return None
+    lines = []
+    for item in missing:
+        close = difflib.get_close_matches(item, columns, n=1, cutoff=0.5) or difflib.get_close_matches(
+            item.lower(), [c.lower() for c in columns], n=1, cutoff=0.5
+        )
+        guess = f"; did you mean '{close[0]}'?" if close else "."
+        lines.append(f"This table has no column '{item}'{guess}")
+    shown = ", ".join(columns[:15]) + (", ..." if len(columns) > 15 else "")
+    return " ".join(lines) + f" Its columns are: {shown}."
+
+
+def _indentation_message(value: BaseException) -> str:
+    line = getattr(value, "lineno", None)
+    where = f"Line {line}" if line else "A line"
+    text = (getattr(value, "text", None) or "").rstrip("\n")
+    shown = f" ({text.strip()})" if text.strip() else ""
+    reason = str(getattr(value, "msg", value))
+    if "expected an indented block" in reason:
+        advice = "should start with four spaces, because the line before it ends with a colon"
+    elif "unexpected indent" in reason:
+        advice = "starts with spaces it should not have: remove them so that it lines up with the line above"
+    else:  # "unindent does not match any outer indentation level", tabs mixed with spaces
+        advice = "is indented by an amount that matches no line above: line it up with the line it belongs to"
+    return f"{where}{shown} {advice}. Python groups code by the spaces at the start of each line."
+
+
+def friendly_message(etype: type, value: BaseException, tb: types.TracebackType | None = None) -> str | None:
+    """The plain sentence for a beginner's mistake, or ``None`` to keep the normal traceback.
+
+    >>> friendly_message(NameError, NameError("name 'ex' is not defined", name="ex"))
+    '`ex` is not defined yet: run the first code cell of this notebook (the imports), then run this cell again.'
+    >>> friendly_message(ZeroDivisionError, ZeroDivisionError()) is None
+    True
+    """
+    try:
+        from casecurity.errors import CourseError
+
+        text = str(value)
+        # a template's blank reached a function, a table or a dictionary (course functions name
+        # the type of a wrong argument, and the blank's type is called Blank)
+        names_blank = BLANK in text or (issubclass(etype, CourseError) and re.search(r"\bBlank\b", text))
+        if names_blank and "Fill in the blanks" not in text:
+            return BLANK_SENTENCE
+        if issubclass(etype, CourseError):
+            return str(value)
+        if issubclass(etype, IndentationError):
+            return _indentation_message(value)
+        if issubclass(etype, NameError) and not issubclass(etype, UnboundLocalError):
+            return _name_error_message(value)
+        if issubclass(etype, KeyError):
+            return _column_error_message(value, tb)
+    except Exception:  # noqa: BLE001 - a helper must never hide the learner's error
+        return None
+    return None
+
+
+def method_hint(method: object) -> str | None:
+    """What to say when a question's method is shown instead of called (``ex.q1.check``)."""
+    owner = getattr(method, "__self__", None)
+    name = getattr(method, "__name__", "")
+    if owner is None or not type(owner).__module__.startswith("casecurity.exercises") or name.startswith("_"):
+        return None
+    question = str(getattr(owner, "id", "") or "").rpartition(".")[2] or "qN"
+    arguments = "answer" if name == "check" else ""
+    return f"ex.{question}.{name} needs brackets to run: write ex.{question}.{name}({arguments})" + (
+        " with your answer between them." if name == "check" else "."
+    )
+
+
+def _red(text: str) -> str:
+    return f"\x1b[0;31m{text}\x1b[0m"
+
+
+def _handler(shell, etype, value, tb, tb_offset=None):
+    """IPython custom exception handler: a sentence when we know the mistake, else the usual."""
+    from casecurity.errors import CourseError
+
+    message = friendly_message(etype, value, tb)
+    if message is not None and issubclass(etype, CourseError):
+        print(f"{etype.__name__}: {message}")  # the one-line form the lessons' saved outputs show
+    elif message is not None:
+        shell._showtraceback(etype, value, [_red(message)])
+    elif issubclass(etype, SyntaxError):
+        shell.showsyntaxerror()  # IPython's usual display: the line and a caret, no stack
+    else:
+        shell.showtraceback((etype, value, tb), tb_offset=tb_offset, running_compiled_code=True)
+    return None
+
+
+def _method_printer(method, printer, cycle):
+    hint = method_hint(method)
+    printer.text(hint if hint is not None else repr(method))
+
+
+def load_ipython_extension(shell) -> None:
+    """Route every exception through :func:`_handler` and show question methods as advice."""
+    if getattr(shell, _MARK, False):
+        return
+    # Exception (not a narrower tuple): IPython tries custom exceptions before its own
+    # IndentationError branch when a cell is compiled, so this is how indentation reaches us.
+    shell.set_custom_exc((Exception,), _handler)
+    shell.display_formatter.formatters["text/plain"].for_type(types.MethodType, _method_printer)
+    setattr(shell, _MARK, True)
+
+
+def unload_ipython_extension(shell) -> None:
+    shell.set_custom_exc((), None)
+    shell.display_formatter.formatters["text/plain"].type_printers.pop(types.MethodType, None)
+    setattr(shell, _MARK, False)

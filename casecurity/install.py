@@ -1,0 +1,86 @@
+"""Fit the Python environment that runs the course with the course's own settings.
+
+``python -m casecurity.install`` (run by ``make lab``, by the set-up script and by Binder's
+``postBuild``; a JupyterHub admin runs it once in the hub's environment) writes two files
+into the environment (``sys.prefix``), so a learner needs no flag and no user setting:
+
+- ``share/jupyter/lab/settings/overrides.d/casecurity.json``: JupyterLab's defaults for
+  the course, copied from ``casecurity/static/jupyterlab/overrides.json`` (no "Jupyter
+  news?" pop-up, no update check). ``overrides.d`` is read before ``overrides.json``, so
+  an administrator's own overrides still win.
+- ``etc/ipython/ipython_kernel_config.py``: loads :mod:`casecurity.friendly` into every
+  kernel of the environment, so beginners' mistakes read as one sentence even before the
+  first cell ran. An existing file is kept; the course's line is added once.
+
+Re-running changes nothing. ``--prefix DIR`` installs into another prefix (tests use it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from casecurity.files import write_text_atomically
+
+OVERRIDES_SOURCE = Path(__file__).resolve().parent / "static" / "jupyterlab" / "overrides.json"
+KERNEL_LINE = 'c.InteractiveShellApp.extensions.append("casecurity.friendly")'
+KERNEL_BLOCK = (
+    "# Added by the course 'Central Asian Collective Security' (python -m casecurity.install):\n"
+    "# beginners' mistakes are explained in one sentence instead of a traceback.\n"
+    f"{KERNEL_LINE}\n"
+)
+
+
+def lab_settings_dir(prefix: Path) -> Path:
+    """JupyterLab's application settings folder for an environment (``LabApp.app_settings_dir``)."""
+    if Path(prefix) == Path(sys.prefix):
+        try:  # honours JUPYTERLAB_DIR, like JupyterLab itself
+            from jupyterlab.commands import get_app_dir
+
+            return Path(get_app_dir()) / "settings"
+        except ImportError:
+            pass
+    return Path(prefix) / "share" / "jupyter" / "lab" / "settings"
+
+
+def install_lab_settings(prefix: Path) -> Path:
+    target = lab_settings_dir(prefix) / "overrides.d" / "casecurity.json"
+    text = OVERRIDES_SOURCE.read_text(encoding="utf-8")
+    if not target.is_file() or target.read_text(encoding="utf-8") != text:
+        write_text_atomically(target, text)
+    return target
+
+
+def install_kernel_extension(prefix: Path) -> Path:
+    target = Path(prefix) / "etc" / "ipython" / "ipython_kernel_config.py"
+    current = target.read_text(encoding="utf-8") if target.is_file() else ""
+    if KERNEL_LINE not in current:
+        separator = "" if not current or current.endswith("\n") else "\n"
+        write_text_atomically(target, current + separator + KERNEL_BLOCK)
+    return target
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--prefix", type=Path, default=Path(sys.prefix), help="environment (default: this one)"
+    )
+    parser.add_argument("--quiet", action="store_true")
+    args = parser.parse_args(argv)
+    try:
+        written = [install_lab_settings(args.prefix), install_kernel_extension(args.prefix)]
+    except OSError as exc:
+        print(
+            f"casecurity.install: cannot write the course's settings ({exc}); "
+            "check that you may write to the environment, or pass --prefix",
+            file=sys.stderr,
+        )
+        return 1
+    if not args.quiet:
+        print("casecurity.install: course settings in " + ", ".join(str(p) for p in written))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,92 @@
+"""The scaffolded questions of the exercise sets (the first data question of 01–06, and more in 01), run in a real kernel.
+
+Left as generated, the template stops with one sentence ("Fill in the blanks") instead of
+a traceback; filled in with the values a learner reads in the question, it is graded
+correct. So a template can neither leak the answer nor lead to a wrong one.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbclient import NotebookClient
+
+ROOT = Path(__file__).resolve().parents[1]
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+pytestmark = pytest.mark.slow
+
+# What a learner writes into the blanks, in order, read off the question's text and hints.
+FILL_INS = {
+    ("00", "q1"): ['"central_asia"'],
+    ("00", "q5"): ['"neighbour"'],
+    ("00", "q6"): ['"2022-01-01"'],
+    ("00", "q7"): ['"capital_lat"'],
+    ("01", "q1"): ['"central_asia"', '"name"', '"capital"'],
+    ("01", "q3"): ['"independence"', '"start_date"'],
+    ("01", "q4"): ['"cst_1992"', '"1992-05-15"'],
+    ("01", "q6"): ['"cst_1992"', "365.25"],
+    ("01", "q7"): ['"AFG"'],
+    ("01", "q8"): ["row.capital_lon"],
+    ("02", "q1"): ['"central_asia"', '"CSTO"', '"2015-01-01"'],
+    ("03", "q2"): ['"RUS"', "0"],
+    ("04", "q1"): ['"KGZ"', '"2010-01-01"', '"operator_iso3"'],
+    ("05", "q1"): ["2020", '"rank"'],
+    ("06", "q2"): ['"ca_friendship_treaty_2022"', '"iso3"'],
+}
+
+
+def test_every_template_has_fill_ins_here():
+    templates = set()
+    for path in sorted((ROOT / "exercises").glob("[0-9][0-9]_*_exercises.ipynb")):
+        for cell in nbformat.read(path, as_version=4).cells:
+            found = re.search(r"ex\.(q\d+)\.check\(", cell.source)
+            if cell.cell_type == "code" and found and "____" in cell.source:
+                templates.add((path.name[:2], found.group(1)))
+    assert templates == set(FILL_INS)
+
+
+def _fill(template: str, values: list[str]) -> str:
+    """Replace the blanks of the code lines (not of comments) in order."""
+    remaining = list(values)
+    lines = []
+    for line in template.split("\n"):
+        if not line.lstrip().startswith("#"):
+            while "____" in line:
+                line = line.replace("____", remaining.pop(0), 1)
+        lines.append(line)
+    assert remaining == [], "more fill-ins than blanks"
+    return "\n".join(lines)
+
+
+def _text(cell) -> str:
+    parts = []
+    for output in cell.outputs:
+        if output.output_type == "error":
+            parts.append("\n".join(output.traceback))
+        elif output.output_type == "stream":
+            parts.append(output.text)
+        else:
+            parts.append(output.get("data", {}).get("text/plain", ""))
+    return ANSI.sub("", "\n".join(parts))
+
+
+@pytest.mark.parametrize(("number", "question"), sorted(FILL_INS))
+def test_template_says_fill_in_then_grades_the_filled_in_answer(number, question, tmp_path, monkeypatch):
+    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "progress.json"))
+    path = next((ROOT / "exercises").glob(f"{number}_*_exercises.ipynb"))
+    exercise = nbformat.read(path, as_version=4)
+    code = [cell.source for cell in exercise.cells if cell.cell_type == "code"]
+    template = next(source for source in code if f"ex.{question}.check(" in source)
+    cells = [code[0], template, _fill(template, FILL_INS[number, question])]
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
+    NotebookClient(
+        notebook, timeout=180, kernel_name="python3", allow_errors=True,
+        resources={"metadata": {"path": str(ROOT / "exercises")}},
+    ).execute()  # fmt: skip
+    unfilled, filled = _text(notebook.cells[1]), _text(notebook.cells[2])
+    assert "Fill in the blanks (____) first" in unfilled, unfilled
+    assert "Traceback" not in unfilled and unfilled.strip().count("\n") == 0, unfilled
+    assert "✓ Correct" in filled, filled
