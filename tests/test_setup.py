@@ -23,8 +23,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# uv and setuptools are the set-up's own tools; six is pure Python, MarkupSafe has compiled wheels.
-SMALL = ("uv", "setuptools", "six", "markupsafe")
+# uv, pip and setuptools are the set-up's own tools; six is pure Python, MarkupSafe has compiled wheels.
+SMALL = ("uv", "pip", "setuptools", "six", "markupsafe")
 DISTRIBUTIONS = (
     "import importlib.metadata as m, json; "
     "print(json.dumps(sorted(f\"{d.metadata['Name'].lower().replace('_', '-')}=={d.version}\" "
@@ -55,7 +55,9 @@ def make_course(where: Path, names=SMALL) -> Path:
     shutil.copy(ROOT / "tools" / "setup_env.py", where / "tools" / "setup_env.py")
     (where / "requirements.lock").write_text("".join(entries[n] for n in names))
     (where / "requirements.txt").write_text(f"{pin_of(entries['six'])}\n{pin_of(entries['markupsafe'])}\n")
-    (where / "requirements-test.txt").write_text(f"{pin_of(entries['uv'])}\n{pin_of(entries['setuptools'])}\n")
+    (where / "requirements-test.txt").write_text(
+        "".join(f"{pin_of(entries[name])}\n" for name in ("uv", "pip", "setuptools"))
+    )
     (where / "pyproject.toml").write_text(
         '[build-system]\nrequires = ["setuptools>=64"]\nbuild-backend = "setuptools.build_meta"\n'
         '[project]\nname = "casecurity"\nversion = "0.1.0"\n'

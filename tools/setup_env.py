@@ -2,7 +2,8 @@
 
 Runs with any Python 3; looks for a Python 3.11 interpreter, creates .venv with it and installs
 requirements.lock (every package, transitive ones included, pinned with its hashes) and the
-course package. The installer is uv, itself installed from the lock with pip (a second or two);
+course package. The installer is uv, fetched at the lock's version and hashes with pip (the base
+Python's, so .venv is made without pip: ensurepip alone takes seconds, and the lock brings pip);
 when uv cannot be had, pip installs the same lock (slower, same environment).
 CASECURITY_INSTALLER=pip (or =uv) forces one of them.
 
@@ -190,6 +191,8 @@ def explain_failure(output: str, what: str) -> None:
 
 def index_reachable() -> bool:
     """Can pip list a well-known package? (An unreachable index can look like a version conflict.)"""
+    if not venv_has_pip():
+        return True  # cannot tell: say what failed, not that the network did
     try:
         probe = subprocess.run(
             [str(VENV / "bin" / "python"), "-m", "pip", "index", "versions", "pip", "--disable-pip-version-check"],
@@ -204,19 +207,44 @@ def pip_command() -> list[str]:
     return [str(VENV / "bin" / "python"), "-m", "pip", "--disable-pip-version-check"]
 
 
-def uv_command() -> list[str] | None:
-    """uv at the lock's version, installed into .venv with pip (hash-checked) if needed; else None."""
-    uv = VENV / "bin" / "uv"
+def venv_has_pip() -> bool:
+    return any((VENV / "lib").glob("python3*/site-packages/pip/__init__.py"))
+
+
+def ensure_pip() -> bool:
+    """pip in .venv (made without it, because ensurepip alone takes seconds and uv brings pip from the lock)."""
+    return venv_has_pip() or run_logged([str(VENV / "bin" / "python"), "-m", "ensurepip", "--default-pip"])[0]
+
+
+def bootstrap_pip(base_python: str | None) -> list[str] | None:
+    """A pip to fetch uv with: .venv's own, else the base Python's (no need to put pip into .venv first)."""
+    if venv_has_pip():
+        return pip_command()
+    if base_python and subprocess.run([base_python, "-m", "pip", "--version"], capture_output=True).returncode == 0:
+        return [base_python, "-m", "pip", "--disable-pip-version-check"]
+    return pip_command() if ensure_pip() else None
+
+
+def uv_command(base_python: str | None) -> list[str] | None:
+    """uv at the lock's version: .venv's own, else fetched with pip (hash-checked) into .venv/uv-bootstrap."""
     wanted = pins(LOCK.read_text()).get("uv")
     if not wanted:
         return None
-    probe = subprocess.run([str(uv), "--version"], capture_output=True, text=True) if uv.exists() else None
-    if not (probe and probe.returncode == 0 and probe.stdout.split()[1:2] == [wanted]):
-        entry = VENV / "uv-requirement.txt"
-        entry.write_text(lock_blocks(LOCK.read_text())["uv"])
-        ok, _ = run_logged([*pip_command(), "install", "--no-deps", "--require-hashes", "-r", str(entry)])
-        if not ok or not uv.exists():
-            return None
+    for uv in (VENV / "bin" / "uv", VENV / "uv-bootstrap" / "bin" / "uv"):
+        probe = subprocess.run([str(uv), "--version"], capture_output=True, text=True) if uv.exists() else None
+        if probe and probe.returncode == 0 and probe.stdout.split()[1:2] == [wanted]:
+            return [str(uv), "pip", "install", "--python", str(VENV / "bin" / "python")]
+    pip = bootstrap_pip(base_python)
+    if not pip:
+        return None
+    entry = VENV / "uv-requirement.txt"
+    entry.write_text(lock_blocks(LOCK.read_text())["uv"])
+    target = VENV / "uv-bootstrap"
+    shutil.rmtree(target, ignore_errors=True)
+    ok, _ = run_logged([*pip, "install", "--no-deps", "--require-hashes", "--target", str(target), "-r", str(entry)])
+    uv = target / "bin" / "uv"
+    if not ok or not uv.exists():
+        return None
     return [str(uv), "pip", "install", "--python", str(VENV / "bin" / "python")]
 
 
@@ -241,10 +269,13 @@ def installer_choice() -> str:
     return choice
 
 
-def install() -> str:
-    """Install the lock and the course package into .venv; returns the installer used."""
+def install(base_python: str | None) -> str:
+    """Install the lock and the course package into .venv; returns the installer used.
+
+    base_python: the Python that just made .venv (without pip), whose pip can fetch uv; None for an
+    existing .venv."""
     choice = installer_choice()
-    base = uv_command() if choice in ("auto", "uv") else None
+    base = uv_command(base_python) if choice in ("auto", "uv") else None
     if base:
         installer, env = "uv", uv_environment()
     elif choice == "uv":
@@ -252,6 +283,9 @@ def install() -> str:
     else:
         if choice == "auto":
             print("uv could not be installed; installing with pip instead (slower).", file=sys.stderr)
+        if not ensure_pip():
+            fail("pip could not be put into .venv (python -m ensurepip failed); on Debian or Ubuntu "
+                 f"`apt-get install python3.11-venv`, then re-run (details: {LOG.relative_to(ROOT)})")
         installer, env, base = "pip", None, [*pip_command(), "install"]
     ok, output = run_logged([*base, "--require-hashes", "-r", str(LOCK)], env)
     if not ok:
@@ -260,6 +294,7 @@ def install() -> str:
     ok, output = run_logged([*base, "--no-deps", "--no-build-isolation", "-e", str(ROOT)], env)
     if not ok:
         explain_failure(output, "the course package (casecurity)")
+    shutil.rmtree(VENV / "uv-bootstrap", ignore_errors=True)  # the lock put uv into .venv/bin
     return installer
 
 
@@ -303,10 +338,11 @@ def set_up(check_requirements: bool = True) -> None:
     installer_choice()
     if check_requirements:
         check_lock_matches_requirements()
+    python = None
     if not venv_python.exists():
         python = find_python()
         print(f"Creating .venv with {python} ...", file=sys.stderr)
-        made = subprocess.run([python, "-m", "venv", str(VENV)], capture_output=True, text=True)
+        made = subprocess.run([python, "-m", "venv", "--without-pip", str(VENV)], capture_output=True, text=True)
         if made.returncode != 0:
             shutil.rmtree(VENV, ignore_errors=True)
             reason = (made.stderr.strip().splitlines() or ["no message"])[-1]
@@ -315,7 +351,7 @@ def set_up(check_requirements: bool = True) -> None:
     print("Installing the pinned, hash-checked packages into .venv ...", file=sys.stderr)
     STAMP.unlink(missing_ok=True)  # from here until the new stamp, an interruption means "rebuild"
     LOG.write_text("")
-    installer = install()
+    installer = install(python)
     install_course_settings(venv_python)
     write_stamp(fingerprint())
     print(f"The course environment is ready (installed with {installer}).", file=sys.stderr)
