@@ -7,20 +7,25 @@ LAB_ARGS ?=
 # JupyterLab refuses to start as root unless told; containers and CI machines often run as root
 AS_ROOT := $(shell [ "$$(id -u)" = 0 ] && echo --allow-root)
 PYTEST_ARGS ?=
+LATEST_ARGS ?=
+LOCK_ARGS ?=
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 export PYTHON
 
-.PHONY: help setup lab test lint nbval unit bench site exercises outputs freeze clean
+.PHONY: help setup lab test lint nbval unit bench site exercises outputs lock test-latest clean
 
 help:
 	@echo "make lab        set up (first time) and open the course in JupyterLab"
 	@echo "make test       set up (first time) and run every test (lint, unit, browser, notebooks)"
 	@echo "make exercises  regenerate exercises/ from solutions/"
 	@echo "make outputs    re-execute notebooks/ and solutions/ and save their outputs"
-	@echo "make bench      time and size every notebook (and the website's pages)"
+	@echo "make bench      time and size every notebook, the website's pages, and a fresh set-up"
 	@echo "make site       build the course website into build/site/"
+	@echo "make lock       re-resolve requirements*.txt into requirements.lock (pins and hashes)"
+	@echo "make test-latest  unit tests and every notebook with the newest releases (needs network)"
 
-# setup_env.py compares a hash of the requirement files with the last install: re-runs are instant.
+# setup_env.py installs requirements.lock (hash-checked) with uv, or pip if uv cannot be had;
+# it compares a hash of the lock with the last install, so re-runs are instant.
 setup:
 	@python3 tools/setup_env.py
 
@@ -61,10 +66,15 @@ bench: setup
 site: setup
 	$(BIN)/python tools/build_site.py
 
-freeze: setup
-	@{ echo "# Every package of the resolved environment (pip freeze), so that transitive dependencies cannot drift."; \
-	   echo "# Regenerate with \`make freeze\` after changing requirements*.txt."; \
-	   $(BIN)/pip freeze --exclude-editable | grep -v '^casecurity'; } > constraints.txt
+# After changing requirements*.txt. Keeps the locked versions that still fit;
+# `make lock LOCK_ARGS=--upgrade` (or --upgrade-package NAME) moves them.
+lock:
+	@python3 tools/setup_env.py lock $(LOCK_ARGS)
+
+# Early warning, not part of `make test` (needs the network; the answer changes from day to day):
+# the newest releases allowed by the requirements' names, in a throwaway venv under build/.
+test-latest: setup
+	$(BIN)/python tools/test_latest.py $(LATEST_ARGS) $(PYTEST_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts
+	rm -rf $(VENV) .pytest_cache .ruff_cache test-artifacts build/latest

@@ -3,7 +3,8 @@
 Targets (2-core machine): a lesson executes in under 10 s and is saved under 1.5 MB; the
 repository stays under 20 MB; total execution time is under 2x the "floor" (N times a
 notebook whose only cell imports pandas, folium and ipywidgets: kernel start-up plus the
-stack); `import casecurity` adds under 0.3 s to `import pandas, folium`.
+stack); `import casecurity` adds under 0.3 s to `import pandas, folium`; a fresh set-up (.venv from
+requirements.lock with uv, as on a fresh clone) is ready in under 20 s.
 Timings are measured here, never asserted in tests: shared machines are noisy.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -24,6 +26,10 @@ from nbclient import NotebookClient
 ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = ["notebooks", "solutions", "exercises"]
 LESSON_SECONDS, LESSON_MB, REPO_MB, RATIO, IMPORT_S = 10.0, 1.5, 20.0, 2.0, 0.3
+SETUP_S = 20.0
+# What tools/setup_env.py reads: a copy of these is a fresh clone as far as set-up is concerned.
+SETUP_FILES = ["tools/setup_env.py", "requirements.txt", "requirements-test.txt", "requirements-site.txt",
+               "requirements.lock", "pyproject.toml", "README.md", "casecurity"]
 
 
 def run(nb, folder: Path) -> float:
@@ -61,7 +67,32 @@ def repo_megabytes() -> float:
     return sum((ROOT / n).stat().st_size for n in names if (ROOT / n).exists()) / 1e6
 
 
+def fresh_setup_seconds(cold: bool) -> float:
+    """Time tools/setup_env.py on a copy of the set-up files with no .venv (a fresh clone).
+
+    cold: with empty uv and pip caches (every package downloaded), else with the user's caches.
+    """
+    with tempfile.TemporaryDirectory() as scratch:
+        course = Path(scratch) / "course"
+        for name in SETUP_FILES:
+            source = ROOT / name
+            if source.is_dir():
+                shutil.copytree(source, course / name, ignore=shutil.ignore_patterns("__pycache__"))
+            else:
+                (course / name).parent.mkdir(parents=True, exist_ok=True)
+                shutil.copy(source, course / name)
+        env = {k: v for k, v in os.environ.items() if k not in ("CASECURITY_INSTALLER", "UV_CACHE_DIR")}
+        if cold:
+            env |= {"UV_CACHE_DIR": str(Path(scratch) / "uv-cache"), "PIP_NO_CACHE_DIR": "1"}
+        started = time.perf_counter()
+        subprocess.run(["python3", "tools/setup_env.py"], cwd=course, env=env, check=True,
+                       stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        return time.perf_counter() - started
+
+
 def main() -> None:
+    print("timing a fresh set-up (uv; cold and warm caches) ...", file=sys.stderr, flush=True)
+    setups = {"empty caches": fresh_setup_seconds(cold=True), "warm caches": fresh_setup_seconds(cold=False)}
     os.environ["CASECURITY_PROGRESS"] = os.path.join(tempfile.mkdtemp(), "progress.json")
     paths = [p for folder in FOLDERS for p in sorted((ROOT / folder).glob("*.ipynb"))]
     floor_nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import pandas, folium, ipywidgets")])
@@ -89,6 +120,9 @@ def main() -> None:
     print(f"repository size: {size:.1f} MB  (target < {REPO_MB:.0f} MB)  {'ok' if size < REPO_MB else 'OVER'}")
     print(f"import casecurity overhead: {overhead:+.2f} s  (target < {IMPORT_S} s)  "
           f"{'ok' if overhead < IMPORT_S else 'OVER'}")
+    for label, seconds in setups.items():
+        print(f"fresh set-up (.venv from the lock, uv, {label}): {seconds:.1f} s  (target < {SETUP_S:.0f} s)  "
+              f"{'ok' if seconds < SETUP_S else 'OVER'}")
     bench_site.main()  # the website's page weights (builds build/site if it is missing)
 
 

@@ -72,7 +72,7 @@ def obligations_by_decade(kind: str | None = None):
     exploded = table.assign(
         decade=pd.to_datetime(table["signed_date"]).dt.year // 10 * 10,
         obligation=table["obligations"].map(lambda cell: sorted(_codes(cell))),
-    ).explode("obligation")
+    ).explode("obligation", ignore_index=True)  # duplicate labels break crosstab on pandas 3.0
     exploded = exploded.dropna(subset=["obligation", "decade"])
     counts = pd.crosstab(exploded["obligation"], exploded["decade"].astype(int))
     order = [o for o in OBLIGATION_ORDER if o in counts.index] + sorted(
