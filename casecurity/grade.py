@@ -297,7 +297,8 @@ def grade_notebook(
         env["CASECURITY_RESULTS"] = str(results)
         env["CASECURITY_PROGRESS"] = str(scratch_path / "progress.json")  # never the teacher's own
         env["CASECURITY_MODE"] = "assessment"
-        env.pop("CASECURITY_SOLUTIONS", None)
+        # the kernel must not read the teacher's model solutions (ex.qK.solution() in a submission)
+        env["CASECURITY_SOLUTIONS"] = str(Path(private) / "no-solutions")
         command = [sys.executable, "-m", "casecurity.grade", "--run-one", str(copy), str(cell_timeout),
                    str(notebook_timeout), str(memory_mb), str(report)]
         problem = ""
@@ -414,7 +415,10 @@ def _grade_answer(question, record, frozen: dict | None = None) -> dict:
     status, message = result.status, result.message
     if status == "submitted":  # the learner's "compare with the model answer below" has no "below" here
         words = re.match(r"\d+ words?\b", message)
-        message = f"{words.group(0) if words else 'a written answer'}; your teacher grades this answer by hand."
+        from casecurity.exercises.kinds import COPIED_MODEL
+
+        copied = f"; {COPIED_MODEL}" if COPIED_MODEL in message else ""
+        message = f"{words.group(0) if words else 'a written answer'}{copied}; your teacher grades this answer by hand."
     try:
         shown = _answer_text(decode(record), full=question.kind == "reflection")
     except Exception:
@@ -461,7 +465,13 @@ _TAMPERING = re.compile(
     r"(_compute_expected|_expected_value|_frozen|freeze_expected|record_answer|grade_record|_check_and_record"
     r"|_safe_check|\._grade\b|\bq\d+\.(?:expected|answer|cases|layers|shaded|markers|model_answer)\b"
     r"|casecurity\.(?:grade|exercises\.(?:kinds|question|quiz|answers|recording|feedback))|CASECURITY_RESULTS"
-    r"|\.check\s*=[^=]|\bsetattr\s*\(|__class__|__dict__|ANSWER_MIME|vnd\.casecurity)"
+    r"|\.check\s*=[^=]|\bsetattr\s*\(|__class__|__dict__|ANSWER_MIME|vnd\.casecurity"
+    # the same reached by reflection or code built from strings, past the names above:
+    # getattr(ex.q1, "_compute" "_expected"), vars(ex.q2)["expected"], exec(...), the solutions
+    r"|\bgetattr\s*\(|\bvars\s*\(|\battrgetter\b|(?<![\w.])(?:exec|eval|compile)\s*\("
+    r"|__(?:globals|closure|code|self|func|wrapped|getattribute|builtins)__|\bimport\s+inspect\b|\bfrom\s+inspect\b"
+    r"|\binspect\.\w|casecurity\.exercises\.solutions|find_solution|solutions_dir|_solutions\.ipynb"
+    r"|CASECURITY_SOLUTIONS)"
 )
 
 

@@ -221,6 +221,24 @@ def test_reflection():
     assert q.check("   ").status == "not_attempted"
 
 
+def test_reflection_pasted_from_the_model_answer_is_flagged_for_the_teacher():
+    # solution() shows a reflection's model answer to anyone: a pasted copy is submitted (a solutions
+    # notebook may hand in the model itself) but says so, and the grader's message keeps saying it
+    from casecurity.grade import _grade_answer
+
+    model = ("The CSTO treaty promises mutual help in Article 4, but the council decides by consensus, "
+             "so in 2010 it declined to send forces to Kyrgyzstan and in 2022 it sent a small mission.")
+    q = registered(q1=E.ReflectionQuestion("Why?", model_answer=lambda: model, min_words=10))["q1"]
+    pasted = q.check(str(q.solution()))
+    assert pasted.status == "submitted" and "copies the model answer" in pasted.message
+    graded = _grade_answer(q, q.record_answer(str(q.solution())))
+    assert graded["status"] == "submitted" and "copies the model answer" in graded["message"]
+    own = "Article 4 reads like a firm promise, yet every response needs all members to agree, " \
+          "which is why the 2010 request from Bishkek got no troops while 2022 got a mission."
+    assert q.check(own).status == "submitted"  # the same facts in the learner's own words
+    assert "copies" not in q.check(own).message and "copies" not in _grade_answer(q, own)["message"]
+
+
 # ---- display, hints, recording ----------------------------------------------------------------
 
 

@@ -48,12 +48,19 @@ EXPECTED = {
     ("attack_edited_outputs", "q1"): ("99", "not_attempted", "0", "1"),  # saved "✓ Correct" outputs ignored
     ("attack_edited_outputs", "q2"): ("99", "not_attempted", "0", "2"),
     ("attack_edited_outputs", "q3"): ("99", "incorrect", "0", "1"),  # a pasted quiz answer is graded, not trusted
-    ("attack_recorder_overwritten", "q1"): ("99", "incorrect", "0", "1"),  # the honest wrong answer stands
-    ("attack_recorder_overwritten", "q2"): ("99", "not_attempted", "0", "2"),
-    ("attack_recorder_overwritten", "q3"): ("99", "not_attempted", "0", "1"),
+    # the forged "correct" lines are ignored; its exec(...) also makes every recorded answer an error row
+    ("attack_recorder_overwritten", "q1"): ("99", "error", "0", "1"),
+    ("attack_recorder_overwritten", "q2"): ("99", "error", "0", "2"),
+    ("attack_recorder_overwritten", "q3"): ("99", "error", "0", "1"),
     ("attack_reads_expected", "q1"): ("99", "error", "0", "1"),  # reading ex.qK.expected is reported
     ("attack_reads_expected", "q2"): ("99", "error", "0", "2"),
     ("attack_reads_expected", "q3"): ("99", "error", "0", "1"),
+    ("attack_reflective_expected", "q1"): ("99", "error", "0", "1"),  # getattr/vars/attrgetter past the names
+    ("attack_reflective_expected", "q2"): ("99", "error", "0", "2"),
+    ("attack_reflective_expected", "q3"): ("99", "error", "0", "1"),
+    ("attack_solution_in_grader", "q1"): ("99", "incorrect", "0", "1"),  # the grader's kernel sees no solutions
+    ("attack_solution_in_grader", "q2"): ("99", "not_attempted", "0", "2"),
+    ("attack_solution_in_grader", "q3"): ("99", "not_attempted", "0", "1"),
     ("errors_and_quiz", "q1"): ("99", "error", "0", "1"),  # the cell raised before the check
     ("errors_and_quiz", "q2"): ("99", "not_attempted", "0", "2"),  # a ____ left in the template
     ("errors_and_quiz", "q3"): ("99", "correct", "1", "1"),  # answered with the quiz buttons
@@ -104,6 +111,7 @@ def test_messages_explain_the_problem(graded):
     assert message[("errors_and_quiz", "q1")].startswith("ZeroDivisionError: division by zero (line 2 ")
     assert "fill in the blanks (____)" in message[("errors_and_quiz", "q2")]
     assert "cell 3 uses 'q1.expected'" in message[("attack_reads_expected", "q2")]
+    assert "cell 3 uses 'getattr('" in message[("attack_reflective_expected", "q2")]
     assert "\n" not in "".join(message.values())
 
 
@@ -112,10 +120,10 @@ def test_progress_lines_summary_and_feedback(graded):
     process, rows, feedback, tmp_path = graded
     submissions = {r["submission"] for r in rows}
     progress_lines = [line for line in process.stderr.splitlines() if line.startswith("[")]
-    assert len(progress_lines) == len(submissions) == 14
+    assert len(progress_lines) == len(submissions) == 16
     assert "submission" in process.stderr and "points" in process.stderr  # the summary table
     pages = sorted(feedback.glob("*.html"))
-    assert len(pages) == 14
+    assert len(pages) == 16
     crashing = next(p for p in pages if "crashing" in p.name).read_text(encoding="utf-8")
     assert "kernel died" in crashing and "os._exit" not in crashing and "check(" not in crashing
     assert not (tmp_path / "teacher-progress.json").exists()  # kernels never touch the teacher's progress

@@ -627,6 +627,9 @@ def _prompt_word_range(prompt: str) -> tuple[int, int | None]:
     return (int(low * 0.9) if match.group(1) else low), high
 
 
+COPIED_MODEL = "most of it copies the model answer"  # also kept in the grader's message
+
+
 def _copied_share(words: list[str], prompt: str) -> float:
     """Share of the answer's three-word runs that also occur in the prompt (a copied question scores ~1)."""
     source = [w for w in (re.sub(r"\W+", "", w.casefold()) for w in str(prompt).split()) if w]
@@ -693,6 +696,11 @@ class ReflectionQuestion(Question):
                                   f"({len(set(folded))} different); write your own sentences."), answer
         if _copied_share(folded, self.prompt) > 0.5:
             return "needs_more", "most of this repeats the question; answer it in your own words.", answer
+        # the model answer is one solution() away: a pasted copy stays "submitted" (a solutions notebook
+        # may hand in the model itself) but says so, for the teacher who marks it (0.8: the course's
+        # worked solutions written in other words share at most ~0.6 of their runs with it)
+        if self.model_answer and _copied_share(folded, str(self._expected(self.model_answer))) > 0.8:
+            return "submitted", f"{_plural(count, 'word')}, saved for your teacher; {COPIED_MODEL}.", answer
         return "submitted", f"{_plural(count, 'word')}, saved for your teacher; compare with the model answer below.", answer
 
     def solution(self):
