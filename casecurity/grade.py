@@ -468,9 +468,10 @@ _TAMPERING = re.compile(
     r"|\.check\s*=[^=]|\bsetattr\s*\(|__class__|__dict__|ANSWER_MIME|vnd\.casecurity"
     # the same reached by reflection or code built from strings, past the names above:
     # getattr(ex.q1, "_compute" "_expected"), vars(ex.q2)["expected"], exec(...), the solutions
-    r"|\bgetattr\s*\(|\bvars\s*\(|\battrgetter\b|(?<![\w.])(?:exec|eval|compile)\s*\("
-    r"|__(?:globals|closure|code|self|func|wrapped|getattribute|builtins)__|\bimport\s+inspect\b|\bfrom\s+inspect\b"
-    r"|\binspect\.\w|casecurity\.exercises\.solutions|find_solution|solutions_dir|_solutions\.ipynb"
+    r"|\bgetattr\s*\(|\bvars\s*\(|\b(?:attrgetter|methodcaller)\b|(?<![\w.])(?:exec|eval|compile)\s*\("
+    r"|\bsys\.modules\b|input_transformers|\bregister_magic"
+    r"|__(?:globals|closure|code|self|func|wrapped|getattribute|builtins|mro|bases|subclasses)__"
+    r"|\bimport\s+inspect\b|\bfrom\s+inspect\b|\binspect\.\w|casecurity\.exercises\.solutions|find_solution|solutions_dir|_solutions\.ipynb"
     r"|CASECURITY_SOLUTIONS)"
 )
 
