@@ -58,6 +58,9 @@ EXPECTED = {
     ("attack_reflective_expected", "q1"): ("99", "error", "0", "1"),  # getattr/vars/attrgetter past the names
     ("attack_reflective_expected", "q2"): ("99", "error", "0", "2"),
     ("attack_reflective_expected", "q3"): ("99", "error", "0", "1"),
+    ("attack_equal_to_anything", "q1"): ("99", "incorrect", "0", "1"),  # recorded as plain data, __eq__ is lost
+    ("attack_equal_to_anything", "q2"): ("99", "incorrect", "0", "2"),
+    ("attack_equal_to_anything", "q3"): ("99", "incorrect", "0", "1"),
     ("attack_solution_in_grader", "q1"): ("99", "incorrect", "0", "1"),  # the grader's kernel sees no solutions
     ("attack_solution_in_grader", "q2"): ("99", "not_attempted", "0", "2"),
     ("attack_solution_in_grader", "q3"): ("99", "not_attempted", "0", "1"),
@@ -120,10 +123,10 @@ def test_progress_lines_summary_and_feedback(graded):
     process, rows, feedback, tmp_path = graded
     submissions = {r["submission"] for r in rows}
     progress_lines = [line for line in process.stderr.splitlines() if line.startswith("[")]
-    assert len(progress_lines) == len(submissions) == 16
+    assert len(progress_lines) == len(submissions) == 17
     assert "submission" in process.stderr and "points" in process.stderr  # the summary table
     pages = sorted(feedback.glob("*.html"))
-    assert len(pages) == 16
+    assert len(pages) == 17
     crashing = next(p for p in pages if "crashing" in p.name).read_text(encoding="utf-8")
     assert "kernel died" in crashing and "os._exit" not in crashing and "check(" not in crashing
     assert not (tmp_path / "teacher-progress.json").exists()  # kernels never touch the teacher's progress
