@@ -285,7 +285,7 @@ def grade_notebook(
     frozen = _freeze_lesson(info)
     course_before = _course_fingerprint()
     quiz_answers = _quiz_answers(notebook, number)
-    tampering = _tampering(notebook)
+    tampering = _tampering(notebook, info)
     with tempfile.TemporaryDirectory(prefix="casecurity-grade-") as scratch, \
             tempfile.TemporaryDirectory(prefix="casecurity-report-") as private:
         scratch_path = Path(scratch)
@@ -472,15 +472,37 @@ _TAMPERING = re.compile(
     r"|\bsys\.modules\b|input_transformers|\bregister_magic"
     r"|__(?:globals|closure|code|self|func|wrapped|getattribute|builtins|mro|bases|subclasses)__"
     r"|\bimport\s+inspect\b|\bfrom\s+inspect\b|\binspect\.\w|casecurity\.exercises\.solutions|find_solution|solutions_dir|_solutions\.ipynb"
-    r"|CASECURITY_SOLUTIONS)"
+    r"|CASECURITY_SOLUTIONS"
+    # a lesson module's private helpers (ex._sco_member_count() is the answer of a question); not
+    # os._exit or a namedtuple's own _asdict/_replace/_fields/_make
+    r"|\.\s*_(?!(?:exit|asdict|replace|fields|make)\b)[A-Za-z]\w*|\bimport\s[^\n#]*\b_[A-Za-z]\w*)"
 )
 
 
-def _tampering(notebook: dict) -> str:
+def _answer_functions(info) -> set[str]:
+    """Public names of functions whose result is a question's expected answer (e.g. lesson01's
+    ``afghan_border_states``), given directly or called by the question's ``lambda``."""
+    names: set[str] = set()
+    for question in getattr(info, "questions", {}).values():
+        for attribute in ("expected", "answer", "cases"):
+            value = getattr(question, attribute, None)
+            if not callable(value):
+                continue
+            name = getattr(value, "__name__", "")
+            called = getattr(getattr(value, "__code__", None), "co_names", ()) if name == "<lambda>" else (name,)
+            namespace = getattr(value, "__globals__", {})
+            names |= {n for n in called if n.isidentifier() and not n.startswith("_") and callable(namespace.get(n))
+                      and getattr(namespace.get(n), "__module__", "") == getattr(value, "__module__", None)}
+    return names
+
+
+def _tampering(notebook: dict, info=None) -> str:
     """Why the notebook's code reaches into the checking machinery ("" when it does not)."""
+    functions = _answer_functions(info)
+    answer_call = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(functions))) + r")\b") if functions else None
     for index, cell in enumerate(notebook.get("cells") or [], 1):
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            match = _TAMPERING.search(_source(cell))
+            match = _TAMPERING.search(_source(cell)) or (answer_call and answer_call.search(_source(cell)))
             if match:
                 return (f"cell {index} uses {match.group(0).strip()!r}, which reads or changes the course's "
                         "checking code; remove it and submit again")

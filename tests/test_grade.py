@@ -58,6 +58,9 @@ EXPECTED = {
     ("attack_reflective_expected", "q1"): ("99", "error", "0", "1"),  # getattr/vars/attrgetter past the names
     ("attack_reflective_expected", "q2"): ("99", "error", "0", "2"),
     ("attack_reflective_expected", "q3"): ("99", "error", "0", "1"),
+    ("attack_lesson_helpers", "q1"): ("99", "error", "0", "1"),  # ex._helper() / fixture_key() give the answers
+    ("attack_lesson_helpers", "q2"): ("99", "error", "0", "2"),
+    ("attack_lesson_helpers", "q3"): ("99", "error", "0", "1"),
     ("attack_equal_to_anything", "q1"): ("99", "incorrect", "0", "1"),  # recorded as plain data, __eq__ is lost
     ("attack_equal_to_anything", "q2"): ("99", "incorrect", "0", "2"),
     ("attack_equal_to_anything", "q3"): ("99", "incorrect", "0", "1"),
@@ -115,6 +118,7 @@ def test_messages_explain_the_problem(graded):
     assert "fill in the blanks (____)" in message[("errors_and_quiz", "q2")]
     assert "cell 3 uses 'q1.expected'" in message[("attack_reads_expected", "q2")]
     assert "cell 3 uses 'getattr('" in message[("attack_reflective_expected", "q2")]
+    assert "cell 4 uses '._fixture_countries'" in message[("attack_lesson_helpers", "q1")]
     assert "\n" not in "".join(message.values())
 
 
@@ -123,10 +127,10 @@ def test_progress_lines_summary_and_feedback(graded):
     process, rows, feedback, tmp_path = graded
     submissions = {r["submission"] for r in rows}
     progress_lines = [line for line in process.stderr.splitlines() if line.startswith("[")]
-    assert len(progress_lines) == len(submissions) == 17
+    assert len(progress_lines) == len(submissions) == 18
     assert "submission" in process.stderr and "points" in process.stderr  # the summary table
     pages = sorted(feedback.glob("*.html"))
-    assert len(pages) == 17
+    assert len(pages) == 18
     crashing = next(p for p in pages if "crashing" in p.name).read_text(encoding="utf-8")
     assert "kernel died" in crashing and "os._exit" not in crashing and "check(" not in crashing
     assert not (tmp_path / "teacher-progress.json").exists()  # kernels never touch the teacher's progress
