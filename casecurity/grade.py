@@ -470,7 +470,7 @@ _TAMPERING = re.compile(
     # getattr(ex.q1, "_compute" "_expected"), vars(ex.q2)["expected"], exec(...), the solutions
     r"|\bgetattr\s*\(|\bvars\s*\(|\b(?:attrgetter|methodcaller)\b|(?<![\w.])(?:exec|eval|compile)\s*\("
     r"|\bsys\.modules\b|input_transformers|\bregister_magic"
-    r"|__(?:globals|closure|code|self|func|wrapped|getattribute|builtins|mro|bases|subclasses)__"
+    r"|__(?:globals|closure|code|self|func|wrapped|getattribute|getstate|reduce|reduce_ex|builtins|mro|bases|subclasses)__"
     r"|\bimport\s+inspect\b|\bfrom\s+inspect\b|\binspect\.\w|casecurity\.exercises\.solutions|find_solution|solutions_dir|_solutions\.ipynb"
     r"|CASECURITY_SOLUTIONS"
     # a lesson module's private helpers (ex._sco_member_count() is the answer of a question); not
