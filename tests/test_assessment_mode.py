@@ -132,7 +132,10 @@ def test_no_expected_item_in_any_assessment_message(number, name, draw):
     record = answer[1] if isinstance(answer, tuple) and answer[:1] == ("record",) else encode(answer)
     with mode("assessment"):
         result = question.grade_record(record)
-        hint = repr(question.hint()) if question.hints or True else ""
+        hint = repr(question.hint())
+    if question.kind in ("choice", "countries", "codes"):
+        # these wrong answers differ from the key as sets or letters: a "correct" here would hide a leak check
+        assert result.status != "correct", f"{question.id}: the wrong answer {answer!r} was graded correct"
     if result.status == "correct":
         return  # a generated answer that happens to be right (e.g. an equivalent spelling)
     shown = result.message + "\n" + result.details

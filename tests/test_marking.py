@@ -104,7 +104,8 @@ def test_class_is_graded_marked_and_reported_without_rerunning(graded_class):
     assert rows[("bob.ipynb", "q2")]["points"] == "3"
     assert rows[("ann.ipynb", "q1")]["status"] == "correct"  # automatic verdicts unchanged
     page = (feedback / next(p.name for p in feedback.iterdir() if "ann" in p.name)).read_text(encoding="utf-8")
-    assert "3.5 of 4 points" in page and "(2 of 2)" in page  # q1 (1) + q2 marked 2 + 0.5 and "names the pledge clearly" in page
+    assert "3.5 of 4 points" in page and "(2 of 2)" in page  # q1 (1) + q2 marked 2 + 0.5
+    assert "names the pledge clearly" in page and "the reason needs evidence" in page  # the marker's comments
     stored = json.loads((tmp_path / "grades.json").read_text(encoding="utf-8"))
     assert any(r.get("marks") for r in stored["rows"])
 
