@@ -264,9 +264,8 @@ def test_missing_version_or_lesson_map_is_one_clear_line(build_site_module, tmp_
     assert message.count("\n") == 0 and "Lesson map" in message
 
 
-def test_every_internal_link_and_anchor_resolves(site):
-    pages = sorted(site.rglob("*.html"))
-    assert len(pages) >= len(LESSONS) + len(EXERCISES) + 5
+def dead_internal_links(site: Path, pages: list[Path]) -> list[str]:
+    """Links (and a map frame's links) of ``pages`` to a file or an anchor of ``site`` that is not there."""
     ids_of: dict[Path, set[str]] = {}
     dead = []
     for page in pages:
@@ -288,7 +287,32 @@ def test_every_internal_link_and_anchor_resolves(site):
                     ids_of[target] = parse(target.read_text(encoding="utf-8")).ids
                 if unquote(parts.fragment) not in ids_of[target]:
                     dead.append(f"{page.relative_to(site)} -> {ref} (no such anchor)")
+    return dead
+
+
+def test_every_internal_link_and_anchor_resolves(site):
+    pages = sorted(site.rglob("*.html"))
+    assert len(pages) >= len(LESSONS) + len(EXERCISES) + 5
+    dead = dead_internal_links(site, pages)
     assert dead == [], f"{len(dead)} dead internal links, e.g. {dead[:8]}"
+
+
+def test_the_link_checker_finds_known_dead_links(tmp_path):
+    """The test of the test: a two-page site with a dead file, a dead anchor and a dead link inside a map frame."""
+    (tmp_path / "notebooks").mkdir()
+    (tmp_path / "index.html").write_text('<h1 id="top">Home</h1><a href="notebooks/01.html#map">ok</a>')
+    frame = html.escape('<script src="../_static/leaflet.js"></script><a href="01.html">ok</a>')
+    (tmp_path / "notebooks" / "01.html").write_text(
+        '<div id="map"></div><a href="../index.html#top">ok</a> <a href="../index.html#gone">x</a>'
+        ' <a href="02.html">x</a> <a href="https://example.org/x.html">web</a> <a href="#map">ok</a>'
+        f' <iframe srcdoc="{frame}"></iframe>'
+    )
+    dead = dead_internal_links(tmp_path, sorted(tmp_path.rglob("*.html")))
+    assert sorted(dead) == [
+        "notebooks/01.html -> ../_static/leaflet.js",
+        "notebooks/01.html -> ../index.html#gone (no such anchor)",
+        "notebooks/01.html -> 02.html",
+    ]
 
 
 def test_nothing_is_loaded_from_another_host(site):
