@@ -7,7 +7,6 @@ import csv
 import json
 import subprocess
 import sys
-import textwrap
 
 import nbformat
 import pytest
@@ -43,12 +42,8 @@ def test_reflection_gates_follow_the_prompt():
 
 
 @pytest.fixture
-def graded_class(tmp_path, monkeypatch):
-    folder = tmp_path / "lessons"
-    folder.mkdir()
-    (folder / "lesson94.py").write_text(textwrap.dedent(LESSON))
-    monkeypatch.setenv("CASECURITY_LESSONS_PATH", str(folder))
-    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "teacher-progress.json"))
+def graded_class(tmp_path, lesson_module):
+    lesson_module("94", LESSON)
     submissions = tmp_path / "class"
     submissions.mkdir()
     for name, q1, essay in (("ann", "42", ESSAY), ("bob", "41", ESSAY), ("cy", "41", "short")):

@@ -6,8 +6,6 @@ written reflection, so that the tests do not depend on the dataset.
 
 from __future__ import annotations
 
-import textwrap
-
 import nbformat
 import pytest
 
@@ -24,12 +22,8 @@ define_lesson(__name__, title="QA grading fixture", notebook="95_fixture")
 
 
 @pytest.fixture
-def lesson95(tmp_path, monkeypatch):
-    folder = tmp_path / "lessons"
-    folder.mkdir()
-    (folder / "lesson95.py").write_text(textwrap.dedent(LESSON))
-    monkeypatch.setenv("CASECURITY_LESSONS_PATH", str(folder))
-    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "teacher-progress.json"))
+def lesson95(tmp_path, lesson_module):
+    lesson_module("95", LESSON)
     return tmp_path
 
 

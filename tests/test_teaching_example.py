@@ -28,16 +28,12 @@ def _guide_blocks() -> list[str]:
 
 
 @pytest.mark.slow
-def test_the_guides_worked_example_builds_and_grades(tmp_path, monkeypatch):
+def test_the_guides_worked_example_builds_and_grades(tmp_path, lesson_module):
     question, cell = _guide_blocks()[:2]
     assert "### BEGIN SOLUTION" in cell and "q11" in question
-    lessons = tmp_path / "lessons"
-    lessons.mkdir()
-    (lessons / "lesson91.py").write_text(
-        "from casecurity.exercises import CountrySetQuestion, define_lesson\n\n" + question
-        + '\ndefine_lesson(__name__, title="Worked example", notebook="91_example")\n', encoding="utf-8")
-    monkeypatch.setenv("CASECURITY_LESSONS_PATH", str(lessons))
-    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "progress.json"))
+    lesson_module(
+        "91", "from casecurity.exercises import CountrySetQuestion, define_lesson\n\n" + question
+        + '\ndefine_lesson(__name__, title="Worked example", notebook="91_example")\n')
     solutions, exercises = tmp_path / "solutions", tmp_path / "exercises"
     solutions.mkdir()
     notebook = nbformat.v4.new_notebook(cells=[

@@ -256,18 +256,9 @@ def test_widgets_and_map_work_in_jupyterlab(lab_server, browser, screens_dir):
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     page = context.new_page()
     try:
-        page.goto(
-            f"{base}/lab/tree/tests/browser/{NOTEBOOK.name}?reset&token={token}", wait_until="domcontentloaded"
-        )
-        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=90_000)
+        # _open waits for the kernel: "run all" before it is up may find no session
+        _open(page, base, token, f"tests/browser/{NOTEBOOK.name}")
         expect(page.locator(".jp-Notebook").first).to_be_visible(timeout=90_000)
-        # the kernel must be up before "run all", else the command may find no session
-        page.wait_for_function(
-            "() => { const w = window.jupyterapp.shell.currentWidget;"
-            " return w && w.sessionContext && w.sessionContext.session"
-            " && w.sessionContext.session.kernel && w.sessionContext.session.kernel.status === 'idle'; }",
-            timeout=90_000,
-        )
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
 
         # the explorer renders: a labelled slider and drop-down
