@@ -12,11 +12,21 @@ LOCK_ARGS ?=
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 export PYTHON
 
-.PHONY: help setup lab test lint nbval unit bench site exercises outputs lock test-latest clean
+.PHONY: help setup lab test check test-lesson diff hooks lint nbval unit bench site exercises outputs lock test-latest clean
+
+# `make test-lesson 03` (or `make test-lesson N=03`): the lesson number is the second goal.
+ifeq (test-lesson,$(firstword $(MAKECMDGOALS)))
+  N ?= $(word 2,$(MAKECMDGOALS))
+  $(eval $(word 2,$(MAKECMDGOALS)):;@:)
+endif
 
 help:
 	@echo "make lab        set up (first time) and open the course in JupyterLab"
 	@echo "make test       set up (first time) and run every test (lint, unit, browser, notebooks)"
+	@echo "make check      the fast inner loop: lint and unit tests (no browser, no notebook runs)"
+	@echo "make test-lesson 03  everything about one lesson: its questions, notebooks and exercise set"
+	@echo "make diff       notebook-aware diff of your changes (nbdime), outputs included"
+	@echo "make hooks      install the pre-commit hooks (ruff and the fast checks before each commit)"
 	@echo "make exercises  regenerate exercises/ from solutions/"
 	@echo "make outputs    re-execute notebooks/ and solutions/ and save their outputs"
 	@echo "make bench      time and size every notebook, the website's pages, and a fresh set-up"
@@ -44,6 +54,29 @@ lint: setup
 # --dist loadfile keeps each notebook's cells on one worker (they share one kernel).
 test: setup lint
 	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) tests notebooks solutions $(PYTEST_ARGS)
+
+# The inner loop: no browser, no notebook execution, no kernel (tests marked slow/browser).
+check: setup lint
+	$(BIN)/python -m pytest -n 2 -q -m "not slow and not browser" tests $(PYTEST_ARGS)
+
+test-lesson: setup
+	@[ -n "$(N)" ] || { echo "usage: make test-lesson 03   (a lesson number, 00-06)"; exit 2; }
+	@ls notebooks/$(N)_*.ipynb >/dev/null 2>&1 || { echo "no lesson $(N) in notebooks/ (try 00-06)"; exit 2; }
+	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) tests/test_lesson$(N).py \
+		notebooks/$(N)_*.ipynb solutions/$(N)_*.ipynb $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 tests/test_exercise_sets_end_to_end.py tests/test_templates.py \
+		-k "$(N)_ or $(N)-q" $(PYTEST_ARGS)
+
+# Notebook-aware diff (nbdime) of the working tree against HEAD, or between revisions:
+# `make diff REV="main HEAD"`.
+REV ?=
+diff: setup
+	@$(BIN)/python tools/notebook_diff.py $(REV)
+
+# pre-commit with local hooks only (no download), and nbdime as git's notebook diff driver.
+hooks: setup
+	$(BIN)/pre-commit install
+	$(BIN)/nbdime config-git --enable
 
 unit: setup
 	$(BIN)/python -m pytest -n 2 --dist loadfile tests $(PYTEST_ARGS)

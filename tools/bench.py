@@ -4,7 +4,8 @@ Targets (2-core machine): a lesson executes in under 10 s and is saved under 1.5
 repository stays under 20 MB; total execution time is under 2x the "floor" (N times a
 notebook whose only cell imports pandas, folium and ipywidgets: kernel start-up plus the
 stack); `import casecurity` adds under 0.3 s to `import pandas, folium`; a fresh set-up (.venv from
-requirements.lock with uv, as on a fresh clone) is ready in under 20 s.
+requirements.lock with uv, as on a fresh clone) is ready in under 20 s; `make check` runs in under
+60 s and the whole suite (`make test`) in under 5 minutes.
 Timings are measured here, never asserted in tests: shared machines are noisy.
 """
 
@@ -27,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 FOLDERS = ["notebooks", "solutions", "exercises"]
 LESSON_SECONDS, LESSON_MB, REPO_MB, RATIO, IMPORT_S = 10.0, 1.5, 20.0, 2.0, 0.3
 SETUP_S = 20.0
+CHECK_S, SUITE_S = 60.0, 300.0  # `make check` (inner loop) and `make test` (whole suite)
 # What tools/setup_env.py reads: a copy of these is a fresh clone as far as set-up is concerned.
 SETUP_FILES = ["tools/setup_env.py", "requirements.txt", "requirements-test.txt", "requirements-site.txt",
                "requirements.lock", "pyproject.toml", "README.md", "casecurity"]
@@ -90,6 +92,14 @@ def fresh_setup_seconds(cold: bool) -> float:
         return time.perf_counter() - started
 
 
+def suite_seconds(target: str) -> tuple[float, bool]:
+    """Wall-clock time of ``make <target>`` (set-up already done), and whether it passed."""
+    started = time.perf_counter()
+    done = subprocess.run(["make", "-s", target], cwd=ROOT, stdout=subprocess.DEVNULL,
+                          stderr=subprocess.DEVNULL)
+    return time.perf_counter() - started, done.returncode == 0
+
+
 def main() -> None:
     print("timing a fresh set-up (uv; cold and warm caches) ...", file=sys.stderr, flush=True)
     setups = {"empty caches": fresh_setup_seconds(cold=True), "warm caches": fresh_setup_seconds(cold=False)}
@@ -124,6 +134,12 @@ def main() -> None:
         print(f"fresh set-up (.venv from the lock, uv, {label}): {seconds:.1f} s  (target < {SETUP_S:.0f} s)  "
               f"{'ok' if seconds < SETUP_S else 'OVER'}")
     bench_site.main()  # the website's page weights (builds build/site if it is missing)
+    if os.environ.get("BENCH_SUITE", "1") != "0":  # BENCH_SUITE=0 skips the two suite runs
+        print("timing make check and make test ...", file=sys.stderr, flush=True)
+        for target, limit in (("check", CHECK_S), ("test", SUITE_S)):
+            seconds, passed = suite_seconds(target)
+            verdict = ("ok" if seconds < limit else "OVER") if passed else "FAILED (see make " + target + ")"
+            print(f"make {target}: {seconds:.0f} s  (target < {limit:.0f} s on a quiet 2-core machine)  {verdict}")
 
 
 if __name__ == "__main__":

@@ -1,7 +1,9 @@
 """Re-execute notebooks and save their outputs in place (`make outputs`).
 
 Outputs are made exactly as strict nbval will re-make them: a fresh kernel started in the
-notebook's folder, online map mode, a throwaway progress file. Each notebook is written
+notebook's folder, online map mode, a throwaway progress file. Random ids and memory
+addresses are then renamed deterministically (tools/stable_outputs.py), so executing a
+notebook twice with the same data writes the same bytes. Each notebook is written
 atomically, and only after it executed without error, so a failure never leaves a
 half-written lesson behind.
 
@@ -22,6 +24,9 @@ from nbclient.exceptions import CellExecutionError
 
 from casecurity.files import write_text_atomically
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from stable_outputs import stabilise  # noqa: E402  (a sibling script, not a package)
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -41,10 +46,12 @@ def notebooks_in(args: list[str]) -> list[Path]:
 def execute(path: Path) -> float:
     nb = nbformat.read(path, as_version=4)
     started = time.perf_counter()
-    NotebookClient(nb, timeout=300, kernel_name="python3",
+    NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
                    resources={"metadata": {"path": str(path.parent)}}).execute()
     elapsed = time.perf_counter() - started
-    write_text_atomically(path, nbformat.writes(nb) + "\n")
+    # Same code and data -> same bytes, so a re-execution shows only real changes in git.
+    stable = nbformat.from_dict(stabilise(nb, seed=path.name))
+    write_text_atomically(path, nbformat.writes(stable) + "\n")
     return elapsed
 
 

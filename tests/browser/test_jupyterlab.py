@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -146,12 +147,26 @@ def _wait_for_notebook(page, path: str) -> None:
 
 
 def _run_cell(page, cell, source: str | None = None) -> None:
-    """Click into a code cell, optionally replace its text as a learner would, press Shift+Enter."""
+    """Click into a code cell, optionally replace its text as a learner would, press Shift+Enter.
+
+    Each step waits for the state it needs (the cell active, the editor focused, the typed
+    text in the cell's model) before the next key press: on a loaded machine a key pressed
+    before the editor has focus goes elsewhere, and the old text would run instead.
+    """
+    expect = playwright_sync.expect
     editor = cell.locator(".cm-content").first
     editor.click()
+    expect(cell).to_have_class(re.compile(r"\bjp-mod-active\b"), timeout=60_000)
+    expect(editor).to_be_focused(timeout=60_000)
     if source is not None:
         page.keyboard.press("Control+A")
         page.keyboard.insert_text(source)  # typed text, without the editor's auto-closing brackets
+        page.wait_for_function(
+            "(text) => window.jupyterapp.shell.currentWidget.content.activeCell"
+            ".model.sharedModel.getSource() === text",
+            arg=source,
+            timeout=60_000,
+        )
     page.keyboard.press("Shift+Enter")
 
 
@@ -170,7 +185,14 @@ def test_lesson_links_to_its_exercise_set_where_answers_are_checked(lab_server, 
             "'@jupyterlab/apputils-extension:notification')).schema.properties.fetchNews.default"
         )  # the course's override becomes the default the learner's JupyterLab starts from
         assert fetch_news == "false"
-        page.wait_for_timeout(2_000)
+        # JupyterLab asks about news once it has started; by the time the lesson's kernel is
+        # idle that start-up is over, so the absence of the question is meaningful
+        page.wait_for_function(
+            "() => { const w = window.jupyterapp.shell.currentWidget;"
+            " return w && w.sessionContext && w.sessionContext.session"
+            " && w.sessionContext.session.kernel && w.sessionContext.session.kernel.status === 'idle'; }",
+            timeout=120_000,
+        )
         expect(page.get_by_text("official Jupyter news")).to_have_count(0)
 
         # the file browser shows the lesson's folder; its root is the course folder

@@ -52,7 +52,8 @@ def open_map(page, m, tmp_path, screens_dir, name):
     page.wait_for_function(
         "typeof window.L !== 'undefined' && document.querySelector('.leaflet-pane') !== null"
     )
-    page.wait_for_timeout(200)  # let Leaflet finish drawing before the screenshot
+    # two animation frames: Leaflet has drawn what it queued before the screenshot
+    page.wait_for_function("() => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(() => done(true))))")
     page.screenshot(path=str(screens_dir / f"{name}.png"))
     return page
 
@@ -123,7 +124,9 @@ def test_facility_popup_has_source_link(page, tmp_path, screens_dir):
     row = facilities.loc[facilities["name"] == shown_name]
     assert len(row) == 1, f"popup names {shown_name!r}, not a facility of the dataset"
     assert row["source_url"].iloc[0] in links
-    page.wait_for_timeout(300)  # the popup fades in
+    page.wait_for_function(  # the popup has faded in
+        "() => getComputedStyle(document.querySelector('.leaflet-popup')).opacity === '1'"
+    )
     page.screenshot(path=str(screens_dir / "facilities_map_popup.png"))
     assert_clean(page)
 
