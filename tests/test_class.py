@@ -169,7 +169,7 @@ def test_the_report_leads_with_what_waits_and_sets_other_lessons_apart(graded_cl
     assert report.index("Waiting for you") < report.index("Questions, hardest first")
     # Timur's 3 held answers; Daniyar's q3 is not attempted (nothing to review), Zarina's notebook is apart
     assert "Waiting for you: 3 answer(s) to review from 1 student(s)" in run.stderr
-    assert "Timur Aliev: 0/4, 3 to review" in run.stderr
+    assert "Timur Aliev (1004): 0/4, 3 to review" in run.stderr
     assert 'href="feedback/' in report
     assert "Notebooks from another lesson" in report and "lesson 00, not lesson 99" in report
     assert "lesson99.q1: attempted 4/4" in run.stderr  # Zarina's lesson-00 notebook is not counted

@@ -39,12 +39,14 @@ EXPECTED = {
     ("partly_correct", "q3"): ("99", "not_attempted", "0", "1"),  # answer left as ...
     ("wrong_lesson", ""): ("00", "error", "0", "0"),
     # attacks (see README.md): each earns nothing it did not answer for
-    ("attack_forged_results", "q1"): ("99", "not_attempted", "0", "1"),  # forged lines from other cells ignored
+    # forged lines from other cells are ignored; the check after the cell that names the results file waits
+    ("attack_forged_results", "q1"): ("99", "review", "0", "1"),
     ("attack_forged_results", "q2"): ("99", "not_attempted", "0", "2"),
     ("attack_forged_results", "q3"): ("99", "not_attempted", "0", "1"),
-    ("attack_patched_checker", "q1"): ("99", "not_attempted", "0", "1"),  # the kernel's verdict is never read
-    ("attack_patched_checker", "q2"): ("99", "not_attempted", "0", "2"),
-    ("attack_patched_checker", "q3"): ("99", "not_attempted", "0", "1"),
+    # the kernel's verdict is never read; the checks after the patching cell wait for the teacher, 0 points
+    ("attack_patched_checker", "q1"): ("99", "review", "0", "1"),
+    ("attack_patched_checker", "q2"): ("99", "review", "0", "2"),
+    ("attack_patched_checker", "q3"): ("99", "review", "0", "1"),
     ("attack_edited_outputs", "q1"): ("99", "not_attempted", "0", "1"),  # saved "✓ Correct" outputs ignored
     ("attack_edited_outputs", "q2"): ("99", "not_attempted", "0", "2"),
     ("attack_edited_outputs", "q3"): ("99", "incorrect", "0", "1"),  # a pasted quiz answer is graded, not trusted
