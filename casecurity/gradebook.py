@@ -78,13 +78,17 @@ def write_feedback(rows: list[dict], folder: Path) -> Path:
     submission = rows[0]["submission"]
     earned = sum(float(r["points"] or 0) for r in rows)
     possible = sum(float(r["max_points"] or 0) for r in rows)
-    review = _to_review(rows)
+    written = sum(float(r["max_points"] or 0) for r in rows if r["status"] == "submitted")
+    held = sum(float(r["max_points"] or 0) for r in rows if r["status"] == "review")
     if not rows[0]["question"]:  # one error row: the notebook as a whole could not be graded
         summary = "This notebook could not be graded; the reason is below."
     else:
         summary = f"Lesson {html.escape(str(rows[0]['lesson']))}: {_number(earned)} of {_number(possible)} points"
-        summary += (f"; {_number(review)} more point(s) for the written answer, which your teacher grades by hand."
-                    if review else ".")
+        summary += (f"; {_number(written)} more point(s) for the written answer, which your teacher grades by hand"
+                    if written else "")
+        summary += (f"; {_number(held)} point(s) wait until your teacher has looked at the cells named below"
+                    if held else "")
+        summary += "."
     body = "".join(
         f"<tr><td>{html.escape(str(r['question']))}</td><td>{html.escape(_SYMBOLS.get(r['status'], r['status']))}"
         f"</td><td>{'to grade' if r['status'] == 'submitted' else _number(r['points'])} / {_number(r['max_points'])}"

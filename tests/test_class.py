@@ -258,3 +258,15 @@ def test_a_question_marked_whole_and_per_criterion_is_one_line(tmp_path, capsys)
     assert grade.main(["--out", str(out), "--marks", str(marks)]) == 2
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "marked both as a whole and per criterion (see line 2)" in err
+
+
+def test_feedback_names_the_student_and_says_held_points_wait(tmp_path):
+    rows = [dict(student_id="1004", student="Timur Aliev", submission="class/t/99.ipynb", lesson="99", question="q1",
+                 status="review", points=0, max_points=1, held_points=1,
+                 message="held for your teacher: cell 3 reads ex.q1.expected, which the checking code uses; please look"),
+            dict(student_id="1004", student="Timur Aliev", submission="class/t/99.ipynb", lesson="99", question="q2",
+                 status="correct", points=2, max_points=2, message="right")]
+    page = grade.write_feedback(rows, tmp_path).read_text(encoding="utf-8")
+    assert "<title>Feedback for Timur Aliev (1004)</title>" in page
+    assert "2 of 3 points; 1 point(s) wait until your teacher has looked at the cells named below." in page
+    assert "Your teacher will look at this cell" in page
