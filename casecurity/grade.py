@@ -10,25 +10,30 @@ it; quiz answers are read from the submitted notebook's outputs and graded the
 same way; a status reported by the kernel is never read. Questions are found by
 id, so deleted, reordered or duplicated cells do not matter; the last answer
 counts. A cell that raises before its check gives ``error`` (exception, message,
-line); a template blank (``____``) left in gives ``not_attempted``; a notebook
-whose code reads the course's expected answers gives ``error`` rows naming the
-cell. A notebook that is not valid JSON, crashes its kernel, runs too long or
-belongs to another lesson yields ``error`` rows, and grading goes on.
+line; also the course's own one-line errors, which the kernel extension prints);
+a template blank (``____``) left in the code gives ``not_attempted``. The source
+scan (:mod:`casecurity.source_scan`) never zeroes a notebook: a question whose
+checking cell reaches into the checking code gets ``review``, its points held
+until the teacher clears or confirms it in the marks file. A notebook that is not
+valid JSON, crashes its kernel, runs too long or belongs to another lesson yields
+``error`` rows, and grading goes on. Students are named from ``--roster`` or from
+Moodle's and Canvas's download layouts (:mod:`casecurity.roster`).
 
 Usage::
 
     python -m casecurity.grade submissions/ --out grades.csv --feedback feedback/ \\
         [--lesson 02] [--timeout 60] [--notebook-timeout 600] [--memory-mb 2048] [--jobs 1] \\
-        [--marks marks.csv] [--report report.html]
+        [--marks marks.csv] [--report report.html] [--roster roster.csv] [--export canvas|moodle|wide]
     python -m casecurity.grade --out grades.csv --marks marks.csv [--feedback feedback/]
 
-The CSV has the columns ``submission, lesson, question, status, points, max_points,
-message, answer``; the graded answers are also kept in ``grades.json`` (next to the
+The CSV has the columns ``student_id, student, submission, lesson, question, status,
+points, max_points, message, answer``; the graded answers are also kept in ``grades.json`` (next to the
 CSV), so that ``--marks`` (hand-given points: submission, question, criterion, points,
 comment) can be applied later without re-running notebooks. ``--feedback DIR`` writes
 one HTML page per submission with the messages and each written answer beside its
-rubric (never the checking code or an expected answer). A class report (per-student
-totals, per-question statistics, hardest first) is printed and written as HTML.
+rubric (never the checking code or an expected answer). A class report (what waits for
+the teacher per student, per-question statistics, hardest first, other lessons apart) is
+printed and written as HTML; ``--export`` writes one row per student for an LMS gradebook.
 Exit status: 0 when grading completed, 1 when the CSV could not be written, 2 for bad
 usage or a bad marks file.
 """
@@ -36,7 +41,9 @@ usage or a bad marks file.
 from __future__ import annotations
 
 import argparse
+import ast
 import concurrent.futures
+import io
 import json
 import os
 import re
@@ -45,10 +52,12 @@ import sys
 import tempfile
 import threading
 import time
+import tokenize
 from pathlib import Path
 
 __all__ = ["COLUMNS", "grade_notebook", "find_submissions", "detect_lesson", "main"]
 
+from casecurity.exports import EXPORTS, export_path  # noqa: E402
 from casecurity.gradebook import (  # noqa: E402, F401 - the gradebook's names stay reachable as grade.X
     COLUMNS,
     MARK_COLUMNS,
@@ -67,6 +76,8 @@ from casecurity.gradebook import (  # noqa: E402, F401 - the gradebook's names s
     write_feedback,
     write_report_html,
 )
+from casecurity.roster import RosterError, assign_students, load_roster  # noqa: E402
+from casecurity.source_scan import answer_functions, flagged_cells, scan_notebook  # noqa: E402
 
 _CHECK_CALL = re.compile(r"\b(q\d+)\.(?:check|quiz)\s*\(")
 _QUIZ_CALL = re.compile(r"\b(q\d+)\.(?:quiz\s*\(|check\s*\(\s*\))")
@@ -179,10 +190,11 @@ def _run_notebook(notebook_path: str, cell_timeout: float, notebook_timeout: flo
                     timed_out_cells += 1
                     why = {"kind": "timeout", "text": f"its cell ran too long (over {client.timeout:g} s) and was stopped"}
                 else:
-                    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"]
+                    errors = [o for o in cell.get("outputs", []) if o.get("output_type") == "error"] \
+                        or _printed_errors(cell)
                     if errors:
                         why = _error_of(errors[0])
-                        if _BLANK.search(str(cell.source)):  # pandas/folium turn a used ____ into their own errors
+                        if _blank_in_code(str(cell.source)):  # pandas/folium turn a used ____ into their own errors
                             why["kind"] = "blank"
                 for question in called if why else ():
                     if question not in answers or answers[question]["cell"] != index:
@@ -197,6 +209,29 @@ def _run_notebook(notebook_path: str, cell_timeout: float, notebook_timeout: flo
 
 _ANSI = re.compile(r"\x1b\[[0-9;]*m")
 _BLANK = re.compile(r"(?<!\w)____(?!\w)")  # a template's blank, still in the cell
+# the one line casecurity.friendly prints instead of a traceback ("CourseError: Unknown obligation ...")
+_PRINTED_ERROR = re.compile(r"^(?P<type>[A-Z]\w*(?:Error|Exception)): (?P<message>.+)$", re.MULTILINE)
+
+
+def _blank_in_code(source: str) -> bool:
+    """Whether a ``____`` is left in the code itself: the template's comment ("# Fill in each ____")
+    does not count, so a filled-in template that raises is an error, not "not filled in"."""
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source).readline))
+    except (tokenize.TokenError, IndentationError, SyntaxError):
+        return bool(_BLANK.search("\n".join(line.split("#", 1)[0] for line in source.splitlines())))
+    return any(_BLANK.search(t.string) for t in tokens if t.type != tokenize.COMMENT)
+
+
+def _printed_errors(cell) -> list[dict]:
+    """The course's friendly error line (printed by the kernel extension, so no error output) as an error
+    output, when the cell printed one as its last word."""
+    streams = [o for o in cell.get("outputs", []) if o.get("output_type") == "stream" and o.get("name") == "stdout"]
+    text = "".join(str(o.get("text", "")) for o in streams[-1:]).strip()
+    found = list(_PRINTED_ERROR.finditer(text))
+    if not found or found[-1].end() != len(text):
+        return []
+    return [{"output_type": "error", "ename": found[-1]["type"], "evalue": found[-1]["message"], "traceback": []}]
 
 
 def _new_lines(path: str, offset: int) -> tuple[int, list[dict]]:
@@ -285,7 +320,9 @@ def grade_notebook(
     frozen = _freeze_lesson(info)
     course_before = _course_fingerprint()
     quiz_answers = _quiz_answers(notebook, number)
-    tampering = _tampering(notebook, info)
+    # cells the source scan points at: their answers wait for the teacher, nothing is zeroed on a guess
+    held = flagged_cells(notebook, scan_notebook(notebook, answer_functions(info)))
+    tampering = ""
     with tempfile.TemporaryDirectory(prefix="casecurity-grade-") as scratch, \
             tempfile.TemporaryDirectory(prefix="casecurity-report-") as private:
         scratch_path = Path(scratch)
@@ -318,9 +355,13 @@ def grade_notebook(
             timed_out = 0
             cell_problems, answers = {}, {}
     called = set()
-    for cell in notebook.get("cells") or []:
+    check_cells: dict[str, tuple[int, str]] = {}  # question -> (index, source) of the last cell that checks it
+    for index, cell in enumerate(notebook.get("cells") or []):
         if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            called |= set(_CHECK_CALL.findall(_source(cell)))
+            found = set(_CHECK_CALL.findall(_source(cell)))
+            called |= found
+            check_cells.update(dict.fromkeys(found, (index, _source(cell))))
+    answer_cells: dict[str, int] = {}  # question -> the cell whose answer is graded
     if _course_fingerprint() != course_before:  # the expected answers are frozen; this is for the teacher
         tampering = tampering or ("the notebook changed the course's own files (data/ or casecurity/) while it "
                                   "ran; restore them (git checkout) before grading more")
@@ -340,6 +381,7 @@ def grade_notebook(
             rows.append(dict(base, status="error", points=0, message=f"not graded: {tampering}"))
             continue
         if recorded is not None:
+            answer_cells[name] = int(recorded.get("cell", -1))
             rows.append(dict(base, **_grade_answer(question, recorded["answer"], frozen)))
             continue
         why = cell_problems.get(name)
@@ -362,6 +404,18 @@ def grade_notebook(
             if timed_out and not isinstance(why, dict):  # an endless cell may have replaced the question's own
                 reason += f"; {timed_out} cell(s) ran too long and were stopped"
             rows.append(dict(base, status="not_attempted", points=0, message=f"never checked: {reason}"))
+    for index, row in enumerate(rows):
+        question = info.questions.get(row["question"])
+        if question is None:
+            continue
+        if question.kind == "reflection" and not row.get("answer"):
+            # a written answer is shown even when its cell failed before the check recorded it
+            row["answer"] = _written_text(check_cells.get(row["question"], (-1, ""))[1], row["question"])
+        cell = answer_cells.get(row["question"], check_cells.get(row["question"], (-1, ""))[0])
+        if held.get(cell) and question.kind != "reflection" and not tampering:
+            # the source scan points at this question's cell: its points wait for the teacher
+            rows[index] = dict(row, status="review", points=0, held_points=row["points"], held_status=row["status"],
+                               held_message=row["message"], message=f"held for your teacher: {held[cell]}")
     return rows
 
 
@@ -420,20 +474,69 @@ def _grade_answer(question, record, frozen: dict | None = None) -> dict:
         copied = f"; {COPIED_MODEL}" if COPIED_MODEL in message else ""
         message = f"{words.group(0) if words else 'a written answer'}{copied}; your teacher grades this answer by hand."
     try:
-        shown = _answer_text(decode(record), full=question.kind == "reflection")
+        if isinstance(record, dict) and record.get("t") == "map":
+            shown = _map_summary(record)
+        elif isinstance(record, dict) and record.get("t") in ("ellipsis", "blank"):
+            shown = ""
+        else:
+            shown = _answer_text(decode(record), full=question.kind == "reflection")
     except Exception:
         shown = ""
     return dict(status=status, points=result.points, message=" ".join(message.split()), answer=shown,
                 record=record)
 
 
+def _paragraphs(text: str) -> str:
+    """A written answer with its paragraphs kept (blank lines) and the spacing inside each tidied."""
+    return "\n\n".join(" ".join(p.split()) for p in re.split(r"\n\s*\n", text) if p.strip())
+
+
+def _written_text(source: str, question: str) -> str:
+    """The text a reflection cell passes to ``qK.check(...)``, read from the cell's code (for a cell that
+    failed before its check recorded anything): the string given, or the variable's last string value."""
+    try:
+        tree = ast.parse("\n".join("pass" if line.lstrip().startswith(("%", "!")) else line
+                                   for line in source.splitlines()))
+    except (SyntaxError, ValueError):
+        return ""
+    strings: dict[str, str] = {}
+    text = ""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            for target in node.targets:
+                if isinstance(target, ast.Name):
+                    strings[target.id] = node.value.value
+        if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "check"
+                and isinstance(node.func.value, ast.Attribute) and node.func.value.attr == question and node.args):
+            given = node.args[0]
+            if isinstance(given, ast.Constant) and isinstance(given.value, str):
+                text = given.value
+            elif isinstance(given, ast.Name):
+                text = strings.get(given.id, "")
+    return _paragraphs(text) if text.strip() else ""
+
+
+def _map_summary(record: dict) -> str:
+    """A recorded folium map in words: its layers, shaded states and markers."""
+    nodes = [n for n in record.get("nodes") or [] if isinstance(n, dict)]
+    layers = [str(n.get("name")) for n in nodes if n.get("kind") == "FeatureGroup" and n.get("name")]
+    states = sorted({str(s) for n in nodes if n.get("kind") == "GeoJson" for s in n.get("states") or []})
+    markers = sum(n.get("kind") in ("Marker", "CircleMarker", "Circle") for n in nodes)
+    parts = [f"layers: {', '.join(layers)}" if layers else "no named layers",
+             f"shaded: {', '.join(states)}" if states else "no shaded states"]
+    if markers:
+        parts.append(f"{markers} marker{'s' if markers != 1 else ''}")
+    return "a map; " + "; ".join(parts)
+
+
 def _answer_text(answer, full: bool = False) -> str:
-    """The student's answer in one line for the CSV (a written answer in full)."""
+    """The student's answer in one line for the CSV (a written answer in full, with its paragraphs)."""
     from casecurity.exercises.feedback import _safe_repr
 
+    if answer is Ellipsis or type(answer).__name__ == "Blank":
+        return ""  # left as the template's ... or ____: nothing was answered
     if isinstance(answer, str):
-        text = " ".join(answer.split())
-        return text if full else text[:200]
+        return _paragraphs(answer) if full else " ".join(answer.split())[:200]
     if isinstance(answer, list | tuple | set | frozenset):
         return ", ".join(sorted(str(item) for item in answer))[:200]
     if hasattr(answer, "itertuples"):
@@ -459,61 +562,16 @@ def _quiz_answers(notebook: dict, number: str) -> dict[str, dict]:
     return found
 
 
-# Reaching into the course's own answers or checking code: "ex.q1.expected", "_compute_expected",
-# replacing check or the recorder. A notebook that does this gets no automatic marks.
-_TAMPERING = re.compile(
-    r"(_compute_expected|_expected_value|_frozen|freeze_expected|record_answer|grade_record|_check_and_record"
-    r"|_safe_check|\._grade\b|\bq\d+\.(?:expected|answer|cases|layers|shaded|markers|model_answer)\b"
-    r"|casecurity\.(?:grade|exercises\.(?:kinds|question|quiz|answers|recording|feedback))|CASECURITY_RESULTS"
-    r"|\.check\s*=[^=]|\bsetattr\s*\(|__class__|__dict__|ANSWER_MIME|vnd\.casecurity"
-    # the same reached by reflection or code built from strings, past the names above:
-    # getattr(ex.q1, "_compute" "_expected"), vars(ex.q2)["expected"], exec(...), the solutions
-    r"|\bgetattr\s*\(|\bvars\s*\(|\b(?:attrgetter|methodcaller)\b|(?<![\w.])(?:exec|eval|compile)\s*\("
-    r"|\bsys\.modules\b|input_transformers|\bregister_magic"
-    r"|__(?:globals|closure|code|self|func|wrapped|getattribute|getstate|reduce|reduce_ex|builtins|mro|bases|subclasses)__"
-    r"|\bimport\s+inspect\b|\bfrom\s+inspect\b|\binspect\.\w|casecurity\.exercises\.solutions|find_solution|solutions_dir|_solutions\.ipynb"
-    r"|CASECURITY_SOLUTIONS"
-    # a lesson module's private helpers (ex._sco_member_count() is the answer of a question); not
-    # os._exit or a namedtuple's own _asdict/_replace/_fields/_make
-    r"|\.\s*_(?!(?:exit|asdict|replace|fields|make)\b)[A-Za-z]\w*|\bimport\s[^\n#]*\b_[A-Za-z]\w*)"
-)
-
-
-def _answer_functions(info) -> set[str]:
-    """Public names of functions whose result is a question's expected answer (e.g. lesson01's
-    ``afghan_border_states``), given directly or called by the question's ``lambda``."""
-    names: set[str] = set()
-    for question in getattr(info, "questions", {}).values():
-        for attribute in ("expected", "answer", "cases"):
-            value = getattr(question, attribute, None)
-            if not callable(value):
-                continue
-            name = getattr(value, "__name__", "")
-            called = getattr(getattr(value, "__code__", None), "co_names", ()) if name == "<lambda>" else (name,)
-            namespace = getattr(value, "__globals__", {})
-            names |= {n for n in called if n.isidentifier() and not n.startswith("_") and callable(namespace.get(n))
-                      and getattr(namespace.get(n), "__module__", "") == getattr(value, "__module__", None)}
-    return names
-
-
-def _tampering(notebook: dict, info=None) -> str:
-    """Why the notebook's code reaches into the checking machinery ("" when it does not)."""
-    functions = _answer_functions(info)
-    answer_call = re.compile(r"\b(?:" + "|".join(map(re.escape, sorted(functions))) + r")\b") if functions else None
-    for index, cell in enumerate(notebook.get("cells") or [], 1):
-        if isinstance(cell, dict) and cell.get("cell_type") == "code":
-            match = _TAMPERING.search(_source(cell)) or (answer_call and answer_call.search(_source(cell)))
-            if match:
-                return (f"cell {index} uses {match.group(0).strip()!r}, which reads or changes the course's "
-                        "checking code; remove it and submit again")
-    return ""
-
-
-def _write_outputs(rows: list[dict], out: Path, feedback: str | None, report_path: Path) -> int:
-    """CSV, graded-answers JSON, feedback pages and the class report; the exit status."""
+def _write_outputs(rows: list[dict], out: Path, feedback: str | None, report_path: Path,
+                   lesson: str | None = None, export: str | None = None) -> int:
+    """CSV, graded-answers JSON, feedback pages, the class report and an LMS export; the exit status."""
     try:
         write_csv(rows, out)
         save_graded(rows, graded_path(out))
+        if export:
+            target = export_path(out, export)
+            EXPORTS[export](rows, target, lesson=lesson)
+            print(f"{export} gradebook: {target}", file=sys.stderr)
     except OSError as exc:
         print(f"python -m casecurity.grade: error: could not write {out}: {exc}", file=sys.stderr)
         return 1
@@ -526,7 +584,7 @@ def _write_outputs(rows: list[dict], out: Path, feedback: str | None, report_pat
                 write_feedback(group, Path(feedback))
             except OSError as exc:
                 print(f"python -m casecurity.grade: could not write feedback for {submission}: {exc}", file=sys.stderr)
-    report = class_report(rows)
+    report = class_report(rows, lesson=lesson, feedback=Path(feedback) if feedback else None)
     try:
         write_report_html(report, report_path)
     except OSError as exc:
@@ -555,6 +613,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--marks", help="CSV of hand-given marks (submission, question, criterion, points, comment); "
                                         "without submissions, applied to the answers graded before into --out")
     parser.add_argument("--report", help="class report page (default: next to --out, e.g. grades_report.html)")
+    parser.add_argument("--roster", help="CSV of students (id, name, optional email and path: the file or folder "
+                                         "that is theirs); without it, students are read from Moodle's or Canvas's "
+                                         "download layout, then from the file name")
+    parser.add_argument("--export", choices=sorted(EXPORTS), help="also write one row per student for an LMS "
+                                                                 "gradebook import (next to --out)")
     try:
         args = parser.parse_args(argv)
         if args.timeout <= 0 or args.memory_mb < 0 or args.jobs < 1:
@@ -571,36 +634,58 @@ def main(argv: list[str] | None = None) -> int:
         submissions = find_submissions(args.submissions) if args.submissions else []
         if args.submissions and not submissions:
             raise UsageError("no .ipynb files found in the given paths")
+        roster = load_roster(Path(args.roster)) if args.roster else None
         previous = load_graded(graded_path(Path(args.out))) if not submissions else []
+        warnings: list[str] = []
+        if roster and previous:
+            previous = _with_students(previous, roster)
         if args.marks and previous:
-            previous = apply_marks(previous, Path(args.marks))
-    except UsageError as exc:
+            previous = apply_marks(previous, Path(args.marks), warnings)
+    except (UsageError, RosterError) as exc:
         print(f"python -m casecurity.grade: error: {exc}", file=sys.stderr)
         return 2
     out = Path(args.out)
     report_path = Path(args.report) if args.report else out.with_name(out.stem + "_report.html")
+    for warning in warnings:
+        print(f"python -m casecurity.grade: warning: {warning}", file=sys.stderr)
     if not submissions:  # marking only: nothing is re-run
-        return _write_outputs(previous, out, args.feedback, report_path)
+        return _write_outputs(previous, out, args.feedback, report_path, args.lesson, args.export)
+    students, notes = assign_students(submissions, roster, [Path(p) for p in args.submissions])
+    for note in notes:
+        print(f"python -m casecurity.grade: warning: {note}", file=sys.stderr)
     notebook_timeout = args.notebook_timeout or 10 * args.timeout
 
     def one(path: Path) -> list[dict]:
-        return grade_notebook(path, lesson=args.lesson, cell_timeout=args.timeout,
+        rows = grade_notebook(path, lesson=args.lesson, cell_timeout=args.timeout,
                               notebook_timeout=notebook_timeout, memory_mb=args.memory_mb)
+        student = students[str(path)]
+        return [{"student_id": student.id, "student": student.name, "email": student.email, **row} for row in rows]
 
     all_rows: list[dict] = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         for number, (path, rows) in enumerate(zip(submissions, pool.map(one, submissions), strict=True), 1):
             errors = sum(r["status"] == "error" for r in rows)
-            print(f"[{number}/{len(submissions)}] {path}: {_points_text(rows, ' points')}"
+            print(f"[{number}/{len(submissions)}] {students[str(path)].name} ({path}): {_points_text(rows, ' points')}"
                   + (f", {errors} error row(s)" if errors else ""), file=sys.stderr)
             all_rows += rows
     if args.marks:
         try:
-            all_rows = apply_marks(all_rows, Path(args.marks))
+            all_rows = apply_marks(all_rows, Path(args.marks), warnings)
         except UsageError as exc:
             print(f"python -m casecurity.grade: error: {exc}", file=sys.stderr)
             return 2
-    return _write_outputs(all_rows, out, args.feedback, report_path)
+        for warning in warnings:
+            print(f"python -m casecurity.grade: warning: {warning}", file=sys.stderr)
+    return _write_outputs(all_rows, out, args.feedback, report_path, args.lesson, args.export)
+
+
+def _with_students(rows: list[dict], roster: list) -> list[dict]:
+    """Graded rows re-assigned to the roster's students (a roster given only when marking)."""
+    paths = sorted({Path(str(r["submission"])) for r in rows})
+    students, _notes = assign_students(paths, roster)
+    found = {path: students[path] for path in students}
+    return [{**r, "student_id": found[str(r["submission"])].id, "student": found[str(r["submission"])].name,
+             "email": found[str(r["submission"])].email} for r in rows]
 
 
 if __name__ == "__main__":

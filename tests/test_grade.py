@@ -39,28 +39,32 @@ EXPECTED = {
     ("partly_correct", "q3"): ("99", "not_attempted", "0", "1"),  # answer left as ...
     ("wrong_lesson", ""): ("00", "error", "0", "0"),
     # attacks (see README.md): each earns nothing it did not answer for
-    ("attack_forged_results", "q1"): ("99", "not_attempted", "0", "1"),  # forged lines from other cells ignored
+    # forged lines from other cells are ignored; the check after the cell that names the results file waits
+    ("attack_forged_results", "q1"): ("99", "review", "0", "1"),
     ("attack_forged_results", "q2"): ("99", "not_attempted", "0", "2"),
     ("attack_forged_results", "q3"): ("99", "not_attempted", "0", "1"),
-    ("attack_patched_checker", "q1"): ("99", "not_attempted", "0", "1"),  # the kernel's verdict is never read
-    ("attack_patched_checker", "q2"): ("99", "not_attempted", "0", "2"),
-    ("attack_patched_checker", "q3"): ("99", "not_attempted", "0", "1"),
+    # the kernel's verdict is never read; the checks after the patching cell wait for the teacher, 0 points
+    ("attack_patched_checker", "q1"): ("99", "review", "0", "1"),
+    ("attack_patched_checker", "q2"): ("99", "review", "0", "2"),
+    ("attack_patched_checker", "q3"): ("99", "review", "0", "1"),
     ("attack_edited_outputs", "q1"): ("99", "not_attempted", "0", "1"),  # saved "✓ Correct" outputs ignored
     ("attack_edited_outputs", "q2"): ("99", "not_attempted", "0", "2"),
     ("attack_edited_outputs", "q3"): ("99", "incorrect", "0", "1"),  # a pasted quiz answer is graded, not trusted
-    # the forged "correct" lines are ignored; its exec(...) also makes every recorded answer an error row
-    ("attack_recorder_overwritten", "q1"): ("99", "error", "0", "1"),
-    ("attack_recorder_overwritten", "q2"): ("99", "error", "0", "2"),
-    ("attack_recorder_overwritten", "q3"): ("99", "error", "0", "1"),
-    ("attack_reads_expected", "q1"): ("99", "error", "0", "1"),  # reading ex.qK.expected is reported
-    ("attack_reads_expected", "q2"): ("99", "error", "0", "2"),
-    ("attack_reads_expected", "q3"): ("99", "error", "0", "1"),
-    ("attack_reflective_expected", "q1"): ("99", "error", "0", "1"),  # getattr/vars/attrgetter past the names
-    ("attack_reflective_expected", "q2"): ("99", "error", "0", "2"),
-    ("attack_reflective_expected", "q3"): ("99", "error", "0", "1"),
-    ("attack_lesson_helpers", "q1"): ("99", "error", "0", "1"),  # ex._helper() / fixture_key() give the answers
-    ("attack_lesson_helpers", "q2"): ("99", "error", "0", "2"),
-    ("attack_lesson_helpers", "q3"): ("99", "error", "0", "1"),
+    # the honest wrong answer before the recorder is replaced stays what it was; the checks after it
+    # wait for the teacher (the source scan), and the forged lines they wrote earn nothing
+    ("attack_recorder_overwritten", "q1"): ("99", "incorrect", "0", "1"),
+    ("attack_recorder_overwritten", "q2"): ("99", "review", "0", "2"),
+    ("attack_recorder_overwritten", "q3"): ("99", "review", "0", "1"),
+    # reading ex.qK.expected: the cell's answer waits for the teacher, its points held (issue #24)
+    ("attack_reads_expected", "q1"): ("99", "review", "0", "1"),
+    ("attack_reads_expected", "q2"): ("99", "review", "0", "2"),
+    ("attack_reads_expected", "q3"): ("99", "review", "0", "1"),
+    ("attack_reflective_expected", "q1"): ("99", "review", "0", "1"),  # getattr/vars/attrgetter on a question
+    ("attack_reflective_expected", "q2"): ("99", "review", "0", "2"),
+    ("attack_reflective_expected", "q3"): ("99", "review", "0", "1"),
+    ("attack_lesson_helpers", "q1"): ("99", "incorrect", "0", "1"),  # an honest cell is not touched
+    ("attack_lesson_helpers", "q2"): ("99", "review", "0", "2"),  # ex._helper() / fixture_key() give the answers
+    ("attack_lesson_helpers", "q3"): ("99", "review", "0", "1"),
     ("attack_equal_to_anything", "q1"): ("99", "incorrect", "0", "1"),  # recorded as plain data, __eq__ is lost
     ("attack_equal_to_anything", "q2"): ("99", "incorrect", "0", "2"),
     ("attack_equal_to_anything", "q3"): ("99", "incorrect", "0", "1"),
@@ -116,9 +120,12 @@ def test_messages_explain_the_problem(graded):
     assert message[("partly_correct", "q1")] == "your 41 is not the expected value."  # assessment: no direction
     assert message[("errors_and_quiz", "q1")].startswith("ZeroDivisionError: division by zero (line 2 ")
     assert "fill in the blanks (____)" in message[("errors_and_quiz", "q2")]
-    assert "cell 3 uses 'q1.expected'" in message[("attack_reads_expected", "q2")]
-    assert "cell 3 uses 'getattr('" in message[("attack_reflective_expected", "q2")]
-    assert "cell 4 uses '._fixture_countries'" in message[("attack_lesson_helpers", "q1")]
+    assert message[("attack_reads_expected", "q1")] == ("held for your teacher: cell 3 reads ex.q1.expected, which "
+                                                        "the checking code uses; please look")
+    assert "cell 4 calls vars on ex.q2" in message[("attack_reflective_expected", "q2")]
+    assert "cell 4 reads ex._fixture_countries" in message[("attack_lesson_helpers", "q2")]
+    assert "cell 4, which runs before this check, imports the course's checking code" in \
+        message[("attack_recorder_overwritten", "q2")]
     assert "\n" not in "".join(message.values())
 
 
