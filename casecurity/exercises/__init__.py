@@ -208,11 +208,11 @@ from casecurity.exercises.kinds import (  # noqa: E402, F401
     country_code,
     country_label,
 )
+from casecurity.exercises.learner import LearnerQuestion, define_lesson  # noqa: E402, F401
 from casecurity.exercises.lessons import (  # noqa: E402, F401
     _LESSONS,
     LessonInfo,
     _lesson_number,
-    define_lesson,
     get_lesson,
     register_questions,
 )

@@ -9,7 +9,7 @@ import os
 import reprlib
 from collections.abc import Iterable
 
-STATUSES = ("correct", "incorrect", "not_attempted", "submitted", "needs_more", "error")
+STATUSES = ("correct", "incorrect", "not_attempted", "submitted", "needs_more", "error", "recorded")
 _LABELS = {
     "correct": ("✓", "Correct"),
     "incorrect": ("✗", "Incorrect"),
@@ -17,12 +17,14 @@ _LABELS = {
     "submitted": ("✎", "Submitted for review"),
     "needs_more": ("✎", "Needs more"),
     "error": ("⚠", "Could not check"),
+    "recorded": ("✎", "Recorded"),  # assessment mode: saved for grading, no verdict
     "hint": ("💡", "Hint"),
     "solution": ("📖", "Solution"),
     "info": ("ℹ", "Note"),
 }
 _MAX_ITEMS = 1000  # longest iterable a check will read (guards against endless generators)
 _MISSING = object()
+NO_ANSWER = _MISSING  # check() called without an answer
 # Central Asia's extent (lat 35–56 N, lon 46–88 E): a map centred outside it shows the wrong region.
 CENTRAL_ASIA_BOX = (35.0, 46.0, 56.0, 88.0)  # south, west, north, east
 

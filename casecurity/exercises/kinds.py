@@ -64,6 +64,22 @@ class ValueQuestion(Question):
     def _wanted(self):
         return "a single value"
 
+    def _shape(self, answer):
+        expected = self._expected_value()
+        if hasattr(answer, "item") and getattr(answer, "shape", None) == ():
+            answer = answer.item()
+        if _as_date(expected) is not None:
+            if isinstance(answer, str):
+                try:
+                    _dt.date.fromisoformat(answer.strip()[:10])
+                    return True, "a date"
+                except ValueError:
+                    return False, "a date written 'YYYY-MM-DD'"
+            return _as_date(answer) is not None, "a date"
+        if _is_number(expected):
+            return _is_number(answer) and not isinstance(answer, bool), "a number"
+        return isinstance(answer, str), "a text"
+
     def _grade(self, answer, expected):
         if _as_date(expected) is not None:
             return self._grade_date(answer, _as_date(expected))
@@ -183,6 +199,12 @@ class CountrySetQuestion(Question):
     def _wanted(self):
         return "a list of country names or ISO3 codes"
 
+    def _shape(self, answer):
+        items, _problem = _country_items(answer)
+        fits = items is not None and len(items) <= _MAX_ITEMS and all(
+            isinstance(item, str) and country_code(item) is not None for item in items)
+        return fits, "a list of countries, as names or ISO3 codes"
+
     def _grade(self, answer, expected: frozenset[str]):
         items, problem = _country_items(answer)
         if items is None:
@@ -289,6 +311,15 @@ class TableQuestion(Question):
 
     def _wanted(self):
         return "a pandas DataFrame"
+
+    def _shape(self, answer):
+        import pandas as pd
+
+        asked = [str(c) for c in (self.columns or list(self._expected_value().columns))]
+        wanted = "a table (DataFrame) with the columns " + ", ".join(asked)
+        if not isinstance(answer, pd.DataFrame):
+            return False, wanted
+        return set(asked) <= {str(c) for c in answer.columns}, wanted
 
     def _grade(self, answer, expected):
         import pandas as pd
@@ -434,6 +465,11 @@ class MapQuestion(Question):
     def _wanted(self):
         return "a folium.Map"
 
+    def _shape(self, answer):
+        import folium
+
+        return isinstance(answer, folium.Map | folium.Figure), "a folium map"
+
     def _grade(self, answer, expected):
         import folium
 
@@ -554,6 +590,9 @@ class FunctionQuestion(Question):
     def _wanted(self):
         return "a function"
 
+    def _shape(self, answer):
+        return callable(answer) and not isinstance(answer, type), "a function"
+
     def record_answer(self, answer):
         """A function is recorded by what it returns (or raises) on each test input, run here."""
         if _is_stub(answer):
@@ -665,6 +704,15 @@ class ReflectionQuestion(Question):
     def _wanted(self):
         return "your answer as text"
 
+    def _shape(self, answer):
+        maximum = getattr(self, "max_words", None)
+        length = (f" of {self.min_words}–{maximum} words" if maximum else
+                  f" of at least {self.min_words} words" if self.min_words else "")
+        if not isinstance(answer, str):
+            return False, "text" + length
+        count = len(answer.split())
+        return count >= self.min_words and not (maximum and count > maximum * 1.1), "text" + length
+
     def _safe_check(self, answer):
         if isinstance(answer, str) and not answer.strip():
             answer = None
@@ -704,6 +752,9 @@ class ReflectionQuestion(Question):
         return "submitted", f"{_plural(count, 'word')}, saved for your teacher; compare with the model answer below.", answer
 
     def solution(self):
+        refusal = self._assessment_refusal()
+        if refusal is not None:
+            return refusal
         if self.model_answer:
             return Note("solution", "model answer", code=str(self._expected(self.model_answer)),
                         question=self.name, lesson=self.lesson, prose=True)

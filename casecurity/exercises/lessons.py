@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -46,25 +45,6 @@ def register_questions(
         question.name = name
     info = LessonInfo(number, title, notebook, dict(questions))
     _LESSONS[number] = info
-    return info
-
-
-def define_lesson(module_name: str, *, title: str = "", notebook: str | None = None, number=None) -> LessonInfo:
-    """Register every Question defined at the top level of ``module_name`` (call it last).
-
-    The lesson number comes from the module name (``lesson02`` -> ``"02"``) unless given.
-    """
-    module = sys.modules[module_name]
-    if number is None:
-        match = re.search(r"lesson(\d+)$", module_name)
-        if not match:
-            raise ValueError(f"cannot tell the lesson number from module {module_name!r}; pass number=")
-        number = match.group(1)
-    from casecurity.exercises.question import Question
-
-    questions = {name: value for name, value in vars(module).items() if isinstance(value, Question)}
-    info = register_questions(number, questions, title=title, notebook=notebook)
-    module.LESSON = info
     return info
 
 

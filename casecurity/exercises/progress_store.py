@@ -127,7 +127,7 @@ def progress(lesson: str | int | None = None) -> ProgressReport:
         names = list(info.questions) if info else sorted(recorded)
         statuses = [recorded.get(q, {}).get("status") if isinstance(recorded.get(q), dict) else None
                     for q in names]
-        answered = sum(s in ("correct", "incorrect", "submitted", "needs_more") for s in statuses)
+        answered = sum(s in ("correct", "incorrect", "submitted", "needs_more", "recorded") for s in statuses)
         rows.append((number, info.title if info else "", len(names), answered,
                      statuses.count("correct"), statuses.count("submitted")))
     note = "No answers checked yet: open an exercise notebook and run ex.q1.check(...)."

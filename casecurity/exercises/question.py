@@ -172,9 +172,39 @@ class Question:
             answer = None
         record = self.record_answer(answer)
         record_answer(self.lesson, self.name, record, via)
-        result = self.grade_record(record)
+        # assessment: no oracle in the learner's kernel; the grader judges the record in its own process
+        result = self.receipt(record) if current_mode() == "assessment" else self.grade_record(record)
         save_progress(result)
         return result
+
+    def receipt(self, record: Any) -> Result:
+        """Assessment mode's answer to a check: "recorded", and whether the answer has the asked shape.
+
+        It never judges: a right and a wrong answer of the same shape get the very same message.
+        """
+        try:
+            answer = decode(record)
+        except Exception:
+            answer = Opaque("object", "<an unreadable answer record>")
+        if _missing_answer(answer) or getattr(answer, "stub", False) is True:
+            return self._result("not_attempted", "replace ... with your answer, then run the cell again.")
+        if contains_blank(answer):
+            return self._result("not_attempted", BLANK_MESSAGE)
+        try:
+            fits, wanted = self._shape(answer)
+        except Exception:
+            fits, wanted = False, self._wanted()
+        if fits:
+            message = (f"saved for grading; it is {wanted}, as asked. No verdict is shown in assessment "
+                       "mode: your teacher's grading marks it.")
+        else:
+            message = (f"your answer is saved, but the question wants {wanted}: "
+                       "check what kind of value it is and run the cell again.")
+        return self._result("recorded", message)
+
+    def _shape(self, answer: Any) -> tuple[bool, str]:
+        """(does ``answer`` have the asked shape, what that shape is in words); never uses the verdict."""
+        return True, "an answer"
 
     def record_answer(self, answer: Any) -> Any:
         """The answer as JSON-able data (see :mod:`casecurity.exercises.answers`); never raises."""
@@ -235,7 +265,9 @@ class Question:
         return any(_mentions(message, token) and not _mentions(self.prompt, token) for token in tokens)
 
     def hint(self, n: int | None = None) -> Note:
-        """The next hint (or the ``n``-th, counting from 1)."""
+        """The next hint (or the ``n``-th, counting from 1); in assessment mode, only the first."""
+        if current_mode() == "assessment":
+            return self._assessment_hint(n)
         if not self.hints:
             named = getattr(self, "_named_hint", "") if current_mode() == "practice" else ""
             text = f"About your last answer: {named}." if named else \
@@ -262,8 +294,26 @@ class Question:
             more += f"\nAbout your last answer: {named}."
         return Note("hint", self.hints[n - 1] + more, question=self.name, lesson=self.lesson)
 
+    def _assessment_hint(self, n) -> Note:
+        if not self.hints:
+            return Note("hint", "There is no hint for this question.", question=self.name, lesson=self.lesson)
+        if n not in (None, 1, "1"):
+            return Note("info", "In assessment mode only the first hint is shown: hint().",
+                        question=self.name, lesson=self.lesson)
+        return Note("hint", self.hints[0], question=self.name, lesson=self.lesson)
+
+    def _assessment_refusal(self) -> Note | None:
+        """In assessment mode, the note that replaces a solution; None in practice."""
+        if current_mode() != "assessment":
+            return None
+        return Note("info", "Solutions are not shown in assessment mode; they come back with the graded work.",
+                    question=self.name, lesson=self.lesson)
+
     def solution(self) -> Note:
-        """The model solution, read from the lesson's solution notebook."""
+        """The model solution, read from the lesson's solution notebook (not in assessment mode)."""
+        refusal = self._assessment_refusal()
+        if refusal is not None:
+            return refusal
         try:
             lesson = _LESSONS.get(self.lesson)
             path = _solution_notebook(lesson, self.lesson)

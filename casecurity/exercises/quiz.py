@@ -47,6 +47,14 @@ class ChoiceQuestion(Question):
     def _wanted(self):
         return "one of the option letters, e.g. 'b'"
 
+    def _shape(self, answer):
+        wanted = "one of the option letters (" + ", ".join(self.options) + ")"
+        if not isinstance(answer, str):
+            return False, wanted
+        key = answer.strip().strip("()").strip().lower()
+        by_text = {_norm_text(v, False) for v in self.options.values()}
+        return key in self.options or _norm_text(answer, False) in by_text, wanted
+
     def _how_to_answer(self) -> str:
         # the options must be part of the displayed question: `ex.q2` alone is how a learner reads it
         options = "\n".join(f"({key}) {text}" for key, text in self.options.items())
