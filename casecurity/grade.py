@@ -53,10 +53,6 @@ from casecurity.gradebook import (  # noqa: E402, F401 - the gradebook's names s
     COLUMNS,
     MARK_COLUMNS,
     UsageError,
-    _number,
-    _points_text,
-    _summary,
-    _to_review,
     apply_marks,
     class_report,
     graded_path,
@@ -67,6 +63,10 @@ from casecurity.gradebook import (  # noqa: E402, F401 - the gradebook's names s
     write_feedback,
     write_report_html,
 )
+from casecurity.gradebook import number as _number  # noqa: E402, F401
+from casecurity.gradebook import points_text as _points_text  # noqa: E402
+from casecurity.gradebook import summary as _summary  # noqa: E402
+from casecurity.gradebook import to_review as _to_review  # noqa: E402, F401
 
 _CHECK_CALL = re.compile(r"\b(q\d+)\.(?:check|quiz)\s*\(")
 _QUIZ_CALL = re.compile(r"\b(q\d+)\.(?:quiz\s*\(|check\s*\(\s*\))")
@@ -251,7 +251,8 @@ def grade_notebook(
     memory_mb: int = 2048,
 ) -> list[dict]:
     """Grade one submission; return its CSV rows (dicts). Never raises for a bad notebook."""
-    from casecurity.exercises import _lesson_number, get_lesson
+    from casecurity.exercises import get_lesson
+    from casecurity.exercises import lesson_number as _lesson_number
 
     submission = str(path)
 
@@ -429,7 +430,7 @@ def _grade_answer(question, record, frozen: dict | None = None) -> dict:
 
 def _answer_text(answer, full: bool = False) -> str:
     """The student's answer in one line for the CSV (a written answer in full)."""
-    from casecurity.exercises.feedback import _safe_repr
+    from casecurity.exercises.wording import safe_repr as _safe_repr
 
     if isinstance(answer, str):
         text = " ".join(answer.split())

@@ -313,3 +313,7 @@ def write_report_html(report: dict, path: Path) -> Path:
         f"<th scope=\"col\">Points</th><th scope=\"col\">Errors</th></tr></thead><tbody>{students}</tbody></table>"
         "</body></html>\n")
     return write_text_atomically(path, page)
+
+
+# public names of the helpers grade.py re-exports (no module imports another's _private names)
+number, points_text, summary, to_review = _number, _points_text, _summary, _to_review

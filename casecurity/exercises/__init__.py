@@ -144,8 +144,6 @@ Extra lesson modules (tests, a teacher's own questions) can be imported as
 
 from __future__ import annotations
 
-import os
-
 __all__ = [
     "Result",
     "Question",
@@ -168,28 +166,15 @@ __all__ = [
 ]
 
 
-def _add_lesson_folders() -> None:
-    """Let ``casecurity.exercises.lessonNN`` be found in the CASECURITY_LESSONS_PATH folders."""
-    for folder in filter(None, os.environ.get("CASECURITY_LESSONS_PATH", "").split(os.pathsep)):
-        if folder not in __path__:  # the import machinery searches a package's __path__
-            __path__.append(folder)
-
-
-_add_lesson_folders()
-
 # The public surface: lesson modules and notebooks import everything from here.
 from casecurity.exercises.answers import decode, encode  # noqa: E402, F401
 from casecurity.exercises.feedback import (  # noqa: E402, F401
-    _LABELS,
+    LABELS,
     STATUSES,
     Blank,
     BlankError,
     Note,
     Result,
-    _a_type,
-    _listing,
-    _plural,
-    _safe_repr,
     current_mode,
     mode,
 )
@@ -203,21 +188,20 @@ from casecurity.exercises.kinds import (  # noqa: E402, F401
     ReflectionQuestion,
     TableQuestion,
     ValueQuestion,
-    _feature_countries,
-    _walk,
     country_code,
     country_label,
 )
 from casecurity.exercises.learner import LearnerQuestion, define_lesson  # noqa: E402, F401
 from casecurity.exercises.lessons import (  # noqa: E402, F401
-    _LESSONS,
     LessonInfo,
-    _lesson_number,
+    add_lesson_folders,
     get_lesson,
+    lesson_number,
     register_questions,
 )
+from casecurity.exercises.mapwalk import feature_countries, walk_elements  # noqa: E402, F401
 from casecurity.exercises.progress_store import ProgressReport, load_progress, progress, progress_path  # noqa: E402, F401
-from casecurity.exercises.recording import _record  # noqa: E402, F401
+from casecurity.exercises.recording import save_progress  # noqa: E402, F401
 from casecurity.exercises.solutions import (  # noqa: E402, F401
     BEGIN_SOLUTION,
     END_SOLUTION,
@@ -225,6 +209,9 @@ from casecurity.exercises.solutions import (  # noqa: E402, F401
     solution_blocks,
     solutions_dir,
 )
+from casecurity.exercises.wording import a_type, listing, plural, safe_repr  # noqa: E402, F401
+
+add_lesson_folders()  # teachers' and tests' lesson modules on CASECURITY_LESSONS_PATH
 
 # The blank of scaffolded templates: ``from casecurity.exercises import lesson02 as ex, ____``.
 # Using it before it is filled in stops with "Fill in the blanks (____) first"; check(____) says so too.

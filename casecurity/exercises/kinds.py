@@ -8,39 +8,30 @@ import copy
 import datetime as _dt
 import difflib
 import inspect
-import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping
 
-from casecurity.exercises.answers import RecordedFunction, _args_key, encode
-from casecurity.exercises.countries import (  # noqa: F401 - re-exported
-    _FALLBACK_COUNTRIES,
-    _country_items,
-    _known_country_names,
-    country_code,
-    country_label,
-)
-from casecurity.exercises.feedback import (
-    _MAX_ITEMS,
-    CENTRAL_ASIA_BOX,
-    Note,
-    _a_type,
-    _listing,
-    _plural,
-    _safe_repr,
-    current_mode,
-)
-from casecurity.exercises.question import (  # noqa: F401 - re-exported
-    Question,
-    _as_date,
-    _is_number,
-    _mentions,
-    _norm_text,
-    expected_answers,
-    expected_tokens,
-)
+from casecurity.exercises.answers import RecordedFunction, encode
+from casecurity.exercises.answers import args_key as _args_key
+from casecurity.exercises.countries import country_code, country_label
+from casecurity.exercises.countries import country_items as _country_items
+from casecurity.exercises.countries import known_country_names as _known_country_names
+from casecurity.exercises.feedback import Note, current_mode
+from casecurity.exercises.limits import CENTRAL_ASIA_BOX
+from casecurity.exercises.limits import MAX_ITEMS as _MAX_ITEMS
+from casecurity.exercises.mapwalk import feature_countries as _feature_countries
+from casecurity.exercises.mapwalk import walk_elements as _walk
+from casecurity.exercises.question import Question, expected_answers, expected_tokens  # noqa: F401 - re-exported
+from casecurity.exercises.question import as_date as _as_date
+from casecurity.exercises.question import is_number as _is_number
+from casecurity.exercises.question import mentions as _mentions
+from casecurity.exercises.question import norm_text as _norm_text
 from casecurity.exercises.quiz import ChoiceQuestion  # noqa: F401 - re-exported
+from casecurity.exercises.wording import a_type as _a_type
+from casecurity.exercises.wording import listing as _listing
+from casecurity.exercises.wording import plural as _plural
+from casecurity.exercises.wording import safe_repr as _safe_repr
 
 
 class ValueQuestion(Question):
@@ -409,35 +400,6 @@ class TableQuestion(Question):
 
 
 # ---- MapQuestion ----------------------------------------------------------------------------------
-
-
-def _walk(element, seen=None, depth=0):
-    """Every element below a folium map (children of children), each once."""
-    seen = set() if seen is None else seen
-    if id(element) in seen or depth > 50:
-        return
-    seen.add(id(element))
-    yield element
-    children = getattr(element, "_children", None)
-    if isinstance(children, Mapping):
-        for child in list(children.values()):
-            yield from _walk(child, seen, depth + 1)
-
-
-def _feature_countries(data) -> set[str]:
-    codes = set()
-    features = data.get("features", []) if isinstance(data, Mapping) else []
-    if isinstance(data, Mapping) and data.get("type") == "Feature":
-        features = [data]
-    for feature in itertools.islice(features, 10_000):
-        properties = feature.get("properties") or {} if isinstance(feature, Mapping) else {}
-        for field in ("iso3", "ISO3", "iso_a3", "ISO_A3", "adm0_a3", "name", "NAME"):
-            value = properties.get(field)
-            code = country_code(value) if isinstance(value, str) else None
-            if code:
-                codes.add(code)
-                break
-    return codes
 
 
 class MapQuestion(Question):

@@ -157,7 +157,8 @@ def _shaded(folium_map) -> frozenset[str]:
     """ISO3 codes of the states drawn in a map's GeoJson layers (as MapQuestion sees them)."""
     import folium
 
-    from casecurity.exercises import _feature_countries, _walk
+    from casecurity.exercises import feature_countries as _feature_countries
+    from casecurity.exercises import walk_elements as _walk
 
     codes = set()
     for element in _walk(folium_map):

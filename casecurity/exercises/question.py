@@ -18,22 +18,17 @@ from typing import Any
 
 from casecurity.exercises.answers import Opaque, contains_blank, decode, encode
 from casecurity.exercises.countries import country_label
-from casecurity.exercises.feedback import (
-    _MAX_ITEMS,
-    _MISSING,
-    BLANK_MESSAGE,
-    Note,
-    Result,
-    _feedback_html,
-    _missing_answer,
-    _question_label,
-    _safe_repr,
-    _type_name,
-    current_mode,
-)
-from casecurity.exercises.lessons import _LESSONS
+from casecurity.exercises.feedback import BLANK_MESSAGE, Note, Result, current_mode
+from casecurity.exercises.feedback import feedback_html as _feedback_html
+from casecurity.exercises.feedback import question_label as _question_label
+from casecurity.exercises.lessons import get_lesson
+from casecurity.exercises.limits import MAX_ITEMS as _MAX_ITEMS
+from casecurity.exercises.limits import NO_ANSWER as _MISSING
+from casecurity.exercises.limits import missing_answer as _missing_answer
 from casecurity.exercises.recording import record_answer, save_progress
-from casecurity.exercises.solutions import BEGIN_SOLUTION, _solution_notebook, find_solution
+from casecurity.exercises.solutions import BEGIN_SOLUTION, find_solution, solution_notebook
+from casecurity.exercises.wording import safe_repr as _safe_repr
+from casecurity.exercises.wording import type_name as _type_name
 
 _FROZEN_EXPECTED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("casecurity_expected", default=None)
 
@@ -66,7 +61,7 @@ def _show_now(result: Result) -> None:
         return
 
 
-def _mentions(message: str, token: str) -> bool:
+def mentions(message: str, token: str) -> bool:
     """True when ``token`` occurs in ``message`` as a whole word or number (case-insensitive)."""
     token = str(token).strip()
     if not token:
@@ -93,10 +88,10 @@ def expected_tokens(expected, small_numbers: bool = True) -> set[str]:
                     if label != text:
                         tokens.add(label)
             return
-        if _as_date(value) is not None:
-            tokens.add(_as_date(value).isoformat())
+        if as_date(value) is not None:
+            tokens.add(as_date(value).isoformat())
             return
-        if _is_number(value):
+        if is_number(value):
             number = float(value)
             if math.isfinite(number) and (small_numbers or abs(number) >= 10 or not number.is_integer()):
                 tokens.add(str(int(number)) if number.is_integer() else f"{number:g}")
@@ -104,7 +99,7 @@ def expected_tokens(expected, small_numbers: bool = True) -> set[str]:
         if hasattr(value, "itertuples"):  # a table: every cell
             for row in itertools.islice(value.itertuples(index=False, name=None), 500):
                 for cell in row:
-                    add(cell, depth + 1) if not _is_number(cell) else add_number(cell)
+                    add(cell, depth + 1) if not is_number(cell) else add_number(cell)
             return
         if isinstance(value, Mapping):
             for item in value.values():
@@ -262,7 +257,7 @@ class Question:
         except Exception:
             return False
         # what the prompt itself says (a layer name to use, a country it names) gives nothing away
-        return any(_mentions(message, token) and not _mentions(self.prompt, token) for token in tokens)
+        return any(mentions(message, token) and not mentions(self.prompt, token) for token in tokens)
 
     def hint(self, n: int | None = None) -> Note:
         """The next hint (or the ``n``-th, counting from 1); in assessment mode, only the first."""
@@ -315,8 +310,8 @@ class Question:
         if refusal is not None:
             return refusal
         try:
-            lesson = _LESSONS.get(self.lesson)
-            path = _solution_notebook(lesson, self.lesson)
+            lesson = get_lesson(self.lesson) if self.lesson else None
+            path = solution_notebook(lesson, self.lesson)
             if isinstance(path, str):
                 return Note("info", path, question=self.name, lesson=self.lesson)
             notebook = json.loads(path.read_text(encoding="utf-8"))
@@ -408,7 +403,7 @@ class Question:
 
 
 
-def _as_date(value) -> _dt.date | None:
+def as_date(value) -> _dt.date | None:
     if isinstance(value, _dt.datetime):
         return value.date()
     if isinstance(value, _dt.date):
@@ -420,11 +415,11 @@ def _as_date(value) -> _dt.date | None:
     return None
 
 
-def _is_number(value) -> bool:
+def is_number(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def _norm_text(text: str, case_sensitive: bool) -> str:
+def norm_text(text: str, case_sensitive: bool) -> str:
     text = " ".join(text.split())
     return text if case_sensitive else text.casefold()
 

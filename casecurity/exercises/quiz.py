@@ -7,14 +7,12 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from casecurity.exercises.feedback import (
-    _MISSING,
-    Note,
-    _safe_repr,
-    current_mode,
-)
-from casecurity.exercises.question import Question, _norm_text
+from casecurity.exercises.feedback import Note, current_mode
+from casecurity.exercises.limits import NO_ANSWER as _MISSING
+from casecurity.exercises.question import Question
+from casecurity.exercises.question import norm_text as _norm_text
 from casecurity.exercises.recording import ANSWER_MIME
+from casecurity.exercises.wording import safe_repr as _safe_repr
 
 # ipywidgets gives each radio label one line of fixed height, so a long option was cut off at the
 # cell's edge; this lets the options of a quiz wrap (scoped to the quiz's own class).
