@@ -49,6 +49,8 @@ from pathlib import Path
 
 __all__ = ["COLUMNS", "grade_notebook", "find_submissions", "detect_lesson", "main"]
 
+from casecurity.errors import CourseError  # noqa: E402
+from casecurity.exercises.variants import using  # noqa: E402
 from casecurity.gradebook import (  # noqa: E402, F401 - the gradebook's names stay reachable as grade.X
     COLUMNS,
     MARK_COLUMNS,
@@ -67,6 +69,14 @@ from casecurity.gradebook import number as _number  # noqa: E402, F401
 from casecurity.gradebook import points_text as _points_text  # noqa: E402
 from casecurity.gradebook import summary as _summary  # noqa: E402
 from casecurity.gradebook import to_review as _to_review  # noqa: E402, F401
+from casecurity.handout import (  # noqa: E402
+    check_handout,
+    read_roster,
+    read_secret,
+    student_for,
+    use_question_folder,
+    variant_of,
+)
 
 _CHECK_CALL = re.compile(r"\b(q\d+)\.(?:check|quiz)\s*\(")
 _QUIZ_CALL = re.compile(r"\b(q\d+)\.(?:quiz\s*\(|check\s*\(\s*\))")
@@ -249,8 +259,15 @@ def grade_notebook(
     cell_timeout: float = 60,
     notebook_timeout: float = 600,
     memory_mb: int = 2048,
+    roster: list | None = None,
+    secret: bytes | None = None,
 ) -> list[dict]:
-    """Grade one submission; return its CSV rows (dicts). Never raises for a bad notebook."""
+    """Grade one submission; return its CSV rows (dicts). Never raises for a bad notebook.
+
+    With ``roster`` and ``secret`` (handouts from ``python -m casecurity.assign``), the notebook is
+    graded against its own student's variants, and an answer right only for another student's
+    variant becomes a ``review`` row naming that variant.
+    """
     from casecurity.exercises import get_lesson
     from casecurity.exercises import lesson_number as _lesson_number
 
@@ -283,7 +300,19 @@ def grade_notebook(
         return error(f"no question module for lesson {number} ({why or 'casecurity.exercises.lesson' + number})",
                      number)
 
-    frozen = _freeze_lesson(info)
+    variants, others = {}, []
+    if secret is not None:
+        student = student_for(path, roster or [])
+        if student is None:
+            return error("not on the roster: no row's path column names this notebook; add it and grade again",
+                         number)
+        problem = check_handout(notebook, info, secret, student.student_id)
+        if problem:
+            return error(f"{problem}; not graded", number)
+        variants = variant_of(info, secret, student.student_id)
+        others = [(s.student_id, variant_of(info, secret, s.student_id)) for s in roster
+                  if s.student_id != student.student_id]
+    frozen = _freeze_variant(info, variants) if variants else _freeze_lesson(info)
     course_before = _course_fingerprint()
     quiz_answers = _quiz_answers(notebook, number)
     tampering = _tampering(notebook, info)
@@ -341,7 +370,8 @@ def grade_notebook(
             rows.append(dict(base, status="error", points=0, message=f"not graded: {tampering}"))
             continue
         if recorded is not None:
-            rows.append(dict(base, **_grade_answer(question, recorded["answer"], frozen)))
+            row = dict(base, **_grade_answer(question, recorded["answer"], frozen, variants))
+            rows.append(_other_variant(row, info, question, variants, others) if variants else row)
             continue
         why = cell_problems.get(name)
         if problem:
@@ -405,13 +435,35 @@ def _freeze_lesson(info) -> dict:
         return cached[1]
 
 
-def _grade_answer(question, record, frozen: dict | None = None) -> dict:
+def _freeze_variant(info, variants: dict) -> dict:
+    """Expected answers for one student's variants (not cached: each student has their own)."""
+    with _GRADE_LOCK, using(variants):
+        return {id(q): q.freeze_expected() for q in info.questions.values()}
+
+
+def _other_variant(row: dict, info, question, variants: dict, others: list) -> dict:
+    """An incorrect answer that is right for another student's variant: ``review``, naming that variant."""
+    if row["status"] != "incorrect" or not question.has_variants:
+        return row
+    own = variants.get(question.id)
+    for student_id, other in others:
+        if other.get(question.id) == own:
+            continue
+        verdict = _grade_answer(question, row["record"], _freeze_variant(info, other), other)
+        if verdict["status"] == "correct":
+            return dict(row, status="review", points=0,
+                        message=f"right for the variant of student {student_id} ({other.get(question.id)}), "
+                                f"not for this student's own ({own}): check whose work this is")
+    return row
+
+
+def _grade_answer(question, record, frozen: dict | None = None, variants: dict | None = None) -> dict:
     """The grader's own verdict on a recorded answer (assessment mode: no expected value in the message)."""
     from casecurity.exercises import mode
     from casecurity.exercises.answers import decode
     from casecurity.exercises.question import expected_answers
 
-    with _GRADE_LOCK, mode("assessment"), expected_answers(frozen or {}):
+    with _GRADE_LOCK, mode("assessment"), expected_answers(frozen or {}), using(variants or {}):
         result = question.grade_record(record)
     status, message = result.status, result.message
     if status == "submitted":  # the learner's "compare with the model answer below" has no "below" here
@@ -556,6 +608,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--marks", help="CSV of hand-given marks (submission, question, criterion, points, comment); "
                                         "without submissions, applied to the answers graded before into --out")
     parser.add_argument("--report", help="class report page (default: next to --out, e.g. grades_report.html)")
+    parser.add_argument("--roster", help="CSV student_id,name,email,path: with --secret, grade handouts per student")
+    parser.add_argument("--secret", help="file with the secret the handouts were made with (python -m casecurity.assign)")
+    parser.add_argument("--questions", help="folder of the teacher's own question modules (lessonNN.py)")
     try:
         args = parser.parse_args(argv)
         if args.timeout <= 0 or args.memory_mb < 0 or args.jobs < 1:
@@ -569,13 +624,19 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"--feedback must be a folder, but {args.feedback} is a file")
         if not args.submissions and not args.marks:
             raise UsageError("give the notebooks (files or folders) to grade, or --marks to mark graded answers")
+        if bool(args.roster) != bool(args.secret):
+            raise UsageError("--roster and --secret go together (handouts are graded per student)")
+        roster = read_roster(Path(args.roster)) if args.roster else None
+        secret = read_secret(Path(args.secret)) if args.secret else None
+        if args.questions:
+            use_question_folder(Path(args.questions))
         submissions = find_submissions(args.submissions) if args.submissions else []
         if args.submissions and not submissions:
             raise UsageError("no .ipynb files found in the given paths")
         previous = load_graded(graded_path(Path(args.out))) if not submissions else []
         if args.marks and previous:
             previous = apply_marks(previous, Path(args.marks))
-    except UsageError as exc:
+    except (UsageError, CourseError) as exc:
         print(f"python -m casecurity.grade: error: {exc}", file=sys.stderr)
         return 2
     out = Path(args.out)
@@ -586,7 +647,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def one(path: Path) -> list[dict]:
         return grade_notebook(path, lesson=args.lesson, cell_timeout=args.timeout,
-                              notebook_timeout=notebook_timeout, memory_mb=args.memory_mb)
+                              notebook_timeout=notebook_timeout, memory_mb=args.memory_mb, roster=roster,
+                              secret=secret)
 
     all_rows: list[dict] = []
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:

@@ -191,7 +191,7 @@ from casecurity.exercises.kinds import (  # noqa: E402, F401
     country_code,
     country_label,
 )
-from casecurity.exercises.learner import LearnerQuestion, define_lesson  # noqa: E402, F401
+from casecurity.exercises.learner import LearnerQuestion, define_lesson, use_handout  # noqa: E402, F401
 from casecurity.exercises.lessons import (  # noqa: E402, F401
     LessonInfo,
     add_lesson_folders,

@@ -10,6 +10,7 @@ options). The course is open, so this is no lock: it keeps the learner's API fre
 
 from __future__ import annotations
 
+import os
 import re
 import sys
 from typing import Any
@@ -17,6 +18,7 @@ from typing import Any
 from casecurity.exercises.feedback import NO_ANSWER, current_mode
 from casecurity.exercises.lessons import LessonInfo, register_questions
 from casecurity.exercises.question import Question
+from casecurity.exercises.variants import use_handout_variants
 
 
 class LearnerQuestion:
@@ -51,6 +53,11 @@ class LearnerQuestion:
     @property
     def points(self) -> float:
         return self._question.points
+
+    @property
+    def params(self) -> dict:
+        """This student's variant of the question (e.g. ``{"country": "Kyrgyzstan"}``); {} if it has none."""
+        return self._question.params if self._question.templated else {}
 
     @property
     def hints(self) -> list[str]:
@@ -120,3 +127,10 @@ def define_lesson(module_name: str, *, title: str = "", notebook: str | None = N
         setattr(module, name, LearnerQuestion(question))
     module.LESSON = info
     return info
+
+
+def use_handout(student: str, params_by_question: dict, mode: str = "assessment") -> None:
+    """A handout's first cell: this kernel's variants of the questions, and (by default) assessment mode."""
+    use_handout_variants(params_by_question)
+    os.environ["CASECURITY_MODE"] = mode
+    os.environ["CASECURITY_STUDENT"] = str(student)

@@ -27,6 +27,7 @@ from casecurity.exercises.limits import NO_ANSWER as _MISSING
 from casecurity.exercises.limits import missing_answer as _missing_answer
 from casecurity.exercises.recording import record_answer, save_progress
 from casecurity.exercises.solutions import BEGIN_SOLUTION, find_solution, solution_notebook
+from casecurity.exercises.variants import active_params, generator
 from casecurity.exercises.wording import safe_repr as _safe_repr
 from casecurity.exercises.wording import type_name as _type_name
 
@@ -130,7 +131,13 @@ class Question:
         hints: Iterable[str] = (),
         mistakes: Iterable[tuple[Callable, str]] = (),
         points: float = 1,
+        params: Callable | None = None,
+        default_params: Mapping | None = None,
     ):
+        # a question with params is a template: prompt, hints and expected answer follow the variant
+        self.make_params = params
+        self.templated = params is not None  # texts with {placeholders} filled from the params
+        self.default_params = dict(default_params or {})
         self.prompt = prompt
         self.hints = list(hints)
         self.mistakes = list(mistakes)
@@ -138,6 +145,42 @@ class Question:
         self.lesson = ""
         self.name = ""
         self._hints_shown = 0
+
+    # -- variants ---------------------------------------------------------------------------
+    @property
+    def prompt(self) -> str:
+        return self._fill(self.prompt_template)
+
+    @prompt.setter
+    def prompt(self, text: str) -> None:
+        self.prompt_template = text
+
+    @property
+    def hints(self) -> list[str]:
+        return [self._fill(text) for text in self.hint_templates]
+
+    @hints.setter
+    def hints(self, texts: Iterable[str]) -> None:
+        self.hint_templates = list(texts)
+
+    @property
+    def has_variants(self) -> bool:
+        return self.make_params is not None
+
+    @property
+    def params(self) -> dict:
+        """The params of the variant in force (the default variant outside a handout and the grader)."""
+        chosen = active_params(self.id) if self.has_variants else None
+        return dict(chosen) if chosen is not None else dict(self.default_params)
+
+    def variant_params(self, seed: int) -> dict:
+        """The params of the variant with this seed (JSON-able; dates as ISO text)."""
+        if not self.has_variants:
+            return {}
+        return dict(self.make_params(generator(seed)))
+
+    def _fill(self, text: str) -> str:
+        return text.format(**self.params) if self.templated else text
 
     @property
     def id(self) -> str:
@@ -336,7 +379,9 @@ class Question:
                       lesson=self.lesson, details=details)
 
     def _expected(self, value):
-        return value() if callable(value) else value
+        if not callable(value):
+            return value
+        return value(**self.params) if self.templated else value()
 
     def _safe_check(self, answer: Any) -> Result:
         if answer is _MISSING:

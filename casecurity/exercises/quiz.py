@@ -30,17 +30,40 @@ class ChoiceQuestion(Question):
 
     kind = "choice"
 
-    def __init__(self, prompt, options: Mapping[str, str], answer, *, explanations=None, **kwargs):
+    def __init__(self, prompt, options: Mapping[str, str], answer, *, explanations=None, shuffle=True, **kwargs):
         super().__init__(prompt, **kwargs)
-        self.options = {str(k).strip().lower(): str(v) for k, v in options.items()}
+        self.written_options = {str(k).strip().lower(): str(v) for k, v in options.items()}
         self.answer = answer
-        self.explanations = {str(k).strip().lower(): str(v) for k, v in (explanations or {}).items()}
+        self.written_explanations = {str(k).strip().lower(): str(v) for k, v in (explanations or {}).items()}
+        if shuffle and self.make_params is None:  # a student's variant shows the options in its own order
+            letters = list(self.written_options)
+            self.make_params = lambda rng: {"order": rng.sample(letters, len(letters))}
+            self.default_params = {"order": letters}
+
+    def _order(self) -> list[str]:
+        """The written letters in the order shown (the default variant: as written)."""
+        order = self.params.get("order")
+        letters = list(self.written_options)
+        return list(order) if isinstance(order, list) and sorted(order) == sorted(letters) else letters
+
+    def _shown_letter(self, written: str) -> str:
+        return list(self.written_options)[self._order().index(written)]
+
+    @property
+    def options(self) -> dict[str, str]:
+        """Letter -> text as shown: the letters stay a, b, c...; a variant reorders the texts."""
+        return {shown: self.written_options[written]
+                for shown, written in zip(self.written_options, self._order(), strict=True)}
+
+    @property
+    def explanations(self) -> dict[str, str]:
+        return {self._shown_letter(k): v for k, v in self.written_explanations.items() if k in self.written_options}
 
     def _compute_expected(self):
         key = str(self._expected(self.answer)).strip().lower()
-        if key not in self.options:
+        if key not in self.written_options:
             raise ValueError(f"the answer {key!r} is not among the options")
-        return key
+        return self._shown_letter(key)
 
     def _wanted(self):
         return "one of the option letters, e.g. 'b'"
