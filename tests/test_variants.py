@@ -167,3 +167,46 @@ def _example_prompt(folder: Path) -> str:
     finally:
         sys.modules.pop("lesson71_probe", None)
     return namespace["q1"].prompt
+
+
+# --------------------------------------------------------------- the course's own questions with variants
+
+COURSE_LESSONS = ["00", "01", "02", "03", "04", "05", "06"]
+
+
+def _templated():
+    from casecurity.exercises import get_lesson
+
+    return [(n, name) for n in COURSE_LESSONS for name, q in get_lesson(n).questions.items() if q.templated]
+
+
+def _solution_cell(number: str, name: str) -> str:
+    path = next((REPO / "solutions").glob(f"{number}_*_solutions.ipynb"))
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    cells = ["".join(c["source"]) if isinstance(c["source"], list) else c["source"] for c in notebook["cells"]
+             if c["cell_type"] == "code"]
+    imports = next(c for c in cells if f"lesson{number} as ex" in c)
+    checking = next(c for c in cells if f"ex.{name}.check(" in c and "BEGIN SOLUTION" in c)
+    return imports + "\n" + checking.replace(f"ex.{name}.check(", "__checked__ = (")
+
+
+@pytest.mark.parametrize(("number", "name"), _templated() or [pytest.param("", "", marks=pytest.mark.skip)])
+def test_model_solution_is_right_on_every_variant(number, name):
+    """The solutions notebook's code for the question, run on each of its variants, is graded correct:
+    the model solution is a method that reads the student's own variant, not a copied answer."""
+    from casecurity.exercises import get_lesson
+
+    question = get_lesson(number).questions[name]
+    variants = {json.dumps(question.variant_params(seed_for(SECRET, f"s{i}", question.id)), sort_keys=True)
+                for i in range(40)}
+    assert len(variants) >= 5, f"{question.id} has only {len(variants)} variants"
+    answers = set()
+    for params in sorted(variants):
+        namespace: dict = {}
+        with mode("practice"), using({question.id: json.loads(params)}):
+            exec(compile(_solution_cell(number, name), f"solutions {question.id}", "exec"), namespace)
+            answer = namespace["__checked__"]
+            result = question.grade_record(question.record_answer(answer))
+            answers.add(json.dumps(encode(answer), sort_keys=True, default=str))
+        assert result.status == "correct", f"{question.id} with {params}: {result}"
+    assert len(answers) >= 2, f"{question.id}: every variant has the same answer"

@@ -438,7 +438,7 @@ class Question:
                 two = len(inspect.signature(predicate).parameters) >= 2
                 hit = predicate(normalised, expected) if two else predicate(normalised)
                 if bool(hit):
-                    return message
+                    return self._fill(message)  # a variant's mistake message names its own date, country...
             except Exception:  # a predicate written for another answer shape: ignore it
                 continue
         return None
