@@ -7,7 +7,7 @@ Learner API (in an exercise notebook)
 
     from casecurity.exercises import lesson02 as ex
     ex.q1                  # shows the question
-    ex.q1.check(answer)    # ✓ Correct / ✗ Incorrect (why) / ○ Not attempted (answer is ... or None)
+    ex.q1.check(answer)    # ✓ Correct / ✗ Incorrect (why) / ○ Not attempted; in assessment: ✎ Recorded
     ex.q1.hint()           # the next hint; ex.q1.hint(2) shows the second hint
     ex.q1.solution()       # the model solution, read from solutions/02_*.ipynb
     ex.q3.quiz()           # ChoiceQuestion: radio buttons + Check button (ex.q3.check("b") also works)
@@ -105,13 +105,18 @@ The exercise notebook ``exercises/NN_topic_exercises.ipynb`` is generated from i
 Package layout
 ==============
 
-``feedback`` (Result/Note display, practice and assessment modes, the ``____`` blank),
-``question`` (the base Question: check, hints, solution, the one grading path), ``kinds`` (value,
-country-set, table, map, function and reflection questions), ``quiz`` (multiple choice and its
-widget), ``countries`` (names and ISO3 codes as learners write them), ``answers`` (answers as plain data: ``encode``
-in the kernel, ``decode`` before grading), ``recording`` (the results line for the grader and the
-local progress file), ``progress_store`` (reading progress, ``progress()``), ``lessons`` (the
-registry) and ``solutions`` (model solutions from the single source). This module re-exports them.
+Layers, lowest first; imports point down only (``tests/test_import_layers.py``): ``wording``,
+``limits``, ``variants`` -> ``countries``, ``mapwalk`` -> ``answers``, ``feedback`` -> ``lessons``
+(the registry), ``solutions``, ``progress_store``, ``recording`` -> ``question`` (the base Question:
+record, then judge or, in assessment, a receipt) -> ``kinds``, ``quiz`` -> ``learner`` (what
+``ex.qK`` is: :class:`LearnerQuestion`, with no expected answers; ``define_lesson``;
+``use_handout``) -> this module, which re-exports the public names. ``ex.LESSON.questions`` keeps
+the judging questions (for the grader and tests).
+
+Variants: a question written with ``params=`` (a function of its own ``random.Random``) and
+``default_params=`` is a template: its prompt, hints, mistake messages and expected answer follow
+the variant in force (``ex.qK.params``). Multiple-choice options are shuffled per variant. Without a
+handout every question shows its default variant; ``python -m casecurity.assign`` writes handouts.
 
 Recording and grading
 =====================
@@ -128,7 +133,9 @@ at once, so output that follows in the cell (``ex.q1.check(a); ex.q1.hint()``) c
 
 Feedback modes: ``practice`` (default) says what kind of thing is wrong, with counts ("2 of 3
 right, 1 missing, 1 extra"), and names missing items only in ``hint()`` after a real attempt;
-``assessment`` (``CASECURITY_MODE=assessment``, always in the grader) never shows an expected value.
+``assessment`` (``CASECURITY_MODE=assessment``, or a handout's first cell) has no oracle: ``check()``
+and the quiz button say only "recorded" and whether the answer has the asked shape, ``hint()`` gives
+the first hint only and ``solution()`` nothing; the grader judges the records in its own process.
 
 Scaffolded templates write ``____`` for a blank and import it with
 ``from casecurity.exercises import lessonNN as ex, ____``. Using a blank raises
