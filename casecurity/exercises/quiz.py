@@ -52,11 +52,15 @@ class ChoiceQuestion(Question):
     @property
     def options(self) -> dict[str, str]:
         """Letter -> text as shown: the letters stay a, b, c...; a variant reorders the texts."""
+        if self._order() == list(self.written_options):  # the default variant: the options as written
+            return self.written_options
         return {shown: self.written_options[written]
                 for shown, written in zip(self.written_options, self._order(), strict=True)}
 
     @property
     def explanations(self) -> dict[str, str]:
+        if self._order() == list(self.written_options):
+            return self.written_explanations
         return {self._shown_letter(k): v for k, v in self.written_explanations.items() if k in self.written_options}
 
     def _compute_expected(self):
