@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import importlib
 
-from casecurity.errors import CourseError, install_notebook_handler
+from casecurity.errors import CourseError
+from casecurity.friendly import install_notebook_handler
 
 __version__ = "0.1.0"
 __all__ = ["CourseError", "progress", "__version__"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
-__all__ = ["CourseError", "suggest", "install_notebook_handler"]
+__all__ = ["CourseError", "suggest"]
 
 
 class CourseError(ValueError):
@@ -39,28 +39,3 @@ def suggest(value: object, choices: Iterable[str], what: str) -> CourseError:
         return CourseError(f"Unknown {what} {text!r}; did you mean {options}?")
     shown = ", ".join(choices[:12]) + (", ..." if len(choices) > 12 else "")
     return CourseError(f"Unknown {what} {text!r}; valid choices are: {shown}.")
-
-
-def _show_course_error(shell, etype, evalue, tb, tb_offset=None):  # pragma: no cover - IPython only
-    print(f"{etype.__name__}: {evalue}")
-    return None
-
-
-def install_notebook_handler() -> bool:
-    """Show CourseError in IPython as one line; return True when installed."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # plain Python: normal exceptions are fine
-        return False
-    shell = get_ipython()
-    if shell is None:
-        return False
-    # casecurity.friendly shows CourseError as this one line and also explains the commonest
-    # beginner mistakes; IPython keeps one custom handler only, so install that one, not ours.
-    try:
-        from casecurity.friendly import load_ipython_extension
-    except ImportError:  # pragma: no cover - a broken install: the one-liner still works
-        shell.set_custom_exc((CourseError,), _show_course_error)
-        return True
-    load_ipython_extension(shell)
-    return True

@@ -23,6 +23,8 @@ import re
 import sys
 import types
 
+from casecurity.errors import CourseError
+
 __all__ = ["friendly_message", "method_hint", "load_ipython_extension", "unload_ipython_extension"]
 
 # Names the first code cell of a lesson or exercise set defines.
@@ -115,8 +117,6 @@ def friendly_message(etype: type, value: BaseException, tb: types.TracebackType 
     True
     """
     try:
-        from casecurity.errors import CourseError
-
         text = str(value)
         # a template's blank reached a function, a table or a dictionary (course functions and
         # Python name the type of a wrong value, and the blank's type is called Blank)
@@ -155,8 +155,6 @@ def _red(text: str) -> str:
 
 def _handler(shell, etype, value, tb, tb_offset=None):
     """IPython custom exception handler: a sentence when we know the mistake, else the usual."""
-    from casecurity.errors import CourseError
-
     message = friendly_message(etype, value, tb)
     if message is not None and issubclass(etype, CourseError):
         print(f"{etype.__name__}: {message}")  # the one-line form the lessons' saved outputs show
@@ -189,3 +187,16 @@ def unload_ipython_extension(shell) -> None:
     shell.set_custom_exc((), None)
     shell.display_formatter.formatters["text/plain"].type_printers.pop(types.MethodType, None)
     setattr(shell, _MARK, False)
+
+
+def install_notebook_handler() -> bool:
+    """Show CourseError in IPython as one line (and beginners' mistakes as advice); True when installed."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # plain Python: normal exceptions are fine
+        return False
+    shell = get_ipython()
+    if shell is None:
+        return False
+    load_ipython_extension(shell)
+    return True

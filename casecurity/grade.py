@@ -57,15 +57,13 @@ from pathlib import Path
 
 __all__ = ["COLUMNS", "grade_notebook", "find_submissions", "detect_lesson", "main"]
 
+from casecurity.errors import CourseError  # noqa: E402
+from casecurity.exercises.variants import using  # noqa: E402
 from casecurity.exports import EXPORTS, export_path  # noqa: E402
 from casecurity.gradebook import (  # noqa: E402, F401 - the gradebook's names stay reachable as grade.X
     COLUMNS,
     MARK_COLUMNS,
     UsageError,
-    _number,
-    _points_text,
-    _summary,
-    _to_review,
     apply_marks,
     class_report,
     graded_path,
@@ -75,6 +73,18 @@ from casecurity.gradebook import (  # noqa: E402, F401 - the gradebook's names s
     write_csv,
     write_feedback,
     write_report_html,
+)
+from casecurity.gradebook import number as _number  # noqa: E402, F401
+from casecurity.gradebook import points_text as _points_text  # noqa: E402
+from casecurity.gradebook import summary as _summary  # noqa: E402
+from casecurity.gradebook import to_review as _to_review  # noqa: E402, F401
+from casecurity.handout import (  # noqa: E402
+    check_handout,
+    read_roster,
+    read_secret,
+    student_for,
+    use_question_folder,
+    variant_of,
 )
 from casecurity.roster import RosterError, assign_students, load_roster  # noqa: E402
 from casecurity.source_scan import answer_functions, flagged_cells, scan_notebook  # noqa: E402
@@ -284,9 +294,17 @@ def grade_notebook(
     cell_timeout: float = 60,
     notebook_timeout: float = 600,
     memory_mb: int = 2048,
+    roster: list | None = None,
+    secret: bytes | None = None,
 ) -> list[dict]:
-    """Grade one submission; return its CSV rows (dicts). Never raises for a bad notebook."""
-    from casecurity.exercises import _lesson_number, get_lesson
+    """Grade one submission; return its CSV rows (dicts). Never raises for a bad notebook.
+
+    With ``roster`` and ``secret`` (handouts from ``python -m casecurity.assign``), the notebook is
+    graded against its own student's variants, and an answer right only for another student's
+    variant becomes a ``review`` row naming that variant.
+    """
+    from casecurity.exercises import get_lesson
+    from casecurity.exercises import lesson_number as _lesson_number
 
     submission = str(path)
 
@@ -317,7 +335,19 @@ def grade_notebook(
         return error(f"no question module for lesson {number} ({why or 'casecurity.exercises.lesson' + number})",
                      number)
 
-    frozen = _freeze_lesson(info)
+    variants, others = {}, []
+    if secret is not None:
+        student = student_for(path, roster or [])
+        if student is None:
+            return error("not on the roster: no row's path column names this notebook; add it and grade again",
+                         number)
+        problem = check_handout(notebook, info, secret, student.student_id)
+        if problem:
+            return error(f"{problem}; not graded", number)
+        variants = variant_of(info, secret, student.student_id)
+        others = [(s.student_id, variant_of(info, secret, s.student_id)) for s in roster
+                  if s.student_id != student.student_id]
+    frozen = _freeze_variant(info, variants) if variants else _freeze_lesson(info)
     course_before = _course_fingerprint()
     quiz_answers = _quiz_answers(notebook, number)
     # cells the source scan points at: their answers wait for the teacher, nothing is zeroed on a guess
@@ -382,7 +412,8 @@ def grade_notebook(
             continue
         if recorded is not None:
             answer_cells[name] = int(recorded.get("cell", -1))
-            rows.append(dict(base, **_grade_answer(question, recorded["answer"], frozen)))
+            row = dict(base, **_grade_answer(question, recorded["answer"], frozen, variants))
+            rows.append(_other_variant(row, info, question, variants, others) if variants else row)
             continue
         why = cell_problems.get(name)
         if problem:
@@ -458,13 +489,35 @@ def _freeze_lesson(info) -> dict:
         return cached[1]
 
 
-def _grade_answer(question, record, frozen: dict | None = None) -> dict:
+def _freeze_variant(info, variants: dict) -> dict:
+    """Expected answers for one student's variants (not cached: each student has their own)."""
+    with _GRADE_LOCK, using(variants):
+        return {id(q): q.freeze_expected() for q in info.questions.values()}
+
+
+def _other_variant(row: dict, info, question, variants: dict, others: list) -> dict:
+    """An incorrect answer that is right for another student's variant: ``review``, naming that variant."""
+    if row["status"] != "incorrect" or not question.has_variants:
+        return row
+    own = variants.get(question.id)
+    for student_id, other in others:
+        if other.get(question.id) == own:
+            continue
+        verdict = _grade_answer(question, row["record"], _freeze_variant(info, other), other)
+        if verdict["status"] == "correct":
+            return dict(row, status="review", points=0,
+                        message=f"right for the variant of student {student_id} ({other.get(question.id)}), "
+                                f"not for this student's own ({own}): check whose work this is")
+    return row
+
+
+def _grade_answer(question, record, frozen: dict | None = None, variants: dict | None = None) -> dict:
     """The grader's own verdict on a recorded answer (assessment mode: no expected value in the message)."""
     from casecurity.exercises import mode
     from casecurity.exercises.answers import decode
     from casecurity.exercises.question import expected_answers
 
-    with _GRADE_LOCK, mode("assessment"), expected_answers(frozen or {}):
+    with _GRADE_LOCK, mode("assessment"), expected_answers(frozen or {}), using(variants or {}):
         result = question.grade_record(record)
     status, message = result.status, result.message
     if status == "submitted":  # the learner's "compare with the model answer below" has no "below" here
@@ -531,7 +584,7 @@ def _map_summary(record: dict) -> str:
 
 def _answer_text(answer, full: bool = False) -> str:
     """The student's answer in one line for the CSV (a written answer in full, with its paragraphs)."""
-    from casecurity.exercises.feedback import _safe_repr
+    from casecurity.exercises.wording import safe_repr as _safe_repr
 
     if answer is Ellipsis or type(answer).__name__ == "Blank":
         return ""  # left as the template's ... or ____: nothing was answered
@@ -613,11 +666,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--marks", help="CSV of hand-given marks (submission, question, criterion, points, comment); "
                                         "without submissions, applied to the answers graded before into --out")
     parser.add_argument("--report", help="class report page (default: next to --out, e.g. grades_report.html)")
-    parser.add_argument("--roster", help="CSV of students (id, name, optional email and path: the file or folder "
-                                         "that is theirs); without it, students are read from Moodle's or Canvas's "
-                                         "download layout, then from the file name")
+    parser.add_argument("--roster", help="CSV of students (id or student_id, name, optional email and path: the "
+                                         "file or folder that is theirs); without it, students are read from "
+                                         "Moodle's or Canvas's download layout, then from the file name; with "
+                                         "--secret it also gives each handout's student")
     parser.add_argument("--export", choices=sorted(EXPORTS), help="also write one row per student for an LMS "
                                                                  "gradebook import (next to --out)")
+    parser.add_argument("--secret", help="file with the secret the handouts were made with (python -m casecurity.assign)")
+    parser.add_argument("--questions", help="folder of the teacher's own question modules (lessonNN.py)")
     try:
         args = parser.parse_args(argv)
         if args.timeout <= 0 or args.memory_mb < 0 or args.jobs < 1:
@@ -631,6 +687,12 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"--feedback must be a folder, but {args.feedback} is a file")
         if not args.submissions and not args.marks:
             raise UsageError("give the notebooks (files or folders) to grade, or --marks to mark graded answers")
+        if bool(args.roster) != bool(args.secret):
+            raise UsageError("--roster and --secret go together (handouts are graded per student)")
+        handout_roster = read_roster(Path(args.roster)) if args.roster and args.secret else None
+        secret = read_secret(Path(args.secret)) if args.secret else None
+        if args.questions:
+            use_question_folder(Path(args.questions))
         submissions = find_submissions(args.submissions) if args.submissions else []
         if args.submissions and not submissions:
             raise UsageError("no .ipynb files found in the given paths")
@@ -641,7 +703,7 @@ def main(argv: list[str] | None = None) -> int:
             previous = _with_students(previous, roster)
         if args.marks and previous:
             previous = apply_marks(previous, Path(args.marks), warnings)
-    except (UsageError, RosterError) as exc:
+    except (UsageError, RosterError, CourseError) as exc:
         print(f"python -m casecurity.grade: error: {exc}", file=sys.stderr)
         return 2
     out = Path(args.out)
@@ -657,7 +719,8 @@ def main(argv: list[str] | None = None) -> int:
 
     def one(path: Path) -> list[dict]:
         rows = grade_notebook(path, lesson=args.lesson, cell_timeout=args.timeout,
-                              notebook_timeout=notebook_timeout, memory_mb=args.memory_mb)
+                              notebook_timeout=notebook_timeout, memory_mb=args.memory_mb,
+                              roster=handout_roster, secret=secret)
         student = students[str(path)]
         return [{"student_id": student.id, "student": student.name, "email": student.email, **row} for row in rows]
 

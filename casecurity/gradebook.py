@@ -39,7 +39,7 @@ def write_csv(rows: list[dict], out: Path) -> None:
 
 _SYMBOLS = {"correct": "✓ Correct", "incorrect": "✗ Incorrect", "not_attempted": "○ Not attempted",
             "submitted": "✎ Submitted for review", "needs_more": "✎ Needs more", "marked": "✎ Marked by your teacher",
-            "error": "⚠ Error", "review": "⚑ Your teacher will look at this cell"}
+            "error": "⚠ Error", "review": "⚑ Your teacher will look at this answer"}
 _PAGE_STYLE = ("body{font-family:system-ui,sans-serif;max-width:60em;margin:1.5em auto;padding:0 1em;line-height:1.4}"
                "table{border-collapse:collapse;width:100%}th,td{border:1px solid #888;padding:.35em .6em;"
                "text-align:left;vertical-align:top}th{background:#eee}td:nth-child(2),td:nth-child(3){white-space:nowrap}")
@@ -451,3 +451,7 @@ def write_report_html(report: dict, path: Path) -> Path:
         f"</th></tr></thead><tbody>{questions}</tbody></table>"
         "</body></html>\n")
     return write_text_atomically(path, page)
+
+
+# public names of the helpers grade.py re-exports (no module imports another's _private names)
+number, points_text, summary, to_review = _number, _points_text, _summary, _to_review

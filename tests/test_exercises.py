@@ -434,7 +434,9 @@ def test_assessment_mode_from_the_environment(monkeypatch):
     assert "lower" in q["q2"].check(4).message
     monkeypatch.setenv("CASECURITY_MODE", "assessment")
     assert E.current_mode() == "assessment"
-    assert q["q1"].check("a").message == "(a) is not the best answer."
-    assert q["q2"].check(4).message == "your 4 is not the expected value."  # no direction either
+    # the learner's check records, with no verdict (issue #18); the grader's judging says no more than this
+    assert q["q1"].check("a").status == q["q1"].check("b").status == "recorded"
+    assert q["q1"].grade_record(E.encode("a")).message == "(a) is not the best answer."
+    assert q["q2"].grade_record(E.encode(4)).message == "your 4 is not the expected value."  # no direction either
     monkeypatch.setenv("CASECURITY_MODE", "nonsense")
     assert E.current_mode() == "practice"

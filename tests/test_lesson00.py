@@ -134,7 +134,7 @@ def test_choice_wrong_options_explain_why(name, option, words):
 
 @pytest.mark.parametrize("name", sorted(CHOICES))
 def test_choice_every_option_has_an_explanation(name):
-    question = getattr(ex, name)
+    question = ex.LESSON.questions[name]
     assert set(question.explanations) == set(question.options)
 
 

@@ -222,7 +222,7 @@ def test_q8_map_centred_elsewhere_is_refused():
 
 
 def test_q9_reflection_is_submitted_with_model_answer():
-    text = ex.q9.model_answer  # a repeated sentence is "needs more" now (issue #11)
+    text = ex.LESSON.questions["q9"].model_answer  # a repeated sentence is "needs more" now (issue #11)
     result = ex.q9.check(text)
     assert result.status == "submitted"
     assert "Model answer" in result.details and "201st" in result.details

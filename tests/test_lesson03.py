@@ -288,7 +288,7 @@ def test_q8_wrong_maps():
 
 
 def test_q9_reflection_is_submitted_not_graded():
-    result = ex.q9.check(ex.q9.model_answer)
+    result = ex.q9.check(ex.LESSON.questions["q9"].model_answer)
     assert result.status == "submitted" and "Model answer" in result.details
     assert ex.q9.check(" ".join(["word"] * 160)).status == "needs_more"  # one word repeated (issue #11)
     assert "at least" in ex.q9.check("Too short.").message
@@ -380,7 +380,7 @@ def test_allied_treaty_claims_follow_the_coding():
     tjk_message = ex.q4.check(["Russia", "Tajikistan"]).message
     assert "Tajik-Uzbek" in tjk_message
     assert "but their texts promise" not in tjk_message
-    for text in (_lesson_markdown(), ex.q9.model_answer):
+    for text in (_lesson_markdown(), ex.LESSON.questions["q9"].model_answer):
         assert "2024/2025) promise consultation and non-aggression" not in text
         assert "they promise consultation and non-aggression" not in text
 

@@ -255,7 +255,7 @@ def test_q8_missing_layer_is_named():
 
 
 def test_q9_is_submitted_for_review_with_rubric():
-    result = ex.q9.check(ex.q9.model_answer)  # a repeated sentence is "needs more" (issue #11)
+    result = ex.q9.check(ex.LESSON.questions["q9"].model_answer)  # a repeated sentence is "needs more" (issue #11)
     assert result.status == "submitted"
     assert "reported" in " ".join(ex.q9.rubric)
 

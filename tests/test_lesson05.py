@@ -293,7 +293,7 @@ def test_q10_reflection_is_submitted_not_graded(ex):
     text = " ".join(["Afghanistan draws Russia in because of its bases and treaty duties."] * 12)
     result = ex.q10.check(text)
     assert result.status not in {"correct", "incorrect"}
-    assert ex.q10.rubric and ex.q10.model_answer
+    assert ex.q10.rubric and ex.LESSON.questions["q10"].model_answer
     assert ex.q10.check(...).status == "not_attempted"
 
 
@@ -355,7 +355,7 @@ def test_q5_feedback_gives_the_gaps_between_deployment_and_clashes(ex):
     after_2021 = _full_months(rows.at["2021_kgz_tjk_clash", "start_date"], deployed)
     before_2022 = _full_months(deployed, rows.at["2022_kgz_tjk_clash", "start_date"])
     assert (after_2021, before_2022) == (8, 8)  # 28 Apr 2021 -> 6 Jan 2022 -> 14 Sep 2022
-    text = ex.q5.explanations["c"]
+    text = ex.LESSON.questions["q5"].explanations["c"]
     assert f"{_WORDS[after_2021]} months after the April 2021" in text
     assert f"{_WORDS[before_2022]} months before the September 2022" in text
     assert "a few months" not in text

@@ -172,9 +172,7 @@ def test_first_data_question_of_each_exercise_set_is_a_template():
 
     for path in sorted((ROOT / "exercises").glob("0[1-6]_*_exercises.ipynb")):
         module = importlib.import_module(f"casecurity.exercises.lesson{path.name[:2]}")
-        questions = module.__dict__.get("__questions__") or {
-            name: value for name, value in vars(module).items() if hasattr(value, "check") and name[:1] == "q"
-        }
+        questions = module.LESSON.questions  # the judging questions (ex.qK are learner handles)
         data_questions = sorted(
             (name for name, q in questions.items() if not isinstance(q, ChoiceQuestion | ReflectionQuestion)),
             key=lambda name: int(name[1:]),

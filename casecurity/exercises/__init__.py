@@ -7,7 +7,7 @@ Learner API (in an exercise notebook)
 
     from casecurity.exercises import lesson02 as ex
     ex.q1                  # shows the question
-    ex.q1.check(answer)    # ✓ Correct / ✗ Incorrect (why) / ○ Not attempted (answer is ... or None)
+    ex.q1.check(answer)    # ✓ Correct / ✗ Incorrect (why) / ○ Not attempted; in assessment: ✎ Recorded
     ex.q1.hint()           # the next hint; ex.q1.hint(2) shows the second hint
     ex.q1.solution()       # the model solution, read from solutions/02_*.ipynb
     ex.q3.quiz()           # ChoiceQuestion: radio buttons + Check button (ex.q3.check("b") also works)
@@ -105,13 +105,18 @@ The exercise notebook ``exercises/NN_topic_exercises.ipynb`` is generated from i
 Package layout
 ==============
 
-``feedback`` (Result/Note display, practice and assessment modes, the ``____`` blank),
-``question`` (the base Question: check, hints, solution, the one grading path), ``kinds`` (value,
-country-set, table, map, function and reflection questions), ``quiz`` (multiple choice and its
-widget), ``countries`` (names and ISO3 codes as learners write them), ``answers`` (answers as plain data: ``encode``
-in the kernel, ``decode`` before grading), ``recording`` (the results line for the grader and the
-local progress file), ``progress_store`` (reading progress, ``progress()``), ``lessons`` (the
-registry) and ``solutions`` (model solutions from the single source). This module re-exports them.
+Layers, lowest first; imports point down only (``tests/test_import_layers.py``): ``wording``,
+``limits``, ``variants`` -> ``countries``, ``mapwalk`` -> ``answers``, ``feedback`` -> ``lessons``
+(the registry), ``solutions``, ``progress_store``, ``recording`` -> ``question`` (the base Question:
+record, then judge or, in assessment, a receipt) -> ``kinds``, ``quiz`` -> ``learner`` (what
+``ex.qK`` is: :class:`LearnerQuestion`, with no expected answers; ``define_lesson``;
+``use_handout``) -> this module, which re-exports the public names. ``ex.LESSON.questions`` keeps
+the judging questions (for the grader and tests).
+
+Variants: a question written with ``params=`` (a function of its own ``random.Random``) and
+``default_params=`` is a template: its prompt, hints, mistake messages and expected answer follow
+the variant in force (``ex.qK.params``). Multiple-choice options are shuffled per variant. Without a
+handout every question shows its default variant; ``python -m casecurity.assign`` writes handouts.
 
 Recording and grading
 =====================
@@ -128,7 +133,9 @@ at once, so output that follows in the cell (``ex.q1.check(a); ex.q1.hint()``) c
 
 Feedback modes: ``practice`` (default) says what kind of thing is wrong, with counts ("2 of 3
 right, 1 missing, 1 extra"), and names missing items only in ``hint()`` after a real attempt;
-``assessment`` (``CASECURITY_MODE=assessment``, always in the grader) never shows an expected value.
+``assessment`` (``CASECURITY_MODE=assessment``, or a handout's first cell) has no oracle: ``check()``
+and the quiz button say only "recorded" and whether the answer has the asked shape, ``hint()`` gives
+the first hint only and ``solution()`` nothing; the grader judges the records in its own process.
 
 Scaffolded templates write ``____`` for a blank and import it with
 ``from casecurity.exercises import lessonNN as ex, ____``. Using a blank raises
@@ -143,8 +150,6 @@ Extra lesson modules (tests, a teacher's own questions) can be imported as
 """
 
 from __future__ import annotations
-
-import os
 
 __all__ = [
     "Result",
@@ -168,28 +173,15 @@ __all__ = [
 ]
 
 
-def _add_lesson_folders() -> None:
-    """Let ``casecurity.exercises.lessonNN`` be found in the CASECURITY_LESSONS_PATH folders."""
-    for folder in filter(None, os.environ.get("CASECURITY_LESSONS_PATH", "").split(os.pathsep)):
-        if folder not in __path__:  # the import machinery searches a package's __path__
-            __path__.append(folder)
-
-
-_add_lesson_folders()
-
 # The public surface: lesson modules and notebooks import everything from here.
 from casecurity.exercises.answers import decode, encode  # noqa: E402, F401
 from casecurity.exercises.feedback import (  # noqa: E402, F401
-    _LABELS,
+    LABELS,
     STATUSES,
     Blank,
     BlankError,
     Note,
     Result,
-    _a_type,
-    _listing,
-    _plural,
-    _safe_repr,
     current_mode,
     mode,
 )
@@ -203,21 +195,20 @@ from casecurity.exercises.kinds import (  # noqa: E402, F401
     ReflectionQuestion,
     TableQuestion,
     ValueQuestion,
-    _feature_countries,
-    _walk,
     country_code,
     country_label,
 )
+from casecurity.exercises.learner import LearnerQuestion, define_lesson, use_handout  # noqa: E402, F401
 from casecurity.exercises.lessons import (  # noqa: E402, F401
-    _LESSONS,
     LessonInfo,
-    _lesson_number,
-    define_lesson,
+    add_lesson_folders,
     get_lesson,
+    lesson_number,
     register_questions,
 )
+from casecurity.exercises.mapwalk import feature_countries, walk_elements  # noqa: E402, F401
 from casecurity.exercises.progress_store import ProgressReport, load_progress, progress, progress_path  # noqa: E402, F401
-from casecurity.exercises.recording import _record  # noqa: E402, F401
+from casecurity.exercises.recording import save_progress  # noqa: E402, F401
 from casecurity.exercises.solutions import (  # noqa: E402, F401
     BEGIN_SOLUTION,
     END_SOLUTION,
@@ -225,6 +216,9 @@ from casecurity.exercises.solutions import (  # noqa: E402, F401
     solution_blocks,
     solutions_dir,
 )
+from casecurity.exercises.wording import a_type, listing, plural, safe_repr  # noqa: E402, F401
+
+add_lesson_folders()  # teachers' and tests' lesson modules on CASECURITY_LESSONS_PATH
 
 # The blank of scaffolded templates: ``from casecurity.exercises import lesson02 as ex, ____``.
 # Using it before it is filled in stops with "Fill in the blanks (____) first"; check(____) says so too.

@@ -23,7 +23,10 @@ import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
-from casecurity.exercises.feedback import _MAX_ITEMS, Blank
+from casecurity.exercises.feedback import Blank
+from casecurity.exercises.limits import MAX_ITEMS as _MAX_ITEMS
+from casecurity.exercises.mapwalk import feature_countries, walk_elements
+from casecurity.exercises.wording import safe_repr
 
 __all__ = ["encode", "decode", "Opaque", "RecordedFunction", "contains_blank", "MAX_TABLE_ROWS"]
 
@@ -66,7 +69,7 @@ class RecordedFunction:
         self.stub = stub
 
     def __call__(self, *args):
-        outcome = self.calls.get(_args_key(args))
+        outcome = self.calls.get(args_key(args))
         if outcome is None:
             raise _exception_class("NotRecorded")("this test case was not run in your notebook")
         if "raised" in outcome:
@@ -78,7 +81,7 @@ class RecordedFunction:
         return f"<function {self.__name__}>"
 
 
-def _args_key(args) -> str:
+def args_key(args) -> str:
     return json.dumps(encode(list(args)), sort_keys=True, default=str)
 
 
@@ -105,9 +108,8 @@ def _type_name(value) -> str:
 
 
 def _short(value) -> str:
-    from casecurity.exercises.feedback import _safe_repr
 
-    return _safe_repr(value)
+    return safe_repr(value)
 
 
 # --------------------------------------------------------------------------------------------
@@ -229,10 +231,9 @@ def _encode_map(value):
     """A folium map as a plain description: each layer, GeoJson states, marker and bounds, with parents."""
     import folium
 
-    from casecurity.exercises.kinds import _feature_countries, _walk
 
     if isinstance(value, folium.Figure):
-        maps = [e for e in _walk(value) if isinstance(e, folium.Map)]
+        maps = [e for e in walk_elements(value) if isinstance(e, folium.Map)]
         if not maps:
             return None
         value = maps[0]
@@ -256,7 +257,7 @@ def _encode_map(value):
             elif kind == "FeatureGroup":
                 node["name"] = str(element.layer_name)
             elif kind == "GeoJson":
-                node["states"] = sorted(_feature_countries(getattr(element, "data", None)))
+                node["states"] = sorted(feature_countries(getattr(element, "data", None)))
             elif kind in ("Marker", "CircleMarker", "Circle"):
                 location = getattr(element, "location", None)
                 node["location"] = [float(v) for v in location[:2]] if location else None
@@ -442,3 +443,6 @@ def _decode_series(record):
         series.index = index
     series.attrs["casecurity_rows"] = int(record.get("rows", len(series)))
     return series
+
+
+_args_key = args_key  # the former name

@@ -6,10 +6,11 @@ import itertools
 import re
 from collections.abc import Iterable, Mapping
 
-from casecurity.exercises.feedback import _MAX_ITEMS, _a_type
+from casecurity.exercises.limits import MAX_ITEMS as _MAX_ITEMS
+from casecurity.exercises.wording import a_type as _a_type
 
 # Used when casecurity.data is unavailable (a broken data folder must not break every check).
-_FALLBACK_COUNTRIES = {
+FALLBACK_COUNTRIES = {
     "KAZ": ("Kazakhstan", "Qazaqstan", "Republic of Kazakhstan"),
     "KGZ": ("Kyrgyzstan", "Kyrgyz Republic", "Kirghizia", "Kirgizia"),
     "TJK": ("Tajikistan", "Republic of Tajikistan"),
@@ -30,9 +31,9 @@ _FALLBACK_COUNTRIES = {
     "MNG": ("Mongolia",),
     "UKR": ("Ukraine",),
 }
-_FALLBACK_LOOKUP = {code.casefold(): code for code in _FALLBACK_COUNTRIES}
+_FALLBACK_LOOKUP = {code.casefold(): code for code in FALLBACK_COUNTRIES}
 _FALLBACK_LOOKUP.update(
-    {name.casefold(): code for code, names in _FALLBACK_COUNTRIES.items() for name in names}
+    {name.casefold(): code for code, names in FALLBACK_COUNTRIES.items() for name in names}
 )
 
 
@@ -75,14 +76,14 @@ def country_label(code: str) -> str:
                 return name
         except Exception:
             pass
-    return _FALLBACK_COUNTRIES.get(code, (code,))[0]
+    return FALLBACK_COUNTRIES.get(code, (code,))[0]
 
 
-def _known_country_names() -> list[str]:
-    return [names[0] for names in _FALLBACK_COUNTRIES.values()] + list(_FALLBACK_COUNTRIES)
+def known_country_names() -> list[str]:
+    return [names[0] for names in FALLBACK_COUNTRIES.values()] + list(FALLBACK_COUNTRIES)
 
 
-def _country_items(answer) -> tuple[list | None, str]:
+def country_items(answer) -> tuple[list | None, str]:
     """The answer's items as a list, or None and a message explaining the shape problem."""
     if isinstance(answer, str):
         return [part for part in re.split(r"[,;]", answer) if part.strip()], ""

@@ -6,73 +6,33 @@ import contextlib
 import contextvars
 import html
 import os
-import reprlib
-from collections.abc import Iterable
 
-STATUSES = ("correct", "incorrect", "not_attempted", "submitted", "needs_more", "error")
-_LABELS = {
+from casecurity.exercises.limits import (
+    CENTRAL_ASIA_BOX,  # noqa: F401 - re-exported
+    NO_ANSWER,
+)
+from casecurity.exercises.limits import MAX_ITEMS as _MAX_ITEMS  # noqa: F401 - re-exported
+from casecurity.exercises.limits import missing_answer as _missing_answer  # noqa: F401 - re-exported
+from casecurity.exercises.wording import a_type as _a_type  # noqa: F401 - re-exported
+from casecurity.exercises.wording import listing as _listing  # noqa: F401 - re-exported
+from casecurity.exercises.wording import plural as _plural  # noqa: F401 - re-exported
+from casecurity.exercises.wording import safe_repr as _safe_repr  # noqa: F401 - re-exported
+from casecurity.exercises.wording import type_name as _type_name  # noqa: F401 - re-exported
+
+STATUSES = ("correct", "incorrect", "not_attempted", "submitted", "needs_more", "error", "recorded")
+LABELS = {
     "correct": ("✓", "Correct"),
     "incorrect": ("✗", "Incorrect"),
     "not_attempted": ("○", "Not attempted"),
     "submitted": ("✎", "Submitted for review"),
     "needs_more": ("✎", "Needs more"),
     "error": ("⚠", "Could not check"),
+    "recorded": ("✎", "Recorded"),  # assessment mode: saved for grading, no verdict
     "hint": ("💡", "Hint"),
     "solution": ("📖", "Solution"),
     "info": ("ℹ", "Note"),
 }
-_MAX_ITEMS = 1000  # longest iterable a check will read (guards against endless generators)
-_MISSING = object()
-# Central Asia's extent (lat 35–56 N, lon 46–88 E): a map centred outside it shows the wrong region.
-CENTRAL_ASIA_BOX = (35.0, 46.0, 56.0, 88.0)  # south, west, north, east
-
-_short_repr = reprlib.Repr()
-_short_repr.maxstring = 60
-_short_repr.maxother = 60
-_short_repr.maxlist = _short_repr.maxtuple = _short_repr.maxset = 6
-
-
-def _safe_repr(value: object) -> str:
-    """A short repr that never raises, even for objects whose __repr__ does."""
-    try:
-        shape = getattr(value, "shape", None)
-        if hasattr(value, "iloc") and isinstance(shape, tuple):  # pandas: a printed table is unreadable on one line
-            size = f"{shape[0]} rows × {shape[1]} columns" if len(shape) == 2 else f"{shape[0]} values"
-            return f"<{type(value).__name__}, {size}>"
-        text = _short_repr.repr(value)
-    except BaseException:  # noqa: B036 - a learner's object may raise anything from __repr__
-        text = f"<{type(value).__name__} object>"
-    return " ".join(text.split())[:120]
-
-
-def _type_name(value: object) -> str:
-    recorded = getattr(type(value), "casecurity_recorded", False) and getattr(value, "casecurity_type", None)
-    if recorded:  # an answer rebuilt from its record keeps the learner's type name
-        return str(recorded)
-    kind = type(value)
-    module = getattr(kind, "__module__", "builtins")
-    return kind.__name__ if module == "builtins" else f"{module.split('.')[0]}.{kind.__name__}"
-
-
-def _plural(count: int, noun: str) -> str:
-    return f"{count} {noun}" + ("" if count == 1 else "s")
-
-
-def _a_type(value: object) -> str:
-    """The type name with its article ("a str", "an int"), for "you gave ..." messages."""
-    name = _type_name(value)
-    return ("an " if name[:1].lower() in "aeiou" else "a ") + name
-
-
-def _missing_answer(answer: object) -> bool:
-    """``...`` (the exercise placeholder) and None mean "not attempted"."""
-    return answer is None or answer is Ellipsis
-
-
-def _listing(items: Iterable[str], limit: int = 5) -> str:
-    items = list(items)
-    shown = ", ".join(items[:limit])
-    return shown + (f" (and {len(items) - limit} more)" if len(items) > limit else "")
+_MISSING = NO_ANSWER
 
 
 class Result:
@@ -116,8 +76,8 @@ class Result:
         }
 
     def _heading(self) -> str:
-        symbol, word = _LABELS.get(self.status, ("", self.status))
-        where = f" ({_question_label(self.lesson, self.question)})" if self.question else ""
+        symbol, word = LABELS.get(self.status, ("", self.status))
+        where = f" ({question_label(self.lesson, self.question)})" if self.question else ""
         return f"{symbol} {word}{where}"
 
     def __repr__(self) -> str:
@@ -127,7 +87,7 @@ class Result:
     __str__ = __repr__
 
     def _repr_html_(self) -> str:
-        return _feedback_html(self.status, self._heading(), self.message, self.details)
+        return feedback_html(self.status, self._heading(), self.message, self.details)
 
     def _ipython_display_(self) -> None:
         """Show once per cell run: check() shows the verdict at once, and the cell's value must not repeat it."""
@@ -151,14 +111,14 @@ class Note(Result):
         self.prose = prose  # a model answer in words: wrapped like text, not shown as code
 
     def _repr_html_(self) -> str:
-        return _feedback_html(self.status, self._heading(), self.message, self.details, code=not self.prose)
+        return feedback_html(self.status, self._heading(), self.message, self.details, code=not self.prose)
 
 
-def _question_label(lesson: str, question: str) -> str:
+def question_label(lesson: str, question: str) -> str:
     return f"lesson{lesson}.{question}" if lesson else question
 
 
-def _feedback_html(status: str, heading: str, message: str, details: str, code: bool = False) -> str:
+def feedback_html(status: str, heading: str, message: str, details: str, code: bool = False) -> str:
     # Words and a symbol carry the meaning; the border only repeats it (never colour alone).
     body = f"<strong>{html.escape(heading)}</strong>"
     if message:
@@ -245,3 +205,6 @@ class Blank:
         if name.startswith("_"):  # introspection (IPython, numpy) asks for dunders: say "no such attribute"
             raise AttributeError(name)
         self._refuse()
+
+
+_LABELS = LABELS  # the former name

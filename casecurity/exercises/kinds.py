@@ -8,39 +8,30 @@ import copy
 import datetime as _dt
 import difflib
 import inspect
-import itertools
 import math
 import re
 from collections.abc import Iterable, Mapping
 
-from casecurity.exercises.answers import RecordedFunction, _args_key, encode
-from casecurity.exercises.countries import (  # noqa: F401 - re-exported
-    _FALLBACK_COUNTRIES,
-    _country_items,
-    _known_country_names,
-    country_code,
-    country_label,
-)
-from casecurity.exercises.feedback import (
-    _MAX_ITEMS,
-    CENTRAL_ASIA_BOX,
-    Note,
-    _a_type,
-    _listing,
-    _plural,
-    _safe_repr,
-    current_mode,
-)
-from casecurity.exercises.question import (  # noqa: F401 - re-exported
-    Question,
-    _as_date,
-    _is_number,
-    _mentions,
-    _norm_text,
-    expected_answers,
-    expected_tokens,
-)
+from casecurity.exercises.answers import RecordedFunction, encode
+from casecurity.exercises.answers import args_key as _args_key
+from casecurity.exercises.countries import country_code, country_label
+from casecurity.exercises.countries import country_items as _country_items
+from casecurity.exercises.countries import known_country_names as _known_country_names
+from casecurity.exercises.feedback import Note, current_mode
+from casecurity.exercises.limits import CENTRAL_ASIA_BOX
+from casecurity.exercises.limits import MAX_ITEMS as _MAX_ITEMS
+from casecurity.exercises.mapwalk import feature_countries as _feature_countries
+from casecurity.exercises.mapwalk import walk_elements as _walk
+from casecurity.exercises.question import Question, expected_answers, expected_tokens  # noqa: F401 - re-exported
+from casecurity.exercises.question import as_date as _as_date
+from casecurity.exercises.question import is_number as _is_number
+from casecurity.exercises.question import mentions as _mentions
+from casecurity.exercises.question import norm_text as _norm_text
 from casecurity.exercises.quiz import ChoiceQuestion  # noqa: F401 - re-exported
+from casecurity.exercises.wording import a_type as _a_type
+from casecurity.exercises.wording import listing as _listing
+from casecurity.exercises.wording import plural as _plural
+from casecurity.exercises.wording import safe_repr as _safe_repr
 
 
 class ValueQuestion(Question):
@@ -63,6 +54,22 @@ class ValueQuestion(Question):
 
     def _wanted(self):
         return "a single value"
+
+    def _shape(self, answer):
+        expected = self._expected_value()
+        if hasattr(answer, "item") and getattr(answer, "shape", None) == ():
+            answer = answer.item()
+        if _as_date(expected) is not None:
+            if isinstance(answer, str):
+                try:
+                    _dt.date.fromisoformat(answer.strip()[:10])
+                    return True, "a date"
+                except ValueError:
+                    return False, "a date written 'YYYY-MM-DD'"
+            return _as_date(answer) is not None, "a date"
+        if _is_number(expected):
+            return _is_number(answer) and not isinstance(answer, bool), "a number"
+        return isinstance(answer, str), "a text"
 
     def _grade(self, answer, expected):
         if _as_date(expected) is not None:
@@ -183,6 +190,12 @@ class CountrySetQuestion(Question):
     def _wanted(self):
         return "a list of country names or ISO3 codes"
 
+    def _shape(self, answer):
+        items, _problem = _country_items(answer)
+        fits = items is not None and len(items) <= _MAX_ITEMS and all(
+            isinstance(item, str) and country_code(item) is not None for item in items)
+        return fits, "a list of countries, as names or ISO3 codes"
+
     def _grade(self, answer, expected: frozenset[str]):
         items, problem = _country_items(answer)
         if items is None:
@@ -290,6 +303,15 @@ class TableQuestion(Question):
     def _wanted(self):
         return "a pandas DataFrame"
 
+    def _shape(self, answer):
+        import pandas as pd
+
+        asked = [str(c) for c in (self.columns or list(self._expected_value().columns))]
+        wanted = "a table (DataFrame) with the columns " + ", ".join(asked)
+        if not isinstance(answer, pd.DataFrame):
+            return False, wanted
+        return set(asked) <= {str(c) for c in answer.columns}, wanted
+
     def _grade(self, answer, expected):
         import pandas as pd
 
@@ -380,35 +402,6 @@ class TableQuestion(Question):
 # ---- MapQuestion ----------------------------------------------------------------------------------
 
 
-def _walk(element, seen=None, depth=0):
-    """Every element below a folium map (children of children), each once."""
-    seen = set() if seen is None else seen
-    if id(element) in seen or depth > 50:
-        return
-    seen.add(id(element))
-    yield element
-    children = getattr(element, "_children", None)
-    if isinstance(children, Mapping):
-        for child in list(children.values()):
-            yield from _walk(child, seen, depth + 1)
-
-
-def _feature_countries(data) -> set[str]:
-    codes = set()
-    features = data.get("features", []) if isinstance(data, Mapping) else []
-    if isinstance(data, Mapping) and data.get("type") == "Feature":
-        features = [data]
-    for feature in itertools.islice(features, 10_000):
-        properties = feature.get("properties") or {} if isinstance(feature, Mapping) else {}
-        for field in ("iso3", "ISO3", "iso_a3", "ISO_A3", "adm0_a3", "name", "NAME"):
-            value = properties.get(field)
-            code = country_code(value) if isinstance(value, str) else None
-            if code:
-                codes.add(code)
-                break
-    return codes
-
-
 class MapQuestion(Question):
     """A folium map, inspected through its element tree: layers, shaded states, markers, region."""
 
@@ -433,6 +426,11 @@ class MapQuestion(Question):
 
     def _wanted(self):
         return "a folium.Map"
+
+    def _shape(self, answer):
+        import folium
+
+        return isinstance(answer, folium.Map | folium.Figure), "a folium map"
 
     def _grade(self, answer, expected):
         import folium
@@ -554,6 +552,9 @@ class FunctionQuestion(Question):
     def _wanted(self):
         return "a function"
 
+    def _shape(self, answer):
+        return callable(answer) and not isinstance(answer, type), "a function"
+
     def record_answer(self, answer):
         """A function is recorded by what it returns (or raises) on each test input, run here."""
         if _is_stub(answer):
@@ -665,6 +666,15 @@ class ReflectionQuestion(Question):
     def _wanted(self):
         return "your answer as text"
 
+    def _shape(self, answer):
+        maximum = getattr(self, "max_words", None)
+        length = (f" of {self.min_words}–{maximum} words" if maximum else
+                  f" of at least {self.min_words} words" if self.min_words else "")
+        if not isinstance(answer, str):
+            return False, "text" + length
+        count = len(answer.split())
+        return count >= self.min_words and not (maximum and count > maximum * 1.1), "text" + length
+
     def _safe_check(self, answer):
         if isinstance(answer, str) and not answer.strip():
             answer = None
@@ -704,6 +714,9 @@ class ReflectionQuestion(Question):
         return "submitted", f"{_plural(count, 'word')}, saved for your teacher; compare with the model answer below.", answer
 
     def solution(self):
+        refusal = self._assessment_refusal()
+        if refusal is not None:
+            return refusal
         if self.model_answer:
             return Note("solution", "model answer", code=str(self._expected(self.model_answer)),
                         question=self.name, lesson=self.lesson, prose=True)

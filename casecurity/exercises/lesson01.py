@@ -191,7 +191,7 @@ class CapitalsMapQuestion(MapQuestion):
             return status, message, normalised
         import folium
 
-        from casecurity.exercises import _walk
+        from casecurity.exercises import walk_elements as _walk
 
         countries = _data().load("countries").set_index("iso3")
         wanted = {code: (float(countries.loc[code, "capital_lat"]), float(countries.loc[code, "capital_lon"]))
@@ -213,7 +213,7 @@ class CapitalsMapQuestion(MapQuestion):
 def _marker_count(answer) -> int:
     import folium
 
-    from casecurity.exercises import _walk
+    from casecurity.exercises import walk_elements as _walk
 
     return sum(isinstance(element, folium.Marker) for element in _walk(answer))
 

@@ -107,8 +107,12 @@ def peace_missions():
 # --------------------------------------------------------------------------- expected answers
 
 
-def _csto_central_asian_members():
-    members = _data().members("CSTO", on=CSTO_QUESTION_DATE)
+# q1's variants: days on both sides of Uzbekistan's exit (1999), return (2006) and suspension (2012)
+CSTO_QUESTION_DATES = ["1995-01-01", "2001-01-01", "2008-01-01", "2011-06-30", "2015-01-01", "2019-06-30"]
+
+
+def _csto_central_asian_members(date=CSTO_QUESTION_DATE):
+    members = _data().members("CSTO", on=date)
     return [code for code in members["iso3"] if code in _data().central_asia()]
 
 
@@ -157,7 +161,8 @@ def _shaded(folium_map) -> frozenset[str]:
     """ISO3 codes of the states drawn in a map's GeoJson layers (as MapQuestion sees them)."""
     import folium
 
-    from casecurity.exercises import _feature_countries, _walk
+    from casecurity.exercises import feature_countries as _feature_countries
+    from casecurity.exercises import walk_elements as _walk
 
     codes = set()
     for element in _walk(folium_map):
@@ -185,17 +190,20 @@ def _sco_members_today():
 # --------------------------------------------------------------------------- questions
 
 q1 = CountrySetQuestion(
-    f"Which Central Asian states were members of the CSTO on {CSTO_QUESTION_DATE}? "
+    "Which Central Asian states were members of the CSTO on {date}? "
     "Give names or ISO3 codes.",
     expected=_csto_central_asian_members,
+    params=lambda rng: {"date": rng.choice(CSTO_QUESTION_DATES)},
+    default_params={"date": CSTO_QUESTION_DATE},
     hints=[
-        "data.members('CSTO', on='2015-01-01') lists the member spells active that day.",
+        "data.members('CSTO', on='{date}') lists the member spells active that day.",
         "Keep only the five Central Asian states: data.load('countries') has a 'group' column "
         "('central_asia'). Watch the status column: only 'member' counts.",
     ],
     mistakes=[
-        (_has("UZB"), "Uzbekistan's CSTO membership was suspended on 19 December 2012 (its spell "
-                      "after that has status 'suspended'), so it was not a member in 2015."),
+        (lambda got, expected: "UZB" in got and "UZB" not in expected,
+         "Uzbekistan was not a CSTO member on {date}: it let the treaty lapse in 1999, came back in 2006, "
+         "and its membership was suspended on 19 December 2012 (its spell after that has status 'suspended')."),
         (_has("TKM"), "Turkmenistan has never joined the CSTO: its permanent neutrality rules out "
                       "military blocs."),
         (lambda got: bool(got & {"RUS", "BLR", "ARM"}), "Russia, Belarus and Armenia were members, "

@@ -24,9 +24,9 @@ from casecurity.exercises import (
     ReflectionQuestion,
     TableQuestion,
     ValueQuestion,
-    _a_type,
     define_lesson,
 )
+from casecurity.exercises import a_type as _a_type
 
 # The obligation words a learner uses in q7: the ATOP-style security core of the vocabulary.
 SECURITY_CODES = ("defense", "nonaggression", "neutrality", "consultation", "basing", "declaration")

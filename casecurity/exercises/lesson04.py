@@ -434,7 +434,7 @@ def _layer_names():
 def _named_like_package_map(folium_map) -> bool:
     import folium
 
-    from casecurity.exercises import _walk
+    from casecurity.exercises import walk_elements as _walk
 
     names = [str(e.layer_name) for e in _walk(folium_map) if isinstance(e, folium.FeatureGroup)]
     return any(name.rstrip().endswith(")") for name in names)

@@ -169,7 +169,7 @@ def _all_drawn_events() -> int:
 def _marker_count(m) -> int | None:
     import folium
 
-    from casecurity.exercises import _walk
+    from casecurity.exercises import walk_elements as _walk
 
     if not isinstance(m, folium.Map):
         return None

@@ -1,13 +1,17 @@
-"""The registry of lessons and their questions (``define_lesson`` / ``get_lesson``)."""
+"""The registry of lessons and their questions (``register_questions`` / ``get_lesson``); ``define_lesson``
+is in :mod:`learner`."""
 
 from __future__ import annotations
 
-import re
+import importlib
+import os
 import sys
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:  # kinds imports this module; the registry only needs the name
+from casecurity.errors import CourseError
+
+if TYPE_CHECKING:  # the registry only needs the name: question sits above it
     from casecurity.exercises.question import Question
 
 class LessonInfo:
@@ -26,12 +30,10 @@ class LessonInfo:
 _LESSONS: dict[str, LessonInfo] = {}
 
 
-def _lesson_number(value: object) -> str:
+def lesson_number(value: object) -> str:
     """Normalise 2, "2", "02", "lesson02" to "02"."""
     text = str(value).strip().lower().removeprefix("lesson")
     if not text.isdigit():
-        from casecurity.errors import CourseError
-
         raise CourseError(f"Unknown lesson {value!r}; give its number, e.g. progress('02').")
     return f"{int(text):02d}"
 
@@ -40,7 +42,7 @@ def register_questions(
     number: str | int, questions: Mapping[str, Question], *, title: str = "", notebook: str | None = None
 ) -> LessonInfo:
     """Register questions under lesson ``number`` (ids ``qK`` taken from the mapping keys)."""
-    number = _lesson_number(number)
+    number = lesson_number(number)
     for name, question in questions.items():
         question.lesson = number
         question.name = name
@@ -49,36 +51,34 @@ def register_questions(
     return info
 
 
-def define_lesson(module_name: str, *, title: str = "", notebook: str | None = None, number=None) -> LessonInfo:
-    """Register every Question defined at the top level of ``module_name`` (call it last).
+def registered_lessons() -> list[str]:
+    """Numbers of the lessons registered so far."""
+    return sorted(_LESSONS)
 
-    The lesson number comes from the module name (``lesson02`` -> ``"02"``) unless given.
-    """
-    module = sys.modules[module_name]
-    if number is None:
-        match = re.search(r"lesson(\d+)$", module_name)
-        if not match:
-            raise ValueError(f"cannot tell the lesson number from module {module_name!r}; pass number=")
-        number = match.group(1)
-    from casecurity.exercises.question import Question
 
-    questions = {name: value for name, value in vars(module).items() if isinstance(value, Question)}
-    info = register_questions(number, questions, title=title, notebook=notebook)
-    module.LESSON = info
-    return info
+def lesson_folders() -> list[str]:
+    """The folders searched for ``casecurity.exercises.lessonNN`` (the package's own ``__path__``)."""
+    return sys.modules[__package__].__path__  # a submodule's package is always imported before it
+
+
+def add_lesson_folders() -> None:
+    """Let ``casecurity.exercises.lessonNN`` be found in the CASECURITY_LESSONS_PATH folders."""
+    folders = lesson_folders()
+    for folder in filter(None, os.environ.get("CASECURITY_LESSONS_PATH", "").split(os.pathsep)):
+        if folder not in folders:  # the import machinery searches a package's __path__
+            folders.append(folder)
 
 
 def get_lesson(number: str | int) -> LessonInfo | None:
     """The registered lesson, importing ``casecurity.exercises.lessonNN`` if needed; None if absent."""
-    import importlib
-
-    from casecurity import exercises
-
-    number = _lesson_number(number)
+    number = lesson_number(number)
     if number not in _LESSONS:
-        exercises._add_lesson_folders()
+        add_lesson_folders()
         try:
-            importlib.import_module(f"{exercises.__name__}.lesson{number}")
+            importlib.import_module(f"{__package__}.lesson{number}")
         except ImportError:
             return None
     return _LESSONS.get(number)
+
+
+_lesson_number = lesson_number  # the former name

@@ -10,7 +10,8 @@ import re
 import sys
 from pathlib import Path
 
-from casecurity.exercises.lessons import _LESSONS, LessonInfo, _lesson_number, get_lesson
+from casecurity.exercises.lessons import LessonInfo, get_lesson, lesson_folders, registered_lessons
+from casecurity.exercises.lessons import lesson_number as _lesson_number
 
 
 def progress_path() -> Path:
@@ -23,7 +24,7 @@ def progress_path() -> Path:
     return Path(platformdirs.user_data_dir("casecurity")) / "progress.json"
 
 
-def _warn(message: str) -> None:
+def warn(message: str) -> None:
     """One line on stderr: a progress problem must never interrupt a lesson."""
     print(f"casecurity: {message}", file=sys.stderr)
 
@@ -49,7 +50,7 @@ def load_progress() -> dict:
     except FileNotFoundError:
         return empty
     except OSError as exc:
-        _warn(f"could not read the progress file {path} ({exc.strerror}); progress is not shown.")
+        warn(f"could not read the progress file {path} ({exc.strerror}); progress is not shown.")
         return empty
     try:
         data = json.loads(text)
@@ -60,7 +61,7 @@ def load_progress() -> dict:
     if not valid:
         moved = _set_aside(path)
         where = f"moved it to {moved.name}" if moved else "could not move it"
-        _warn(f"the progress file {path} was unreadable; {where} and started a new one.")
+        warn(f"the progress file {path} was unreadable; {where} and started a new one.")
         return empty
     return data
 
@@ -103,10 +104,8 @@ def _safe_get_lesson(number: str) -> LessonInfo | None:
 
 def _course_lessons() -> list[str]:
     """Numbers of the lesson modules shipped with the package (and on CASECURITY_LESSONS_PATH)."""
-    found = set(_LESSONS)
-    from casecurity import exercises
-
-    for folder in exercises.__path__:
+    found = set(registered_lessons())
+    for folder in lesson_folders():
         found |= {m.group(1) for p in Path(folder).glob("lesson*.py") if (m := re.fullmatch(r"lesson(\d+)\.py", p.name))}
     return sorted(found)
 
@@ -127,8 +126,11 @@ def progress(lesson: str | int | None = None) -> ProgressReport:
         names = list(info.questions) if info else sorted(recorded)
         statuses = [recorded.get(q, {}).get("status") if isinstance(recorded.get(q), dict) else None
                     for q in names]
-        answered = sum(s in ("correct", "incorrect", "submitted", "needs_more") for s in statuses)
+        answered = sum(s in ("correct", "incorrect", "submitted", "needs_more", "recorded") for s in statuses)
         rows.append((number, info.title if info else "", len(names), answered,
                      statuses.count("correct"), statuses.count("submitted")))
     note = "No answers checked yet: open an exercise notebook and run ex.q1.check(...)."
     return ProgressReport(rows, note)
+
+
+_warn = warn  # the former name

@@ -18,22 +18,18 @@ from typing import Any
 
 from casecurity.exercises.answers import Opaque, contains_blank, decode, encode
 from casecurity.exercises.countries import country_label
-from casecurity.exercises.feedback import (
-    _MAX_ITEMS,
-    _MISSING,
-    BLANK_MESSAGE,
-    Note,
-    Result,
-    _feedback_html,
-    _missing_answer,
-    _question_label,
-    _safe_repr,
-    _type_name,
-    current_mode,
-)
-from casecurity.exercises.lessons import _LESSONS
+from casecurity.exercises.feedback import BLANK_MESSAGE, Note, Result, current_mode
+from casecurity.exercises.feedback import feedback_html as _feedback_html
+from casecurity.exercises.feedback import question_label as _question_label
+from casecurity.exercises.lessons import get_lesson
+from casecurity.exercises.limits import MAX_ITEMS as _MAX_ITEMS
+from casecurity.exercises.limits import NO_ANSWER as _MISSING
+from casecurity.exercises.limits import missing_answer as _missing_answer
 from casecurity.exercises.recording import record_answer, save_progress
-from casecurity.exercises.solutions import BEGIN_SOLUTION, _solution_notebook, find_solution
+from casecurity.exercises.solutions import BEGIN_SOLUTION, find_solution, solution_notebook
+from casecurity.exercises.variants import active_params, generator
+from casecurity.exercises.wording import safe_repr as _safe_repr
+from casecurity.exercises.wording import type_name as _type_name
 
 _FROZEN_EXPECTED: contextvars.ContextVar[dict | None] = contextvars.ContextVar("casecurity_expected", default=None)
 
@@ -66,7 +62,7 @@ def _show_now(result: Result) -> None:
         return
 
 
-def _mentions(message: str, token: str) -> bool:
+def mentions(message: str, token: str) -> bool:
     """True when ``token`` occurs in ``message`` as a whole word or number (case-insensitive)."""
     token = str(token).strip()
     if not token:
@@ -93,10 +89,10 @@ def expected_tokens(expected, small_numbers: bool = True) -> set[str]:
                     if label != text:
                         tokens.add(label)
             return
-        if _as_date(value) is not None:
-            tokens.add(_as_date(value).isoformat())
+        if as_date(value) is not None:
+            tokens.add(as_date(value).isoformat())
             return
-        if _is_number(value):
+        if is_number(value):
             number = float(value)
             if math.isfinite(number) and (small_numbers or abs(number) >= 10 or not number.is_integer()):
                 tokens.add(str(int(number)) if number.is_integer() else f"{number:g}")
@@ -104,7 +100,7 @@ def expected_tokens(expected, small_numbers: bool = True) -> set[str]:
         if hasattr(value, "itertuples"):  # a table: every cell
             for row in itertools.islice(value.itertuples(index=False, name=None), 500):
                 for cell in row:
-                    add(cell, depth + 1) if not _is_number(cell) else add_number(cell)
+                    add(cell, depth + 1) if not is_number(cell) else add_number(cell)
             return
         if isinstance(value, Mapping):
             for item in value.values():
@@ -135,7 +131,13 @@ class Question:
         hints: Iterable[str] = (),
         mistakes: Iterable[tuple[Callable, str]] = (),
         points: float = 1,
+        params: Callable | None = None,
+        default_params: Mapping | None = None,
     ):
+        # a question with params is a template: prompt, hints and expected answer follow the variant
+        self.make_params = params
+        self.templated = params is not None  # texts with {placeholders} filled from the params
+        self.default_params = dict(default_params or {})
         self.prompt = prompt
         self.hints = list(hints)
         self.mistakes = list(mistakes)
@@ -143,6 +145,42 @@ class Question:
         self.lesson = ""
         self.name = ""
         self._hints_shown = 0
+
+    # -- variants ---------------------------------------------------------------------------
+    @property
+    def prompt(self) -> str:
+        return self._fill(self.prompt_template)
+
+    @prompt.setter
+    def prompt(self, text: str) -> None:
+        self.prompt_template = text
+
+    @property
+    def hints(self) -> list[str]:
+        return [self._fill(text) for text in self.hint_templates]
+
+    @hints.setter
+    def hints(self, texts: Iterable[str]) -> None:
+        self.hint_templates = list(texts)
+
+    @property
+    def has_variants(self) -> bool:
+        return self.make_params is not None
+
+    @property
+    def params(self) -> dict:
+        """The params of the variant in force (the default variant outside a handout and the grader)."""
+        chosen = active_params(self.id) if self.has_variants else None
+        return dict(chosen) if chosen is not None else dict(self.default_params)
+
+    def variant_params(self, seed: int) -> dict:
+        """The params of the variant with this seed (JSON-able; dates as ISO text)."""
+        if not self.has_variants:
+            return {}
+        return dict(self.make_params(generator(seed)))
+
+    def _fill(self, text: str) -> str:
+        return text.format(**self.params) if self.templated else text
 
     @property
     def id(self) -> str:
@@ -172,9 +210,39 @@ class Question:
             answer = None
         record = self.record_answer(answer)
         record_answer(self.lesson, self.name, record, via)
-        result = self.grade_record(record)
+        # assessment: no oracle in the learner's kernel; the grader judges the record in its own process
+        result = self.receipt(record) if current_mode() == "assessment" else self.grade_record(record)
         save_progress(result)
         return result
+
+    def receipt(self, record: Any) -> Result:
+        """Assessment mode's answer to a check: "recorded", and whether the answer has the asked shape.
+
+        It never judges: a right and a wrong answer of the same shape get the very same message.
+        """
+        try:
+            answer = decode(record)
+        except Exception:
+            answer = Opaque("object", "<an unreadable answer record>")
+        if _missing_answer(answer) or getattr(answer, "stub", False) is True:
+            return self._result("not_attempted", "replace ... with your answer, then run the cell again.")
+        if contains_blank(answer):
+            return self._result("not_attempted", BLANK_MESSAGE)
+        try:
+            fits, wanted = self._shape(answer)
+        except Exception:
+            fits, wanted = False, self._wanted()
+        if fits:
+            message = (f"saved for grading; it is {wanted}, as asked. No verdict is shown in assessment "
+                       "mode: your teacher's grading marks it.")
+        else:
+            message = (f"your answer is saved, but the question wants {wanted}: "
+                       "check what kind of value it is and run the cell again.")
+        return self._result("recorded", message)
+
+    def _shape(self, answer: Any) -> tuple[bool, str]:
+        """(does ``answer`` have the asked shape, what that shape is in words); never uses the verdict."""
+        return True, "an answer"
 
     def record_answer(self, answer: Any) -> Any:
         """The answer as JSON-able data (see :mod:`casecurity.exercises.answers`); never raises."""
@@ -232,10 +300,12 @@ class Question:
         except Exception:
             return False
         # what the prompt itself says (a layer name to use, a country it names) gives nothing away
-        return any(_mentions(message, token) and not _mentions(self.prompt, token) for token in tokens)
+        return any(mentions(message, token) and not mentions(self.prompt, token) for token in tokens)
 
     def hint(self, n: int | None = None) -> Note:
-        """The next hint (or the ``n``-th, counting from 1)."""
+        """The next hint (or the ``n``-th, counting from 1); in assessment mode, only the first."""
+        if current_mode() == "assessment":
+            return self._assessment_hint(n)
         if not self.hints:
             named = getattr(self, "_named_hint", "") if current_mode() == "practice" else ""
             text = f"About your last answer: {named}." if named else \
@@ -262,11 +332,29 @@ class Question:
             more += f"\nAbout your last answer: {named}."
         return Note("hint", self.hints[n - 1] + more, question=self.name, lesson=self.lesson)
 
+    def _assessment_hint(self, n) -> Note:
+        if not self.hints:
+            return Note("hint", "There is no hint for this question.", question=self.name, lesson=self.lesson)
+        if n not in (None, 1, "1"):
+            return Note("info", "In assessment mode only the first hint is shown: hint().",
+                        question=self.name, lesson=self.lesson)
+        return Note("hint", self.hints[0], question=self.name, lesson=self.lesson)
+
+    def _assessment_refusal(self) -> Note | None:
+        """In assessment mode, the note that replaces a solution; None in practice."""
+        if current_mode() != "assessment":
+            return None
+        return Note("info", "Solutions are not shown in assessment mode; they come back with the graded work.",
+                    question=self.name, lesson=self.lesson)
+
     def solution(self) -> Note:
-        """The model solution, read from the lesson's solution notebook."""
+        """The model solution, read from the lesson's solution notebook (not in assessment mode)."""
+        refusal = self._assessment_refusal()
+        if refusal is not None:
+            return refusal
         try:
-            lesson = _LESSONS.get(self.lesson)
-            path = _solution_notebook(lesson, self.lesson)
+            lesson = get_lesson(self.lesson) if self.lesson else None
+            path = solution_notebook(lesson, self.lesson)
             if isinstance(path, str):
                 return Note("info", path, question=self.name, lesson=self.lesson)
             notebook = json.loads(path.read_text(encoding="utf-8"))
@@ -291,7 +379,9 @@ class Question:
                       lesson=self.lesson, details=details)
 
     def _expected(self, value):
-        return value() if callable(value) else value
+        if not callable(value):
+            return value
+        return value(**self.params) if self.templated else value()
 
     def _safe_check(self, answer: Any) -> Result:
         if answer is _MISSING:
@@ -348,7 +438,7 @@ class Question:
                 two = len(inspect.signature(predicate).parameters) >= 2
                 hit = predicate(normalised, expected) if two else predicate(normalised)
                 if bool(hit):
-                    return message
+                    return self._fill(message)  # a variant's mistake message names its own date, country...
             except Exception:  # a predicate written for another answer shape: ignore it
                 continue
         return None
@@ -358,7 +448,7 @@ class Question:
 
 
 
-def _as_date(value) -> _dt.date | None:
+def as_date(value) -> _dt.date | None:
     if isinstance(value, _dt.datetime):
         return value.date()
     if isinstance(value, _dt.date):
@@ -370,11 +460,11 @@ def _as_date(value) -> _dt.date | None:
     return None
 
 
-def _is_number(value) -> bool:
+def is_number(value) -> bool:
     return isinstance(value, numbers.Real) and not isinstance(value, bool)
 
 
-def _norm_text(text: str, case_sensitive: bool) -> str:
+def norm_text(text: str, case_sensitive: bool) -> str:
     text = " ".join(text.split())
     return text if case_sensitive else text.casefold()
 

@@ -7,14 +7,12 @@ import uuid
 from collections.abc import Mapping
 from typing import Any
 
-from casecurity.exercises.feedback import (
-    _MISSING,
-    Note,
-    _safe_repr,
-    current_mode,
-)
-from casecurity.exercises.question import Question, _norm_text
+from casecurity.exercises.feedback import Note, current_mode
+from casecurity.exercises.limits import NO_ANSWER as _MISSING
+from casecurity.exercises.question import Question
+from casecurity.exercises.question import norm_text as _norm_text
 from casecurity.exercises.recording import ANSWER_MIME
+from casecurity.exercises.wording import safe_repr as _safe_repr
 
 # ipywidgets gives each radio label one line of fixed height, so a long option was cut off at the
 # cell's edge; this lets the options of a quiz wrap (scoped to the quiz's own class).
@@ -32,20 +30,55 @@ class ChoiceQuestion(Question):
 
     kind = "choice"
 
-    def __init__(self, prompt, options: Mapping[str, str], answer, *, explanations=None, **kwargs):
+    def __init__(self, prompt, options: Mapping[str, str], answer, *, explanations=None, shuffle=True, **kwargs):
         super().__init__(prompt, **kwargs)
-        self.options = {str(k).strip().lower(): str(v) for k, v in options.items()}
+        self.written_options = {str(k).strip().lower(): str(v) for k, v in options.items()}
         self.answer = answer
-        self.explanations = {str(k).strip().lower(): str(v) for k, v in (explanations or {}).items()}
+        self.written_explanations = {str(k).strip().lower(): str(v) for k, v in (explanations or {}).items()}
+        if shuffle and self.make_params is None:  # a student's variant shows the options in its own order
+            letters = list(self.written_options)
+            self.make_params = lambda rng: {"order": rng.sample(letters, len(letters))}
+            self.default_params = {"order": letters}
+
+    def _order(self) -> list[str]:
+        """The written letters in the order shown (the default variant: as written)."""
+        order = self.params.get("order")
+        letters = list(self.written_options)
+        return list(order) if isinstance(order, list) and sorted(order) == sorted(letters) else letters
+
+    def _shown_letter(self, written: str) -> str:
+        return list(self.written_options)[self._order().index(written)]
+
+    @property
+    def options(self) -> dict[str, str]:
+        """Letter -> text as shown: the letters stay a, b, c...; a variant reorders the texts."""
+        if self._order() == list(self.written_options):  # the default variant: the options as written
+            return self.written_options
+        return {shown: self.written_options[written]
+                for shown, written in zip(self.written_options, self._order(), strict=True)}
+
+    @property
+    def explanations(self) -> dict[str, str]:
+        if self._order() == list(self.written_options):
+            return self.written_explanations
+        return {self._shown_letter(k): v for k, v in self.written_explanations.items() if k in self.written_options}
 
     def _compute_expected(self):
         key = str(self._expected(self.answer)).strip().lower()
-        if key not in self.options:
+        if key not in self.written_options:
             raise ValueError(f"the answer {key!r} is not among the options")
-        return key
+        return self._shown_letter(key)
 
     def _wanted(self):
         return "one of the option letters, e.g. 'b'"
+
+    def _shape(self, answer):
+        wanted = "one of the option letters (" + ", ".join(self.options) + ")"
+        if not isinstance(answer, str):
+            return False, wanted
+        key = answer.strip().strip("()").strip().lower()
+        by_text = {_norm_text(v, False) for v in self.options.values()}
+        return key in self.options or _norm_text(answer, False) in by_text, wanted
 
     def _how_to_answer(self) -> str:
         # the options must be part of the displayed question: `ex.q2` alone is how a learner reads it

@@ -13,7 +13,8 @@ import json
 import os
 
 from casecurity.exercises.feedback import Result
-from casecurity.exercises.progress_store import _warn, load_progress, progress_path
+from casecurity.exercises.progress_store import load_progress, progress_path
+from casecurity.exercises.progress_store import warn as _warn
 from casecurity.files import write_text_atomically
 
 ANSWER_MIME = "application/vnd.casecurity.answer+json"  # a quiz answer saved in the notebook's outputs

@@ -57,7 +57,7 @@ def find_solution(notebook: Mapping, question: str) -> list[str]:
     return pieces
 
 
-def _solution_notebook(lesson: LessonInfo | None, number: str) -> Path | str:
+def solution_notebook(lesson: LessonInfo | None, number: str) -> Path | str:
     """The lesson's solution notebook, or a one-line explanation of why there is none."""
     folder = solutions_dir()
     if not folder.is_dir():

@@ -1,0 +1,118 @@
+"""Handouts: one notebook per student with that student's variants, signed with the teacher's secret.
+
+Used by ``python -m casecurity.assign`` (writes the handouts) and ``python -m casecurity.grade
+--roster --secret`` (grades each notebook against its own student's variants). The notebook's
+metadata ``casecurity.handout`` holds ``{lesson, student, params, signature}``; the signature is an
+HMAC of the rest with the teacher's secret, so an edited or swapped variant is detected, and the
+grader derives every student's params again from the secret instead of trusting them.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from casecurity.errors import CourseError
+from casecurity.exercises import LessonInfo, add_lesson_folders
+from casecurity.exercises.variants import seed_for, sign, signature_ok
+
+SETUP_MARK = "# casecurity handout: your own version of the questions (do not edit this cell)"
+
+
+@dataclass(frozen=True)
+class Student:
+    student_id: str
+    name: str = ""
+    email: str = ""
+    path: str = ""
+
+
+def read_roster(path: Path) -> list[Student]:
+    """Students from a CSV with the columns ``student_id,name,email,path`` (only student_id is required)."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as handle:
+            rows = list(csv.DictReader(handle))
+    except (OSError, UnicodeDecodeError, csv.Error) as exc:
+        raise CourseError(f"cannot read the roster {path} ({exc}); give a CSV with a student_id column") from exc
+    students, seen = [], set()
+    for number, row in enumerate(rows, 2):
+        student_id = (row.get("student_id") or "").strip()
+        if not student_id:
+            raise CourseError(f"{path}, line {number}: no student_id; every row needs one (columns "
+                              "student_id,name,email,path)")
+        if student_id in seen:
+            raise CourseError(f"{path}, line {number}: student_id {student_id!r} appears twice")
+        seen.add(student_id)
+        students.append(Student(student_id, (row.get("name") or "").strip(), (row.get("email") or "").strip(),
+                                (row.get("path") or "").strip()))
+    if not students:
+        raise CourseError(f"the roster {path} lists no students")
+    return students
+
+
+def read_secret(path: Path) -> bytes:
+    """The teacher's secret (a file with at least 16 characters, kept outside the course folder)."""
+    try:
+        secret = Path(path).read_bytes().strip()
+    except OSError as exc:
+        raise CourseError(f"cannot read the secret file {path} ({exc.strerror})") from exc
+    if len(secret) < 16:
+        raise CourseError(f"the secret in {path} is too short ({len(secret)} bytes); use at least 16 random "
+                          "characters, e.g. python -c \"import secrets; print(secrets.token_hex(32))\"")
+    return secret
+
+
+def variant_of(info: LessonInfo, secret: bytes, student_id: str) -> dict[str, dict]:
+    """``{"lesson03.q2": params, ...}`` for every question of the lesson that has variants."""
+    return {question.id: question.variant_params(seed_for(secret, student_id, question.id))
+            for question in info.questions.values() if question.has_variants}
+
+
+def metadata_for(info: LessonInfo, secret: bytes, student_id: str) -> dict:
+    payload = {"lesson": info.number, "student": student_id, "params": variant_of(info, secret, student_id)}
+    return dict(payload, signature=sign(secret, payload))
+
+
+def setup_source(meta: dict) -> str:
+    """The handout's first code cell: this kernel's variants, and assessment mode."""
+    params = json.dumps(meta["params"], sort_keys=True)
+    return (f"{SETUP_MARK}\nfrom casecurity.exercises import use_handout\n"
+            f"use_handout({meta['student']!r}, {params})")
+
+
+def check_handout(notebook: dict, info: LessonInfo, secret: bytes, student_id: str) -> str:
+    """"" when the notebook carries ``student_id``'s own signed variants, else what is wrong (one line)."""
+    meta = ((notebook.get("metadata") or {}).get("casecurity") or {}).get("handout")
+    if not isinstance(meta, dict):
+        return "the notebook has no handout metadata (not a handed-out copy, or the metadata was removed)"
+    payload = {key: meta.get(key) for key in ("lesson", "student", "params")}
+    if not signature_ok(secret, payload, meta.get("signature")):
+        return "the handout's variant metadata was edited (its signature does not match)"
+    if payload["student"] != student_id:
+        return f"this is the handout of student {payload['student']!r}, not of {student_id!r} (swapped copies?)"
+    if payload["lesson"] != info.number:
+        return f"this handout is for lesson {payload['lesson']}, not lesson {info.number}"
+    if payload["params"] != variant_of(info, secret, student_id):
+        return "the handout's variants are not the ones this secret gives (another course secret?)"
+    return ""
+
+
+def student_for(submission: Path, roster: list[Student]) -> Student | None:
+    """The roster row whose ``path`` is this submission (same path, else same file name)."""
+    for student in roster:
+        if student.path and Path(student.path).resolve() == submission.resolve():
+            return student
+    named = [s for s in roster if s.path and Path(s.path).name == submission.name]
+    return named[0] if len(named) == 1 else None
+
+
+def use_question_folder(folder: Path) -> None:
+    """Make a teacher's own ``lessonNN.py`` modules in ``folder`` importable as course lessons."""
+    if not folder.is_dir():
+        raise CourseError(f"--questions {folder}: no such folder")
+    paths = [p for p in os.environ.get("CASECURITY_LESSONS_PATH", "").split(os.pathsep) if p]
+    os.environ["CASECURITY_LESSONS_PATH"] = os.pathsep.join([str(folder.resolve()), *paths])
+    add_lesson_folders()
