@@ -20,6 +20,16 @@ from casecurity.files import write_text_atomically
 ANSWER_MIME = "application/vnd.casecurity.answer+json"  # a quiz answer saved in the notebook's outputs
 
 
+# The last answer recorded for each (lesson, question) in this kernel: what the nbgrader route's
+# test cells grade (casecurity.nbgrader_tests), whatever a later cell puts in `answer`.
+_LAST_RECORDS: dict[tuple[str, str], object] = {}
+
+
+def last_record(lesson: str, question: str):
+    """The record of the last answer checked for ``question`` in this kernel, or None."""
+    return _LAST_RECORDS.get((str(lesson), str(question)))
+
+
 def answer_line(lesson: str, question: str, record, via: str = "check") -> str:
     """The JSON line that carries one recorded answer (no verdict)."""
     return json.dumps({"lesson": lesson, "question": question, "via": via, "answer": record},
@@ -28,6 +38,8 @@ def answer_line(lesson: str, question: str, record, via: str = "check") -> str:
 
 def record_answer(lesson: str, question: str, record, via: str = "check") -> None:
     """Append the answer to CASECURITY_RESULTS when the grader runs this notebook; never raises."""
+    if lesson and question:
+        _LAST_RECORDS[(str(lesson), str(question))] = record
     results_file = os.environ.get("CASECURITY_RESULTS")
     if not results_file or not lesson or not question:
         return
