@@ -687,8 +687,8 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError(f"--feedback must be a folder, but {args.feedback} is a file")
         if not args.submissions and not args.marks:
             raise UsageError("give the notebooks (files or folders) to grade, or --marks to mark graded answers")
-        if bool(args.roster) != bool(args.secret):
-            raise UsageError("--roster and --secret go together (handouts are graded per student)")
+        if args.secret and not args.roster:
+            raise UsageError("--secret needs --roster: handouts are graded against each student's own variant")
         handout_roster = read_roster(Path(args.roster)) if args.roster and args.secret else None
         secret = read_secret(Path(args.secret)) if args.secret else None
         if args.questions:
