@@ -40,12 +40,16 @@ import concurrent.futures
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 from pathlib import Path
+
+from casecurity import sandbox
+from casecurity.files import unwritable_reason
+from casecurity.journal import Journal, JournalError
+from casecurity.submissions import SubmissionProblem, read_submission
 
 __all__ = ["COLUMNS", "grade_notebook", "find_submissions", "detect_lesson", "main"]
 
@@ -237,20 +241,37 @@ def _error_of(output: dict) -> dict:
 
 def _child_main(argv: list[str]) -> int:
     notebook_path, cell_timeout, notebook_timeout, memory_mb, report = argv
+    sandbox.guard_channel(report)  # before the kernel starts
     outcome = _run_notebook(notebook_path, float(cell_timeout), float(notebook_timeout), int(memory_mb))
-    Path(report).write_text(json.dumps(outcome), encoding="utf-8")
+    sandbox.hand_back(outcome, report)
     return 0
 
 
-def grade_notebook(
+NOT_ISOLATED = ("{} notebook(s) were graded without a sandbox (--no-sandbox): their code could read and change "
+                "anything you can, including other students' files and these grades.")
+ANSWER_CAP = 4 * 1024 * 1024  # one recorded answer, as JSON: a map with millions of markers is over it
+
+
+def grade_notebook(path: Path, **options) -> list[dict]:
+    """Grade one submission; return its CSV rows (dicts). Never raises: a notebook that cannot be
+    graded, for whatever reason, is one ``error`` row and the class's run goes on."""
+    try:
+        return _grade_notebook(path, **options)
+    except Exception as exc:  # a run is never lost to one notebook
+        return [dict(submission=str(path), lesson="", question="", status="error", points=0, max_points=0,
+                     message=f"could not be graded ({type(exc).__name__}: {' '.join(str(exc).split())[:160]})")]
+
+
+def _grade_notebook(
     path: Path,
     *,
     lesson: str | None = None,
     cell_timeout: float = 60,
     notebook_timeout: float = 600,
     memory_mb: int = 2048,
+    isolation: str = "bwrap",
+    hidden: tuple[Path, ...] = (),
 ) -> list[dict]:
-    """Grade one submission; return its CSV rows (dicts). Never raises for a bad notebook."""
     from casecurity.exercises import _lesson_number, get_lesson
 
     submission = str(path)
@@ -260,12 +281,12 @@ def grade_notebook(
                      points=0, max_points=0, message=message)]
 
     try:
-        text = path.read_text(encoding="utf-8")
-        notebook = json.loads(text)
-        if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
-            raise ValueError("no list of cells")
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        return error(f"not a valid notebook file ({type(exc).__name__}: {str(exc)[:120]}); ask for a fresh copy")
+        text, notebook = read_submission(path)
+    except SubmissionProblem as exc:
+        return error(str(exc))
+    unavailable = sandbox.unavailable_reason(isolation)
+    if unavailable:
+        return error(f"not run: {unavailable}")
     detected, why = detect_lesson(notebook)
     wanted = _lesson_number(lesson) if lesson is not None else None
     if wanted and detected and detected != wanted:
@@ -292,7 +313,6 @@ def grade_notebook(
         copy = scratch_path / "submission.ipynb"
         copy.write_text(text, encoding="utf-8")
         results = scratch_path / "results.jsonl"
-        report = Path(private) / "report.json"  # outside the kernel's working folder
         env = dict(os.environ)
         env["CASECURITY_RESULTS"] = str(results)
         env["CASECURITY_PROGRESS"] = str(scratch_path / "progress.json")  # never the teacher's own
@@ -300,20 +320,20 @@ def grade_notebook(
         # the kernel must not read the teacher's model solutions (ex.qK.solution() in a submission)
         env["CASECURITY_SOLUTIONS"] = str(Path(private) / "no-solutions")
         command = [sys.executable, "-m", "casecurity.grade", "--run-one", str(copy), str(cell_timeout),
-                   str(notebook_timeout), str(memory_mb), str(report)]
-        problem = ""
+                   str(notebook_timeout), str(memory_mb)]
+        ran = sandbox.run(command, mode=isolation, scratch=scratch_path, env=env, read_only=_course_paths(),
+                          hidden=[*_solutions_folders(), *hidden],
+                          timeout=notebook_timeout + 60, memory_mb=memory_mb)
+        problem = ran.problem
         try:
-            subprocess.run(command, env=env, cwd=scratch, timeout=notebook_timeout + 60,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        except subprocess.TimeoutExpired:
-            problem = f"the notebook ran longer than {notebook_timeout:g} s and was stopped"
-        try:
-            outcome = json.loads(report.read_text(encoding="utf-8"))
-            problem = problem or outcome.get("problem", "")
+            outcome = json.loads(ran.report or b"null")
+            if not isinstance(outcome, dict):
+                raise ValueError("no report")
+            problem = problem or str(outcome.get("problem") or "")
             timed_out = int(outcome.get("timed_out_cells", 0))
             cell_problems = dict(outcome.get("cell_problems") or {})
             answers = dict(outcome.get("answers") or {})
-        except (OSError, ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):
             problem = problem or "the notebook could not be run (the grading process stopped, maybe out of memory)"
             timed_out = 0
             cell_problems, answers = {}, {}
@@ -333,6 +353,10 @@ def grade_notebook(
         recorded = answers.get(name) if isinstance(answers.get(name), dict) else None
         if recorded is not None and recorded.get("lesson") != number:
             recorded = None
+        if recorded is not None and len(json.dumps(recorded.get("answer"))) > ANSWER_CAP:
+            rows.append(dict(base, status="error", points=0,
+                             message=f"not graded: the recorded answer is larger than {ANSWER_CAP // 2**20} MB"))
+            continue
         quiz = quiz_answers.get(name)
         if quiz is not None and (recorded is None or quiz["cell"] > int(recorded.get("cell", -1))):
             recorded = quiz  # a quiz answer saved later in the notebook than the last check
@@ -363,6 +387,26 @@ def grade_notebook(
                 reason += f"; {timed_out} cell(s) ran too long and were stopped"
             rows.append(dict(base, status="not_attempted", points=0, message=f"never checked: {reason}"))
     return rows
+
+
+def _course_paths() -> list[Path]:
+    """What a sandboxed notebook may read: the course's package, its data and the lesson modules."""
+    from casecurity import data
+
+    paths = [Path(__file__).resolve().parent]
+    try:
+        paths.append(data.data_dir().resolve())
+    except Exception:  # a missing data folder is the notebook's own error inside
+        pass
+    extra = os.environ.get("CASECURITY_LESSONS_PATH", "")
+    return paths + [Path(p).resolve() for p in extra.split(os.pathsep) if p.strip() and Path(p).is_dir()]
+
+
+def _solutions_folders() -> list[Path]:
+    """The model solutions: never visible to a submission, even inside a folder it may read."""
+    from casecurity.exercises.solutions import solutions_dir
+
+    return [Path(__file__).resolve().parents[1] / "solutions", solutions_dir().resolve()]
 
 
 def _course_fingerprint() -> dict[str, tuple[int, int]]:
@@ -509,7 +553,8 @@ def _tampering(notebook: dict, info=None) -> str:
     return ""
 
 
-def _write_outputs(rows: list[dict], out: Path, feedback: str | None, report_path: Path) -> int:
+def _write_outputs(rows: list[dict], out: Path, feedback: str | None, report_path: Path,
+                   not_isolated: int = 0) -> int:
     """CSV, graded-answers JSON, feedback pages and the class report; the exit status."""
     try:
         write_csv(rows, out)
@@ -527,6 +572,8 @@ def _write_outputs(rows: list[dict], out: Path, feedback: str | None, report_pat
             except OSError as exc:
                 print(f"python -m casecurity.grade: could not write feedback for {submission}: {exc}", file=sys.stderr)
     report = class_report(rows)
+    if not_isolated:
+        report["warning"] = " ".join(filter(None, [report["warning"], NOT_ISOLATED.format(not_isolated)]))
     try:
         write_report_html(report, report_path)
     except OSError as exc:
@@ -555,6 +602,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--marks", help="CSV of hand-given marks (submission, question, criterion, points, comment); "
                                         "without submissions, applied to the answers graded before into --out")
     parser.add_argument("--report", help="class report page (default: next to --out, e.g. grades_report.html)")
+    parser.add_argument("--resume", action="store_true",
+                        help="carry on a run that was stopped, from its journal (grades.journal.jsonl)")
+    parser.add_argument("--sandbox", choices=sandbox.MODES, default="bwrap",
+                        help="how each notebook is sealed off: bwrap (default, bubblewrap), docker, none")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="grade without isolation (the report says so); same as --sandbox none")
     try:
         args = parser.parse_args(argv)
         if args.timeout <= 0 or args.memory_mb < 0 or args.jobs < 1:
@@ -574,33 +627,71 @@ def main(argv: list[str] | None = None) -> int:
         previous = load_graded(graded_path(Path(args.out))) if not submissions else []
         if args.marks and previous:
             previous = apply_marks(previous, Path(args.marks))
-    except UsageError as exc:
+        out = Path(args.out)
+        report_path = Path(args.report) if args.report else out.with_name(out.stem + "_report.html")
+        journal = Journal(out)
+        targets = [(out, "file"), (graded_path(out), "file"), (report_path, "file"), (journal.path, "file")]
+        for target, kind in targets + ([(Path(args.feedback), "folder")] if args.feedback else []):
+            why = unwritable_reason(target, kind)
+            if why:
+                raise UsageError(f"cannot write the outputs: {why}")
+        isolation = "none" if args.no_sandbox else args.sandbox
+        if submissions and sandbox.unavailable_reason(isolation):
+            raise UsageError(f"no sandbox for the notebooks: {sandbox.unavailable_reason(isolation)}")
+        settings = {"lesson": args.lesson, "timeout": args.timeout, "notebook_timeout": args.notebook_timeout,
+                    "memory_mb": args.memory_mb}
+        done = {}
+        if submissions and journal.exists():
+            if not args.resume:
+                raise UsageError(f"an unfinished run left its journal at {journal.path}: add --resume to carry "
+                                 "on, or delete it to start again")
+            done = journal.load(settings)
+    except (UsageError, JournalError) as exc:
         print(f"python -m casecurity.grade: error: {exc}", file=sys.stderr)
         return 2
-    out = Path(args.out)
-    report_path = Path(args.report) if args.report else out.with_name(out.stem + "_report.html")
     if not submissions:  # marking only: nothing is re-run
         return _write_outputs(previous, out, args.feedback, report_path)
     notebook_timeout = args.notebook_timeout or 10 * args.timeout
 
-    def one(path: Path) -> list[dict]:
-        return grade_notebook(path, lesson=args.lesson, cell_timeout=args.timeout,
-                              notebook_timeout=notebook_timeout, memory_mb=args.memory_mb)
+    # the grader never loads compiled files from the course's __pycache__ folders (a notebook run
+    # without a sandbox could plant one there); and everything it judges with is imported now
+    sys.pycache_prefix = tempfile.mkdtemp(prefix="casecurity-grader-pycache-")
+    import casecurity.exercises  # noqa: F401
+    hidden = (*[Path(p).absolute() for p in args.submissions], out.absolute(), graded_path(out).absolute(),
+              report_path.absolute(), journal.path.absolute(), *([Path(args.feedback).absolute()] if args.feedback else []))
 
-    all_rows: list[dict] = []
+    def one(path: Path) -> list[dict]:
+        return grade_notebook(path, lesson=args.lesson, cell_timeout=args.timeout, notebook_timeout=notebook_timeout,
+                              memory_mb=args.memory_mb, isolation=isolation, hidden=hidden)
+
+    if done:
+        print(f"resuming: {sum(str(p) in done for p in submissions)} of {len(submissions)} submission(s) were "
+              f"graded before and are kept from {journal.path}", file=sys.stderr)
+    else:
+        journal.start(settings)
+    graded = {key: entry for key, entry in done.items() if key in {str(p) for p in submissions}}
+    waiting = [p for p in submissions if str(p) not in graded]
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        for number, (path, rows) in enumerate(zip(submissions, pool.map(one, submissions), strict=True), 1):
+        futures = {pool.submit(one, path): path for path in waiting}
+        for number, future in enumerate(concurrent.futures.as_completed(futures), len(submissions) - len(waiting) + 1):
+            path, rows = futures[future], future.result()
+            journal.record(str(path), rows, sandbox.isolated(isolation))
+            graded[str(path)] = {"rows": rows, "isolated": sandbox.isolated(isolation)}
             errors = sum(r["status"] == "error" for r in rows)
             print(f"[{number}/{len(submissions)}] {path}: {_points_text(rows, ' points')}"
                   + (f", {errors} error row(s)" if errors else ""), file=sys.stderr)
-            all_rows += rows
+    all_rows = [row for path in submissions for row in graded[str(path)]["rows"]]
+    not_isolated = sum(not graded[str(path)]["isolated"] for path in submissions)
     if args.marks:
         try:
             all_rows = apply_marks(all_rows, Path(args.marks))
         except UsageError as exc:
             print(f"python -m casecurity.grade: error: {exc}", file=sys.stderr)
             return 2
-    return _write_outputs(all_rows, out, args.feedback, report_path)
+    status = _write_outputs(all_rows, out, args.feedback, report_path, not_isolated)
+    if status == 0:
+        journal.remove()  # the run is complete: the final files hold everything
+    return status
 
 
 if __name__ == "__main__":

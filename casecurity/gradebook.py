@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from casecurity.files import write_text_atomically
+from casecurity.submissions import feedback_name
 
 COLUMNS = ("submission", "lesson", "question", "status", "points", "max_points", "message", "answer")
 
@@ -29,9 +30,23 @@ def write_csv(rows: list[dict], out: Path) -> None:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _number(row.get(k, "")) if k in ("points", "max_points") else row.get(k, "")
+        writer.writerow({k: _number(row.get(k, "")) if k in ("points", "max_points") else spreadsheet_safe(row.get(k, ""))
                          for k in COLUMNS})
     write_text_atomically(out, buffer.getvalue())
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    """A text cell that a spreadsheet shows as text, never runs as a formula.
+
+    As OWASP recommends for CSV exports (CSV injection): a cell starting with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return gets a leading ``'``. A student's answer
+    ``=HYPERLINK(...)`` then reads as written.
+    """
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 _SYMBOLS = {"correct": "✓ Correct", "incorrect": "✗ Incorrect", "not_attempted": "○ Not attempted",
@@ -84,8 +99,7 @@ def write_feedback(rows: list[dict], folder: Path) -> Path:
         f"<th scope=\"col\">Points</th><th scope=\"col\">Message</th></tr></thead><tbody>{body}</tbody></table>"
         f"{written}</body></html>\n"
     )
-    name = re.sub(r"[^A-Za-z0-9_.-]+", "_", str(Path(submission).with_suffix(""))).strip("_") + ".html"
-    target = folder / name
+    target = folder / feedback_name(str(submission))
     write_text_atomically(target, page)
     return target
 
