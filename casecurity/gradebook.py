@@ -46,7 +46,9 @@ def spreadsheet_safe(value) -> str:
     ``=HYPERLINK(...)`` then reads as written.
     """
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_START) else text
+    text = "'" + text if text.startswith(_FORMULA_START) else text
+    # a lone carriage return is not quoted by the csv module, yet readers end the line there
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 _SYMBOLS = {"correct": "✓ Correct", "incorrect": "✗ Incorrect", "not_attempted": "○ Not attempted",

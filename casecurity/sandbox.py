@@ -155,7 +155,7 @@ def run(command: list[str], *, mode: str, scratch: Path, env: dict, read_only: l
     reader, writer = os.pipe()
     try:
         if mode == "docker":
-            argv = _docker_command(command + ["fd:1"], scratch, memory_mb)
+            argv = _docker_command(command + ["fd:1"], scratch, memory_mb, [Path(p).absolute() for p in read_only], env)
             stdout, pass_fds = writer, ()
         else:
             argv = command + [f"fd:{writer}"]
@@ -266,17 +266,20 @@ def _kill_tree(process: subprocess.Popen) -> None:
     process.wait()
 
 
-def _docker_command(command: list[str], scratch: Path, memory_mb: int) -> list[str]:
+def _docker_command(command: list[str], scratch: Path, memory_mb: int, read_only: list[Path], env: dict) -> list[str]:
+    """The runner in a container: Python and the locked dependencies from the image, the course's
+    package, data and lesson modules mounted read-only at the same paths, the report on stdout."""
     engine = shutil.which("docker") or shutil.which("podman") or "docker"
     argv = [engine, "run", "--rm", "-i", "--network", "none", "--read-only", "--tmpfs", "/tmp",
             "--pids-limit", "256", "--cap-drop", "ALL", "--security-opt", "no-new-privileges",
             "-v", f"{scratch}:{scratch}", "-w", str(scratch), "-e", "PYTHONDONTWRITEBYTECODE=1",
-            "-e", f"HOME={scratch}/home", "-e", "CASECURITY_MODE=assessment"]
-    for key in ("CASECURITY_RESULTS", "CASECURITY_PROGRESS", "CASECURITY_SOLUTIONS"):
-        argv += ["-e", key]  # taken from the runner's environment given to run()
+            "-e", f"HOME={scratch}/home", "-e", f"PYTHONPATH={read_only[0].parent}" if read_only else "PYTHONPATH="]
+    for path in read_only:
+        argv += ["-v", f"{path}:{path}:ro"]
+    for key in sorted(k for k in env if k.startswith("CASECURITY_")):
+        argv += ["-e", key]  # the value is taken from the environment run() starts docker with
     if memory_mb:
         argv += ["--memory", f"{memory_mb}m", "--memory-swap", f"{memory_mb}m"]
-    # inside the image the runner is the image's own python and casecurity (see tools/grader.Dockerfile)
     return argv + [DOCKER_IMAGE, "python", *command[1:]]
 
 
