@@ -668,14 +668,21 @@ def main(argv: list[str] | None = None) -> int:
         print(f"resuming: {sum(str(p) in done for p in submissions)} of {len(submissions)} submission(s) were "
               f"graded before and are kept from {journal.path}", file=sys.stderr)
     else:
-        journal.start(settings)
+        try:
+            journal.start(settings)
+        except OSError as exc:
+            print(f"python -m casecurity.grade: error: could not write the journal {journal.path}: {exc}", file=sys.stderr)
+            return 1
     graded = {key: entry for key, entry in done.items() if key in {str(p) for p in submissions}}
     waiting = [p for p in submissions if str(p) not in graded]
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
         futures = {pool.submit(one, path): path for path in waiting}
         for number, future in enumerate(concurrent.futures.as_completed(futures), len(submissions) - len(waiting) + 1):
             path, rows = futures[future], future.result()
-            journal.record(str(path), rows, sandbox.isolated(isolation))
+            try:
+                journal.record(str(path), rows, sandbox.isolated(isolation))
+            except OSError as exc:  # grading goes on; only --resume would lose this notebook
+                print(f"python -m casecurity.grade: could not save {path} in the journal: {exc}", file=sys.stderr)
             graded[str(path)] = {"rows": rows, "isolated": sandbox.isolated(isolation)}
             errors = sum(r["status"] == "error" for r in rows)
             print(f"[{number}/{len(submissions)}] {path}: {_points_text(rows, ' points')}"

@@ -74,6 +74,7 @@ class Journal:
 
     def _append(self, entry: dict, truncate: bool = False) -> None:
         line = (json.dumps(entry, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         flags = os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | (os.O_TRUNC if truncate else os.O_APPEND)
         handle = os.open(self.path, flags, 0o666)
         try:
