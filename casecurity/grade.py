@@ -2,7 +2,10 @@
 
 Each submitted notebook is executed in a fresh kernel, in a temporary copy, by a
 child process that has a memory limit (``resource.setrlimit``, inherited by the
-kernel). The kernel only *records answers* (``casecurity.exercises.answers``); this
+kernel), inside a sandbox (``casecurity.sandbox``: bubblewrap by default, ``--sandbox
+docker``, or none with ``--no-sandbox``) that sees neither ``solutions/``, the other
+submissions, the outputs nor the teacher's files, and is killed as a whole past the time or
+memory limit. The kernel only *records answers* (``casecurity.exercises.answers``); this
 process computes every expected answer itself before any notebook runs and grades
 the recorded answers with the same checking code, in assessment mode. An answer
 counts only when the cell that calls that question's own ``check(...)`` recorded
@@ -19,7 +22,7 @@ Usage::
 
     python -m casecurity.grade submissions/ --out grades.csv --feedback feedback/ \\
         [--lesson 02] [--timeout 60] [--notebook-timeout 600] [--memory-mb 2048] [--jobs 1] \\
-        [--marks marks.csv] [--report report.html]
+        [--marks marks.csv] [--report report.html] [--resume] [--sandbox bwrap|docker|none] [--no-sandbox]
     python -m casecurity.grade --out grades.csv --marks marks.csv [--feedback feedback/]
 
 The CSV has the columns ``submission, lesson, question, status, points, max_points,
@@ -29,8 +32,12 @@ comment) can be applied later without re-running notebooks. ``--feedback DIR`` w
 one HTML page per submission with the messages and each written answer beside its
 rubric (never the checking code or an expected answer). A class report (per-student
 totals, per-question statistics, hardest first) is printed and written as HTML.
+Each submission's rows are saved as soon as it is graded, in a journal next to the CSV
+(``grades.journal.jsonl``, removed when the run completes); ``--resume`` carries on a stopped
+run without grading a notebook twice. Symlinks, non-regular files and notebooks of an odd shape
+are one ``error`` row each (``casecurity.submissions``).
 Exit status: 0 when grading completed, 1 when the CSV could not be written, 2 for bad
-usage or a bad marks file.
+usage, a bad marks file, an unusable output path or no sandbox.
 """
 
 from __future__ import annotations

@@ -162,7 +162,7 @@ def run(command: list[str], *, mode: str, scratch: Path, env: dict, read_only: l
             if mode == "bwrap":
                 folders = _system_paths() + [Path(p).absolute() for p in read_only]
                 argv = _bwrap_command(argv, scratch=scratch, read_only=folders,
-                                      hidden=[h for h in hidden if _inside(h, folders)])
+                                      hidden=[h for h in hidden if _inside(h, folders) and os.path.lexists(h)])
                 env = sandbox_env(env, scratch)
             stdout, pass_fds = subprocess.DEVNULL, (writer,)
         process = subprocess.Popen(argv, env=env, cwd=scratch, stdin=subprocess.DEVNULL, stdout=stdout,

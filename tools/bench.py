@@ -19,6 +19,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import bench_grading  # tools/bench_grading.py, beside this file
 import bench_site  # tools/bench_site.py, beside this file
 import nbformat
 from nbclient import NotebookClient
@@ -124,6 +125,7 @@ def main() -> None:
         print(f"fresh set-up (.venv from the lock, uv, {label}): {seconds:.1f} s  (target < {SETUP_S:.0f} s)  "
               f"{'ok' if seconds < SETUP_S else 'OVER'}")
     bench_site.main()  # the website's page weights (builds build/site if it is missing)
+    bench_grading.main()  # seconds per graded notebook, with and without the sandbox
 
 
 if __name__ == "__main__":
