@@ -69,12 +69,15 @@ def _notebook(path: Path, *sources: str) -> Path:
     return path
 
 
-def _honest(folder: Path) -> dict[str, Path]:
-    """Three honest students: ann (all correct), bob (partly: q1 = 41) and sub/ann (all correct)."""
+def _honest(folder: Path, run_tag: str) -> dict[str, Path]:
+    """Three honest students: ann (all correct), bob (partly: q1 = 41) and sub/ann (all correct).
+    Their metadata carries the run's tag: the attacks touch nothing of another run."""
     copies = {"ann.ipynb": "all_correct.ipynb", "bob.ipynb": "partly_correct.ipynb", "sub/ann.ipynb": "all_correct.ipynb"}
     for name, fixture in copies.items():
         (folder / name).parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy(SUBMISSIONS / fixture, folder / name)
+        notebook = json.loads((SUBMISSIONS / fixture).read_text(encoding="utf-8"))
+        notebook["metadata"]["hostile_run"] = run_tag
+        (folder / name).write_text(json.dumps(notebook, indent=1), encoding="utf-8")
     return {name: folder / name for name in copies}
 
 
@@ -92,12 +95,13 @@ def _attackers(folder: Path, outputs: list[Path], run_tag: str, solutions: Path)
         """)
     # a detached process that forges answers for later notebooks and rewrites the outputs afterwards
     daemon = textwrap.dedent(f"""
-        import glob, time
+        import glob, os, time
         end = time.time() + 240
         while time.time() < end:
             for path in glob.glob("/tmp/**/results.jsonl", recursive=True):
-                try:
-                    open(path, "a").write({forged_q1!r} + "\\n")
+                try:  # only this run's notebooks, should the sandbox fail on a shared machine
+                    if {run_tag!r} in open(os.path.join(os.path.dirname(path), "submission.ipynb")).read():
+                        open(path, "a").write({forged_q1!r} + "\\n")
                 except OSError:
                     pass
             for path in {[str(p) for p in outputs]!r}:
@@ -129,6 +133,8 @@ def _attackers(folder: Path, outputs: list[Path], run_tag: str, solutions: Path)
         seen.add({str(folder)!r})
         for place in seen:
             for path in glob.glob(os.path.join(place, "**", "*.ipynb"), recursive=True):
+                if {run_tag!r} not in path:  # only this run's class, should the sandbox fail
+                    continue
                 try:
                     stat = os.stat(path)
                     text = open(path).read().replace("ex.q1.check(41)", "ex.q1.check(42)")
@@ -214,13 +220,13 @@ def hostile_class(tmp_path_factory):
     env = dict(os.environ, CASECURITY_LESSONS_PATH=str(FIXTURES / "lessons"))
     # the honest students alone
     alone = base / "alone"
-    _honest(alone)
+    _honest(alone, run_tag)
     alone_out = base / "alone-out" / "grades.csv"
     alone_result, alone_process = _grade(alone, alone_out, base / "alone-out" / "feedback", env)
     assert alone_result["status"] == 0, alone_process.stderr
     # the same students in a class with every attack
     folder = base / "class"
-    honest = _honest(folder)
+    honest = _honest(folder, run_tag)
     before = {name: path.read_bytes() for name, path in honest.items()}
     solutions = base / "solutions" / "99_fixture_solutions.ipynb"
     solutions.parent.mkdir()
