@@ -105,10 +105,12 @@ def _probe(mode: str) -> str:
 def _system_paths() -> list[Path]:
     """System programs and libraries, Python itself and the virtual environment (read-only)."""
     paths = [Path(p) for p in ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/etc") if os.path.lexists(p)]
-    return paths + [Path(sys.base_prefix).resolve(), Path(sys.prefix).absolute(), Path(sys.prefix).resolve()]
+    # abspath, not resolve: the virtual environment must keep its own path (a "tools/../.venv" too)
+    return paths + [Path(sys.base_prefix).resolve(), Path(os.path.abspath(sys.prefix)), Path(sys.prefix).resolve()]
 
 
 def _bwrap_command(command: list[str], *, scratch: Path | None, read_only: list[Path], hidden: list[Path]) -> list[str]:
+    command = [os.path.abspath(command[0]), *command[1:]]  # "tools/../.venv/bin/python": no tools/ inside
     argv = ["bwrap", "--unshare-all", "--die-with-parent", "--new-session", "--cap-drop", "ALL",
             "--hostname", "grading", "--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp"]
     done: set[str] = set()
