@@ -36,3 +36,31 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
+
+
+def unwritable_reason(path: str | os.PathLike, what: str = "file") -> str:
+    """Why ``path`` cannot be written as a ``what`` ("file" or "folder"); "" when it can.
+
+    Checked before long work starts (an hour of grading must not end in a failed write): the
+    path is not the other kind, its folder exists or can be made, and a file can be created there.
+    """
+    target = Path(path)
+    if what == "file" and target.is_dir():
+        return f"{target} is a folder, not a file"
+    if what == "folder" and target.exists() and not target.is_dir():
+        return f"{target} is a file, not a folder"
+    folder = target if what == "folder" else target.parent
+    existing = folder
+    while not existing.exists():
+        if existing.is_symlink():
+            return f"{existing} is a broken symbolic link"
+        existing = existing.parent
+    if not existing.is_dir():
+        return f"{existing} is a file, so {folder} cannot be made"
+    try:
+        handle, probe = tempfile.mkstemp(prefix=".casecurity-probe.", dir=existing)
+        os.close(handle)
+        os.unlink(probe)
+    except OSError as exc:
+        return f"cannot write in {existing} ({exc.strerror or exc})"
+    return ""

@@ -2,7 +2,10 @@
 
 Each submitted notebook is executed in a fresh kernel, in a temporary copy, by a
 child process that has a memory limit (``resource.setrlimit``, inherited by the
-kernel). The kernel only *records answers* (``casecurity.exercises.answers``); this
+kernel), inside a sandbox (``casecurity.sandbox``: bubblewrap by default, ``--sandbox
+docker``, or none with ``--no-sandbox``) that sees neither ``solutions/``, the other
+submissions, the outputs nor the teacher's files, and is killed as a whole past the time or
+memory limit. The kernel only *records answers* (``casecurity.exercises.answers``); this
 process computes every expected answer itself before any notebook runs and grades
 the recorded answers with the same checking code, in assessment mode. An answer
 counts only when the cell that calls that question's own ``check(...)`` recorded
@@ -24,6 +27,7 @@ Usage::
     python -m casecurity.grade submissions/ --out grades.csv --feedback feedback/ \\
         [--lesson 02] [--timeout 60] [--notebook-timeout 600] [--memory-mb 2048] [--jobs 1] \\
         [--marks marks.csv] [--report report.html] [--roster roster.csv] [--export canvas|moodle|wide]
+        [--resume] [--sandbox bwrap|docker|none] [--no-sandbox] [--secret FILE] [--questions DIR]
     python -m casecurity.grade --out grades.csv --marks marks.csv [--feedback feedback/]
 
 The CSV has the columns ``student_id, student, submission, lesson, question, status,
@@ -34,8 +38,12 @@ one HTML page per submission with the messages and each written answer beside it
 rubric (never the checking code or an expected answer). A class report (what waits for
 the teacher per student, per-question statistics, hardest first, other lessons apart) is
 printed and written as HTML; ``--export`` writes one row per student for an LMS gradebook.
+Each submission's rows are saved as soon as it is graded, in a journal next to the CSV
+(``grades.journal.jsonl``, removed when the run completes); ``--resume`` carries on a stopped
+run without grading a notebook twice. Symlinks, non-regular files and notebooks of an odd shape
+are one ``error`` row each (``casecurity.submissions``).
 Exit status: 0 when grading completed, 1 when the CSV could not be written, 2 for bad
-usage or a bad marks file.
+usage, a bad marks file, an unusable output path or no sandbox.
 """
 
 from __future__ import annotations
@@ -47,13 +55,17 @@ import io
 import json
 import os
 import re
-import subprocess
 import sys
 import tempfile
 import threading
 import time
 import tokenize
 from pathlib import Path
+
+from casecurity import sandbox
+from casecurity.files import unwritable_reason
+from casecurity.journal import Journal, JournalError
+from casecurity.submissions import SubmissionProblem, read_submission
 
 __all__ = ["COLUMNS", "grade_notebook", "find_submissions", "detect_lesson", "main"]
 
@@ -282,12 +294,28 @@ def _error_of(output: dict) -> dict:
 
 def _child_main(argv: list[str]) -> int:
     notebook_path, cell_timeout, notebook_timeout, memory_mb, report = argv
+    sandbox.guard_channel(report)  # before the kernel starts
     outcome = _run_notebook(notebook_path, float(cell_timeout), float(notebook_timeout), int(memory_mb))
-    Path(report).write_text(json.dumps(outcome), encoding="utf-8")
+    sandbox.hand_back(outcome, report)
     return 0
 
 
-def grade_notebook(
+NOT_ISOLATED = ("{} notebook(s) were graded without a sandbox (--no-sandbox): their code could read and change "
+                "anything you can, including other students' files and these grades.")
+ANSWER_CAP = 4 * 1024 * 1024  # one recorded answer, as JSON: a map with millions of markers is over it
+
+
+def grade_notebook(path: Path, **options) -> list[dict]:
+    """Grade one submission; return its CSV rows (dicts). Never raises: a notebook that cannot be
+    graded, for whatever reason, is one ``error`` row and the class's run goes on."""
+    try:
+        return _grade_notebook(path, **options)
+    except Exception as exc:  # a run is never lost to one notebook
+        return [dict(submission=str(path), lesson="", question="", status="error", points=0, max_points=0,
+                     message=f"could not be graded ({type(exc).__name__}: {' '.join(str(exc).split())[:160]})")]
+
+
+def _grade_notebook(
     path: Path,
     *,
     lesson: str | None = None,
@@ -296,12 +324,15 @@ def grade_notebook(
     memory_mb: int = 2048,
     roster: list | None = None,
     secret: bytes | None = None,
+    isolation: str = "bwrap",
+    hidden: tuple[Path, ...] = (),
 ) -> list[dict]:
     """Grade one submission; return its CSV rows (dicts). Never raises for a bad notebook.
 
-    With ``roster`` and ``secret`` (handouts from ``python -m casecurity.assign``), the notebook is
-    graded against its own student's variants, and an answer right only for another student's
-    variant becomes a ``review`` row naming that variant.
+    The notebook runs sealed off (``isolation``: see :mod:`casecurity.sandbox`), with ``hidden``
+    paths out of its sight. With ``roster`` and ``secret`` (handouts from ``python -m
+    casecurity.assign``), it is graded against its own student's variants, and an answer right
+    only for another student's variant becomes a ``review`` row naming that variant.
     """
     from casecurity.exercises import get_lesson
     from casecurity.exercises import lesson_number as _lesson_number
@@ -313,12 +344,12 @@ def grade_notebook(
                      points=0, max_points=0, message=message)]
 
     try:
-        text = path.read_text(encoding="utf-8")
-        notebook = json.loads(text)
-        if not isinstance(notebook, dict) or not isinstance(notebook.get("cells"), list):
-            raise ValueError("no list of cells")
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        return error(f"not a valid notebook file ({type(exc).__name__}: {str(exc)[:120]}); ask for a fresh copy")
+        text, notebook = read_submission(path)
+    except SubmissionProblem as exc:
+        return error(str(exc))
+    unavailable = sandbox.unavailable_reason(isolation)
+    if unavailable:
+        return error(f"not run: {unavailable}")
     detected, why = detect_lesson(notebook)
     wanted = _lesson_number(lesson) if lesson is not None else None
     if wanted and detected and detected != wanted:
@@ -359,7 +390,6 @@ def grade_notebook(
         copy = scratch_path / "submission.ipynb"
         copy.write_text(text, encoding="utf-8")
         results = scratch_path / "results.jsonl"
-        report = Path(private) / "report.json"  # outside the kernel's working folder
         env = dict(os.environ)
         env["CASECURITY_RESULTS"] = str(results)
         env["CASECURITY_PROGRESS"] = str(scratch_path / "progress.json")  # never the teacher's own
@@ -367,20 +397,20 @@ def grade_notebook(
         # the kernel must not read the teacher's model solutions (ex.qK.solution() in a submission)
         env["CASECURITY_SOLUTIONS"] = str(Path(private) / "no-solutions")
         command = [sys.executable, "-m", "casecurity.grade", "--run-one", str(copy), str(cell_timeout),
-                   str(notebook_timeout), str(memory_mb), str(report)]
-        problem = ""
+                   str(notebook_timeout), str(memory_mb)]
+        ran = sandbox.run(command, mode=isolation, scratch=scratch_path, env=env, read_only=_course_paths(),
+                          hidden=[*_solutions_folders(), *hidden],
+                          timeout=notebook_timeout + 60, memory_mb=memory_mb)
+        problem = ran.problem
         try:
-            subprocess.run(command, env=env, cwd=scratch, timeout=notebook_timeout + 60,
-                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        except subprocess.TimeoutExpired:
-            problem = f"the notebook ran longer than {notebook_timeout:g} s and was stopped"
-        try:
-            outcome = json.loads(report.read_text(encoding="utf-8"))
-            problem = problem or outcome.get("problem", "")
+            outcome = json.loads(ran.report or b"null")
+            if not isinstance(outcome, dict):
+                raise ValueError("no report")
+            problem = problem or str(outcome.get("problem") or "")
             timed_out = int(outcome.get("timed_out_cells", 0))
             cell_problems = dict(outcome.get("cell_problems") or {})
             answers = dict(outcome.get("answers") or {})
-        except (OSError, ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):
             problem = problem or "the notebook could not be run (the grading process stopped, maybe out of memory)"
             timed_out = 0
             cell_problems, answers = {}, {}
@@ -404,6 +434,10 @@ def grade_notebook(
         recorded = answers.get(name) if isinstance(answers.get(name), dict) else None
         if recorded is not None and recorded.get("lesson") != number:
             recorded = None
+        if recorded is not None and len(json.dumps(recorded.get("answer"))) > ANSWER_CAP:
+            rows.append(dict(base, status="error", points=0,
+                             message=f"not graded: the recorded answer is larger than {ANSWER_CAP // 2**20} MB"))
+            continue
         quiz = quiz_answers.get(name)
         if quiz is not None and (recorded is None or quiz["cell"] > int(recorded.get("cell", -1))):
             recorded = quiz  # a quiz answer saved later in the notebook than the last check
@@ -448,6 +482,26 @@ def grade_notebook(
             rows[index] = dict(row, status="review", points=0, held_points=row["points"], held_status=row["status"],
                                held_message=row["message"], message=f"held for your teacher: {held[cell]}")
     return rows
+
+
+def _course_paths() -> list[Path]:
+    """What a sandboxed notebook may read: the course's package, its data and the lesson modules."""
+    from casecurity import data
+
+    paths = [Path(__file__).resolve().parent]
+    try:
+        paths.append(data.data_dir().resolve())
+    except Exception:  # a missing data folder is the notebook's own error inside
+        pass
+    extra = os.environ.get("CASECURITY_LESSONS_PATH", "")
+    return paths + [Path(p).resolve() for p in extra.split(os.pathsep) if p.strip() and Path(p).is_dir()]
+
+
+def _solutions_folders() -> list[Path]:
+    """The model solutions: never visible to a submission, even inside a folder it may read."""
+    from casecurity.exercises.solutions import solutions_dir
+
+    return [Path(__file__).resolve().parents[1] / "solutions", solutions_dir().resolve()]
 
 
 def _course_fingerprint() -> dict[str, tuple[int, int]]:
@@ -616,7 +670,7 @@ def _quiz_answers(notebook: dict, number: str) -> dict[str, dict]:
 
 
 def _write_outputs(rows: list[dict], out: Path, feedback: str | None, report_path: Path,
-                   lesson: str | None = None, export: str | None = None) -> int:
+                   lesson: str | None = None, export: str | None = None, not_isolated: int = 0) -> int:
     """CSV, graded-answers JSON, feedback pages, the class report and an LMS export; the exit status."""
     try:
         write_csv(rows, out)
@@ -638,6 +692,8 @@ def _write_outputs(rows: list[dict], out: Path, feedback: str | None, report_pat
             except OSError as exc:
                 print(f"python -m casecurity.grade: could not write feedback for {submission}: {exc}", file=sys.stderr)
     report = class_report(rows, lesson=lesson, feedback=Path(feedback) if feedback else None)
+    if not_isolated:
+        report["warning"] = " ".join(filter(None, [report.get("warning", ""), NOT_ISOLATED.format(not_isolated)]))
     try:
         write_report_html(report, report_path)
     except OSError as exc:
@@ -674,6 +730,13 @@ def main(argv: list[str] | None = None) -> int:
                                                                  "gradebook import (next to --out)")
     parser.add_argument("--secret", help="file with the secret the handouts were made with (python -m casecurity.assign)")
     parser.add_argument("--questions", help="folder of the teacher's own question modules (lessonNN.py)")
+    parser.add_argument("--resume", action="store_true",
+                        help="carry on a run that was stopped, from its journal (grades.journal.jsonl)")
+    parser.add_argument("--sandbox", choices=sandbox.MODES, default="bwrap",
+                        help="how each notebook is sealed off: bwrap (default, bubblewrap), docker, none")
+    parser.add_argument("--no-sandbox", action="store_true",
+                        help="grade without isolation (the report says so); same as --sandbox none")
+    warnings: list[str] = []
     try:
         args = parser.parse_args(argv)
         if args.timeout <= 0 or args.memory_mb < 0 or args.jobs < 1:
@@ -698,16 +761,32 @@ def main(argv: list[str] | None = None) -> int:
             raise UsageError("no .ipynb files found in the given paths")
         roster = load_roster(Path(args.roster)) if args.roster else None
         previous = load_graded(graded_path(Path(args.out))) if not submissions else []
-        warnings: list[str] = []
         if roster and previous:
             previous = _with_students(previous, roster)
         if args.marks and previous:
             previous = apply_marks(previous, Path(args.marks), warnings)
-    except (UsageError, RosterError, CourseError) as exc:
+        out = Path(args.out)
+        report_path = Path(args.report) if args.report else out.with_name(out.stem + "_report.html")
+        journal = Journal(out)
+        targets = [(out, "file"), (graded_path(out), "file"), (report_path, "file"), (journal.path, "file")]
+        for target, kind in targets + ([(Path(args.feedback), "folder")] if args.feedback else []):
+            why = unwritable_reason(target, kind)
+            if why:
+                raise UsageError(f"cannot write the outputs: {why}")
+        isolation = "none" if args.no_sandbox else args.sandbox
+        if submissions and sandbox.unavailable_reason(isolation):
+            raise UsageError(f"no sandbox for the notebooks: {sandbox.unavailable_reason(isolation)}")
+        settings = {"lesson": args.lesson, "timeout": args.timeout, "notebook_timeout": args.notebook_timeout,
+                    "memory_mb": args.memory_mb}
+        done = {}
+        if submissions and journal.exists():
+            if not args.resume:
+                raise UsageError(f"an unfinished run left its journal at {journal.path}: add --resume to carry "
+                                 "on, or delete it to start again")
+            done = journal.load(settings)
+    except (UsageError, RosterError, CourseError, JournalError) as exc:
         print(f"python -m casecurity.grade: error: {exc}", file=sys.stderr)
         return 2
-    out = Path(args.out)
-    report_path = Path(args.report) if args.report else out.with_name(out.stem + "_report.html")
     for warning in warnings:
         print(f"python -m casecurity.grade: warning: {warning}", file=sys.stderr)
     if not submissions:  # marking only: nothing is re-run
@@ -717,20 +796,45 @@ def main(argv: list[str] | None = None) -> int:
         print(f"python -m casecurity.grade: warning: {note}", file=sys.stderr)
     notebook_timeout = args.notebook_timeout or 10 * args.timeout
 
+    # the grader never loads compiled files from the course's __pycache__ folders (a notebook run
+    # without a sandbox could plant one there); and everything it judges with is imported now
+    sys.pycache_prefix = tempfile.mkdtemp(prefix="casecurity-grader-pycache-")
+    import casecurity.exercises  # noqa: F401
+    hidden = (*[Path(p).absolute() for p in args.submissions], out.absolute(), graded_path(out).absolute(),
+              report_path.absolute(), journal.path.absolute(), *([Path(args.feedback).absolute()] if args.feedback else []))
+
     def one(path: Path) -> list[dict]:
-        rows = grade_notebook(path, lesson=args.lesson, cell_timeout=args.timeout,
-                              notebook_timeout=notebook_timeout, memory_mb=args.memory_mb,
-                              roster=handout_roster, secret=secret)
+        rows = grade_notebook(path, lesson=args.lesson, cell_timeout=args.timeout, notebook_timeout=notebook_timeout,
+                              memory_mb=args.memory_mb, roster=handout_roster, secret=secret,
+                              isolation=isolation, hidden=hidden)
         student = students[str(path)]
         return [{"student_id": student.id, "student": student.name, "email": student.email, **row} for row in rows]
 
-    all_rows: list[dict] = []
+    if done:
+        print(f"resuming: {sum(str(p) in done for p in submissions)} of {len(submissions)} submission(s) were "
+              f"graded before and are kept from {journal.path}", file=sys.stderr)
+    else:
+        try:
+            journal.start(settings)
+        except OSError as exc:
+            print(f"python -m casecurity.grade: error: could not write the journal {journal.path}: {exc}", file=sys.stderr)
+            return 1
+    graded = {key: entry for key, entry in done.items() if key in {str(p) for p in submissions}}
+    waiting = [p for p in submissions if str(p) not in graded]
     with concurrent.futures.ThreadPoolExecutor(max_workers=args.jobs) as pool:
-        for number, (path, rows) in enumerate(zip(submissions, pool.map(one, submissions), strict=True), 1):
+        futures = {pool.submit(one, path): path for path in waiting}
+        for number, future in enumerate(concurrent.futures.as_completed(futures), len(submissions) - len(waiting) + 1):
+            path, rows = futures[future], future.result()
+            try:
+                journal.record(str(path), rows, sandbox.isolated(isolation))
+            except OSError as exc:  # grading goes on; only --resume would lose this notebook
+                print(f"python -m casecurity.grade: could not save {path} in the journal: {exc}", file=sys.stderr)
+            graded[str(path)] = {"rows": rows, "isolated": sandbox.isolated(isolation)}
             errors = sum(r["status"] == "error" for r in rows)
             print(f"[{number}/{len(submissions)}] {students[str(path)].name} ({path}): {_points_text(rows, ' points')}"
                   + (f", {errors} error row(s)" if errors else ""), file=sys.stderr)
-            all_rows += rows
+    all_rows = [row for path in submissions for row in graded[str(path)]["rows"]]
+    not_isolated = sum(not graded[str(path)]["isolated"] for path in submissions)
     if args.marks:
         try:
             all_rows = apply_marks(all_rows, Path(args.marks), warnings)
@@ -739,7 +843,10 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         for warning in warnings:
             print(f"python -m casecurity.grade: warning: {warning}", file=sys.stderr)
-    return _write_outputs(all_rows, out, args.feedback, report_path, args.lesson, args.export)
+    status = _write_outputs(all_rows, out, args.feedback, report_path, args.lesson, args.export, not_isolated)
+    if status == 0:
+        journal.remove()  # the run is complete: the final files hold everything
+    return status
 
 
 def _with_students(rows: list[dict], roster: list) -> list[dict]:

@@ -11,6 +11,7 @@ import re
 from pathlib import Path
 
 from casecurity.files import write_text_atomically
+from casecurity.submissions import feedback_name
 
 COLUMNS = ("student_id", "student", "submission", "lesson", "question", "status", "points", "max_points", "message",
            "answer")
@@ -32,9 +33,25 @@ def write_csv(rows: list[dict], out: Path) -> None:
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: _number(row.get(k, "")) if k in ("points", "max_points") else row.get(k, "")
+        writer.writerow({k: _number(row.get(k, "")) if k in ("points", "max_points") else spreadsheet_safe(row.get(k, ""))
                          for k in COLUMNS})
     write_text_atomically(out, buffer.getvalue())
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    """A text cell that a spreadsheet shows as text, never runs as a formula.
+
+    As OWASP recommends for CSV exports (CSV injection): a cell starting with ``=``, ``+``,
+    ``-``, ``@``, a tab or a carriage return gets a leading ``'``. A student's answer
+    ``=HYPERLINK(...)`` then reads as written.
+    """
+    text = "" if value is None else str(value)
+    text = "'" + text if text.startswith(_FORMULA_START) else text
+    # a lone carriage return is not quoted by the csv module, yet readers end the line there
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 _SYMBOLS = {"correct": "✓ Correct", "incorrect": "✗ Incorrect", "not_attempted": "○ Not attempted",
@@ -64,12 +81,6 @@ def student_label(row: dict) -> str:
     if name and number and number != name:
         return f"{name} ({number})"
     return name or number or Path(str(row.get("submission", ""))).name
-
-
-def feedback_name(submission: str) -> str:
-    """The feedback page's file name for a submission (unique per path, so students with the same file
-    name do not overwrite each other's pages)."""
-    return re.sub(r"[^A-Za-z0-9_.-]+", "_", str(Path(submission).with_suffix(""))).strip("_") + ".html"
 
 
 def write_feedback(rows: list[dict], folder: Path) -> Path:
@@ -106,7 +117,7 @@ def write_feedback(rows: list[dict], folder: Path) -> Path:
         f"<th scope=\"col\">Points</th><th scope=\"col\">Message</th></tr></thead><tbody>{body}</tbody></table>"
         f"{written}</body></html>\n"
     )
-    target = folder / feedback_name(submission)
+    target = folder / feedback_name(str(submission))
     write_text_atomically(target, page)
     return target
 

@@ -179,6 +179,7 @@ def test_unknown_lesson_and_undetectable_lesson_give_error_rows(tmp_path):
 
 @pytest.mark.slow
 def test_a_notebook_that_edits_the_course_data_earns_nothing(tmp_path, monkeypatch):
+    """Without a sandbox the edit happens and is caught; in the sandbox (test_grade_hostile) it fails."""
     import shutil
 
     import nbformat
@@ -195,7 +196,7 @@ def test_a_notebook_that_edits_the_course_data_earns_nothing(tmp_path, monkeypat
              nbformat.v4.new_code_cell("ex.q1.check(42)")]
     path = tmp_path / "edits_data.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
-    rows = {r["question"]: r for r in grade.grade_notebook(path, lesson="99", cell_timeout=30)}
+    rows = {r["question"]: r for r in grade.grade_notebook(path, lesson="99", cell_timeout=30, isolation="none")}
     assert rows["q1"]["status"] == "error" and rows["q1"]["points"] == 0
     assert "changed the course's own files" in rows["q1"]["message"]
 
@@ -219,6 +220,7 @@ def test_expected_answers_are_computed_before_the_notebook_runs(tmp_path, monkey
              nbformat.v4.new_code_cell(f"open({str(source)!r}, 'w').write('41')\nex.q1.check(41)")]
     path = tmp_path / "rewrites_expected.ipynb"
     nbformat.write(nbformat.v4.new_notebook(cells=cells), path)
-    rows = grade.grade_notebook(path, cell_timeout=30)
+    # without a sandbox, so that the notebook can reach the file (the sandbox would hide it)
+    rows = grade.grade_notebook(path, cell_timeout=30, isolation="none")
     assert source.read_text() == "41"  # the notebook did run
     assert [(r["question"], r["status"], r["points"]) for r in rows] == [("q1", "incorrect", 0)]

@@ -20,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 
+import bench_grading  # tools/bench_grading.py, beside this file
 import bench_site  # tools/bench_site.py, beside this file
 import nbformat
 from nbclient import NotebookClient
@@ -134,6 +135,7 @@ def main() -> None:
         print(f"fresh set-up (.venv from the lock, uv, {label}): {seconds:.1f} s  (target < {SETUP_S:.0f} s)  "
               f"{'ok' if seconds < SETUP_S else 'OVER'}")
     bench_site.main()  # the website's page weights (builds build/site if it is missing)
+    bench_grading.main()  # seconds per graded notebook, with and without the sandbox
     if os.environ.get("BENCH_SUITE", "1") != "0":  # BENCH_SUITE=0 skips the two suite runs
         print("timing make check and make test ...", file=sys.stderr, flush=True)
         for target, limit in (("check", CHECK_S), ("test", SUITE_S)):
