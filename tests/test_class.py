@@ -209,13 +209,16 @@ def test_marks_replace_name_students_and_feed_the_moodle_export(graded_class, tm
     assert first.returncode == 0, first.stderr
     assert "warning: marks.csv line 4: Daniyar Omarov (1002) did not answer q3" in first.stderr
     rows = {(r["student_id"], r["question"]): r for r in _csv(out)}
-    assert (rows[("1004", "q1")]["status"], rows[("1004", "q1")]["points"]) == ("correct", "1")
+    # cleared: the automatic verdict comes back. Since issue #18 ex.q1 has no expected(), so the
+    # attack's cell raised before its check ran, and that verdict is the cell's error, with no point
+    assert (rows[("1004", "q1")]["status"], rows[("1004", "q1")]["points"]) == ("error", "0")
+    assert "has no attribute 'expected'" in rows[("1004", "q1")]["message"]
     assert (rows[("1004", "q2")]["status"], rows[("1004", "q2")]["points"]) == ("marked", "0")
     assert rows[("1002", "q3")]["points"] == "1"
     with open(work / "grades_moodle.csv", newline="", encoding="utf-8") as stream:
         table = list(csv.reader(stream))
     assert table[0][:4] == moodle.HEADER == ["First name", "Last name", "ID number", "Email address"]
-    assert ["Timur", "Aliev", "1004", "timur@example.edu", "1", "1", "0", "0"] in table
+    assert ["Timur", "Aliev", "1004", "timur@example.edu", "0", "0", "0", "0"] in table  # q1 cleared: its error
     # the corrected file drops two lines: their marks go, and the automatic verdicts come back
     marks.write_text("submission,question,criterion,points,comment\n"
                      "1004,q2,,confirm,copied the expected answer\n", encoding="utf-8")
@@ -269,4 +272,4 @@ def test_feedback_names_the_student_and_says_held_points_wait(tmp_path):
     page = grade.write_feedback(rows, tmp_path).read_text(encoding="utf-8")
     assert "<title>Feedback for Timur Aliev (1004)</title>" in page
     assert "2 of 3 points; 1 point(s) wait until your teacher has looked at the cells named below." in page
-    assert "Your teacher will look at this cell" in page
+    assert "Your teacher will look at this answer" in page
