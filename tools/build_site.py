@@ -495,8 +495,16 @@ def sphinx() -> None:
 
 
 ICON_MODIFIERS = {"solid", "regular", "brands", "fw", "lg", "xs", "sm", "xl", "2x", "spin", "pulse", "stack", "inverse"}
-ICON_FAMILIES = {"solid": ('"Font Awesome 7 Free"', 900), "regular": ('"Font Awesome 7 Free"', 400),
-                 "brands": ('"Font Awesome 7 Brands"', 400)}
+ICON_STYLES = {"solid": ("Free", 900), "regular": ("Free", 400), "brands": ("Brands", 400)}
+
+
+def icon_font_version(stylesheet: Path) -> str:
+    """The Font Awesome major version whose fonts the theme's stylesheet declares ("6" for
+    pydata-sphinx-theme 0.16, "7" for 0.20)."""
+    found = re.findall(r'"Font Awesome (\d+) Free"', stylesheet.read_text(encoding="utf-8"))
+    if not found:
+        fail(f"{stylesheet.name} declares no Font Awesome font; the icons cannot be drawn without its script")
+    return found[0]
 
 
 def slim_icons() -> None:
@@ -521,6 +529,7 @@ def slim_icons() -> None:
     for path in [*OUT.rglob("*.html"), *(OUT / "_static" / "scripts").glob("*.js")]:
         if path != script:
             used |= set(re.findall(r"\bfa-([a-z0-9-]+)", path.read_text(encoding="utf-8", errors="replace")))
+    major = icon_font_version(OUT / "_static" / "styles" / "pydata-sphinx-theme.css")
     icons = sorted(used - ICON_MODIFIERS)
     unknown = [name for name in icons if name not in codes]
     if unknown:
@@ -529,8 +538,8 @@ def slim_icons() -> None:
     rules = ["/* Icons of the theme, drawn with the theme's Font Awesome fonts (written by tools/build_site.py). */",
              ".fa-solid, .fa-regular, .fa-brands { display: inline-block; font-style: normal; font-variant: normal;"
              " line-height: 1; text-rendering: auto; -webkit-font-smoothing: antialiased; }",
-             *(f".fa-{style} {{ font-family: {family}; font-weight: {weight}; }}"
-               for style, (family, weight) in ICON_FAMILIES.items()),
+             *(f'.fa-{style} {{ font-family: "Font Awesome {major} {family}"; font-weight: {weight}; }}'
+               for style, (family, weight) in ICON_STYLES.items()),
              ".fa-fw { text-align: center; width: 1.25em; }",
              ".fa-lg { font-size: 1.25em; line-height: 0.05em; vertical-align: -0.075em; }",
              *(f'.fa-{name}::before {{ content: "\\{codes[name]}"; }}' for name in icons)]

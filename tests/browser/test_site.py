@@ -96,8 +96,8 @@ def page_factory(browser, server):
     """Open pages with a given viewport; every request outside the site is refused and recorded."""
     contexts = []
 
-    def open_page(width: int = 1366, height: int = 800):
-        context = browser.new_context(viewport={"width": width, "height": height})
+    def open_page(width: int = 1366, height: int = 800, touch: bool = False):
+        context = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch, is_mobile=touch)
         contexts.append(context)
         page = context.new_page()
         page.left_machine, page.errors = [], []
@@ -548,7 +548,9 @@ def test_layout_at_desktop_and_phone_width(page_factory, server, screens_dir, wi
     icons = page.eval_on_selector_all(
         "i.fa-solid", "els => els.filter(e => e.offsetParent).map(e => getComputedStyle(e, '::before').content)")
     assert icons and all(content not in ("none", "normal", '""') for content in icons), icons
-    assert page.evaluate("document.fonts.check('900 16px \"Font Awesome 7 Free\"')")
+    theme_css = page.evaluate("fetch('../_static/styles/pydata-sphinx-theme.css').then(r => r.text())")
+    major = re.search(r'"Font Awesome (\d+) Free"', theme_css).group(1)
+    assert page.evaluate(f"document.fonts.check('900 16px \"Font Awesome {major} Free\"')")
     for box in page.locator("div.cell_output .output.text_html").all():
         sizes = box.evaluate("e => [e.scrollWidth, e.clientWidth, getComputedStyle(e).overflowX]")
         if sizes[0] > sizes[1]:
@@ -564,3 +566,72 @@ def test_layout_at_desktop_and_phone_width(page_factory, server, screens_dir, wi
             zoom = frame.locator(".leaflet-control-zoom").bounding_box()
             assert not boxes_overlap(slider, legend), f"the legend covers the time slider at {label} width"
             assert not boxes_overlap(title, zoom), f"the title covers the zoom buttons at {label} width"
+
+
+# --------------------------------------------------------------------------- navigation
+
+VISIBLE_LINKS = """hrefs => hrefs.filter(href => [...document.querySelectorAll('a[href]')].some(a => {
+    if (!(href.includes('#') ? a.href : a.href.split('#')[0]).endsWith(href)) return false;
+    const box = a.getBoundingClientRect(), style = getComputedStyle(a);
+    return box.width > 0 && box.height > 0 && box.right > 0 && box.left < innerWidth
+        && box.bottom > 0 && box.top < innerHeight && style.visibility !== 'hidden';
+}))"""
+
+
+def visible_links(page, hrefs: list[str]) -> list[str]:
+    """Those of ``hrefs`` (URL endings) that a visible link on the screen points to."""
+    return page.evaluate(VISIBLE_LINKS, hrefs)
+
+
+def wait_links(page, hrefs: list[str], shown: bool) -> None:
+    page.wait_for_function(f"hrefs => ({VISIBLE_LINKS})(hrefs).length {'===' if shown else '<'} hrefs.length",
+                           arg=hrefs, timeout=30_000)
+
+
+def press_toggle(page, selector: str, how: str) -> None:
+    """Tap, click or (focused) press Enter on the visible button matching ``selector``."""
+    buttons = [b for b in page.locator(selector).all() if b.is_visible()]
+    assert len(buttons) == 1, f"{len(buttons)} visible {selector} buttons"
+    if how == "tap":
+        buttons[0].tap()
+    elif how == "click":
+        buttons[0].click()
+    else:
+        buttons[0].focus()
+        page.keyboard.press(how)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width,height,label", [(390, 844, "phone"), (1366, 768, "desktop")])
+def test_menus_open_by_tap_and_keyboard(page_factory, server, screens_dir, width, height, label):
+    """The ☰ button shows the list of lessons and "Contents" the page's outline, by tap, click
+    and keyboard, and both close again (pydata-sphinx-theme issue #2451 broke the phone menus)."""
+    phone = width < 600
+    page = open_lesson(page_factory(width, height, touch=phone), server, "02_alliances")
+    lessons = [f"/notebooks/{name}.html" for name in LESSONS if name != "02_alliances"]
+    headings = [slug for slug in re.findall(r"^## (.+)$", lesson_text("02_alliances"), re.MULTILINE)][:3]
+    assert headings, "lesson 02 has no ## headings"
+    outline = page.eval_on_selector_all(
+        "#pst-page-toc-nav a",
+        "(links, names) => [...new Set(links.filter(a => names.some(n => a.textContent.trim() === n))"
+        ".map(a => '/notebooks/02_alliances.html#' + a.href.split('#')[1]))]", headings)
+    assert len(outline) == len(headings), f"the page's outline lacks headings {headings}: {outline}"
+    if phone:
+        assert visible_links(page, lessons) == [], "the lesson list shows on a phone before ☰ is tapped"
+        for toggle, wanted in ((".primary-toggle", lessons), (".secondary-toggle", outline)):
+            for opener in ("tap", "Enter", " "):
+                press_toggle(page, toggle, opener)
+                wait_links(page, wanted, shown=True)
+                page.screenshot(path=str(screens_dir / f"site-menu-{label}-{toggle[1:]}.png"))
+                page.keyboard.press("Escape")
+                wait_links(page, wanted, shown=False)
+        assert page.locator(".bd-sidebar-primary a[href$='06_future.html']").count() >= 1
+    else:
+        wait_links(page, lessons, shown=True)  # the sidebar is open on a wide screen
+        wait_links(page, outline, shown=True)  # and so is the page's outline
+        for closer, opener in (("click", "click"), ("Enter", "Enter"), (" ", "click")):
+            press_toggle(page, ".primary-toggle", closer)
+            wait_links(page, lessons, shown=False)
+            press_toggle(page, ".primary-toggle", opener)
+            wait_links(page, lessons, shown=True)
+    assert page.errors == [], f"script errors: {page.errors}"
