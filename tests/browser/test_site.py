@@ -16,6 +16,7 @@ import html
 import http.server
 import importlib.util
 import json
+import os
 import re
 import subprocess
 import sys
@@ -50,7 +51,10 @@ def repository_notebooks() -> dict[str, str]:
 
 @pytest.fixture(scope="session")
 def site(tmp_path_factory) -> Path:
-    """The whole website, built once for the session (lesson executions are cached in build/)."""
+    """The whole website, built once for the session (lesson executions are cached in build/).
+    CASECURITY_TEST_SITE=build/site tests a site built before instead (while working on a test)."""
+    if os.environ.get("CASECURITY_TEST_SITE"):
+        return Path(os.environ["CASECURITY_TEST_SITE"]).resolve()
     out = tmp_path_factory.mktemp("website") / "site"
     before = repository_notebooks()
     result = subprocess.run(
@@ -184,13 +188,18 @@ def open_lesson(page, server: str, name: str):
     return page
 
 
+#: map frames: folium's (the map in the page) and a live explorer's (casecurity.site_explorers)
+MAP_FRAMES = "iframe[srcdoc], iframe.casecurity-explorer-frame"
+
+
 def wait_for_maps(page, expected: int) -> list:
     """Wait until ``expected`` map frames have drawn their shapes; return those frames."""
     page.wait_for_function(
-        f"document.querySelectorAll('iframe[srcdoc]').length >= {expected}", timeout=30_000
+        f"document.querySelectorAll('{MAP_FRAMES}').length >= {expected}", timeout=30_000
     )
     frames = []
-    for handle in page.query_selector_all("iframe[srcdoc]"):
+    for handle in page.query_selector_all(MAP_FRAMES):
+        handle.scroll_into_view_if_needed()  # an explorer's map frame loads when it comes into view
         frame = handle.content_frame()
         frame.wait_for_function(
             "typeof window.L !== 'undefined' && document.querySelectorAll('.leaflet-overlay-pane path').length > 0",
@@ -362,7 +371,7 @@ def test_lesson_page_has_version_buttons_and_clickable_sources(site, name):
     missing = [u for u in source_urls if u.rstrip(".,;") not in hrefs]
     assert missing == [], f"source URLs shown as plain text: {missing[:3]}"
     if "application/vnd.jupyter.widget-view+json" in (REPO / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"):
-        assert "Changing it needs a running notebook" in shown
+        assert "launch Binder" in shown
     assert "mathjax" not in text.lower(), "a page loads MathJax (dollarmath must stay off)"
 
 
@@ -465,12 +474,14 @@ def test_lesson_page_in_chromium(page_factory, server, name):
         assert frame.locator(".casecurity-legend").is_visible()
         assert frame.locator(".casecurity-sr-only").inner_text().strip()
     if "application/vnd.jupyter.widget-view+json" in (REPO / "notebooks" / f"{name}.ipynb").read_text(encoding="utf-8"):
-        page.wait_for_selector(".jupyter-widgets", timeout=15_000)
-        assert page.locator(".widget-html, .widget-radio, .widget-dropdown, .widget-slider").count() > 0
-        assert "Error displaying widget" not in page.inner_text("main")
-    for table in page.locator(".output.text_html table").all()[:5]:
+        # no widget manager on the site: explorers and quizzes are plain HTML (casecurity.site_explorers)
+        assert page.locator(".casecurity-explorer, .casecurity-saved-view").count() > 0
+        assert page.locator(".jupyter-widgets").count() == 0
+    tables = [table for table in page.locator(".output.text_html table").all()
+              if not table.evaluate("e => !!e.closest('[hidden], details:not([open])')")]  # other explorer states
+    for table in tables[:5]:
         assert table.is_visible()
-    charts = page.locator(".casecurity-chart svg[role=img]")
+    charts = page.locator(".casecurity-chart:not(.casecurity-explorer .casecurity-chart) svg[role=img]")
     assert charts.count() == saved_charts(name)
     for chart in charts.all():
         box = chart.bounding_box()
@@ -634,4 +645,103 @@ def test_menus_open_by_tap_and_keyboard(page_factory, server, screens_dir, width
             wait_links(page, lessons, shown=False)
             press_toggle(page, ".primary-toggle", opener)
             wait_links(page, lessons, shown=True)
+    assert page.errors == [], f"script errors: {page.errors}"
+
+
+# --------------------------------------------------------------------------- weight
+
+
+def bench_site_module():
+    spec = importlib.util.spec_from_file_location("bench_site_under_test", REPO / "tools" / "bench_site.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.browser
+def test_pages_stay_within_their_weight_on_the_wire(site, chromium_path):
+    """Each lesson page, with everything it and its map frames load, is at most 2 MB as Chromium
+    receives it from python -m http.server (uncompressed); the home page at most 1 MB. Sizes,
+    not timings: they do not depend on the machine's speed."""
+    bench = bench_site_module()
+    pages = ["index.html", *(f"notebooks/{name}.html" for name in LESSONS)]
+    sizes = bench.wire_sizes(site, pages, chromium=str(chromium_path))
+    assert sizes["index.html"] <= 1_000_000, f"home page: {sizes['index.html'] / 1e6:.2f} MB"
+    heavy = {name: round(size / 1e6, 2) for name, size in sizes.items() if size > 2_000_000}
+    assert heavy == {}, f"lesson pages over 2 MB on the wire: {heavy}"
+    # the measurement does count what the frames load: a lesson with maps weighs more than its HTML
+    lesson = next(name for name in LESSONS if saved_maps(name))
+    assert sizes[f"notebooks/{lesson}.html"] > (site / "notebooks" / f"{lesson}.html").stat().st_size + 300_000
+    assert not list(site.glob("_static/widgets/embed.js")), "the widget manager is shipped again"
+
+
+# --------------------------------------------------------------------------- explorers without a kernel
+
+
+def explorer_lessons() -> list[str]:
+    """Lessons whose saved outputs show an explorer (a widget that is not a quiz)."""
+    return [name for name in LESSONS
+            if re.search(r"(explorer|timeline)\(", "\n".join(
+                c.source for c in nbformat.read(REPO / "notebooks" / f"{name}.ipynb", as_version=4).cells
+                if c.cell_type == "code"))]
+
+
+def numbers_agree(summary: str, rows: int, label: str) -> str | None:
+    """Why a state's summary and its table disagree, or None."""
+    counted = re.search(r"(\d+) (?:foreign-run facilities|events)", summary)
+    if counted and int(counted.group(1)) != rows:
+        return f"the summary counts {counted.group(1)}, the table has {rows} rows"
+    year = re.search(r"\d{4}", label)
+    if year and "Timeline" not in summary and year.group(0) not in summary:
+        return f"the summary does not speak of {year.group(0)}"
+    return None
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", explorer_lessons())
+def test_explorers_move_text_map_and_table_together(page_factory, server, name):
+    """On the static site an explorer's control changes readout, summary, table and map together
+    (states precomputed at build time), or the page shows no live control, only a saved view."""
+    page = open_lesson(page_factory(), server, name)
+    assert page.locator(".jupyter-widgets, .widget-slider, .noUi-handle").count() == 0, "a dead widget is shown"
+    explorers = page.locator(".casecurity-explorer").all()
+    saved = page.locator(".casecurity-saved-view").all()
+    assert explorers or saved, "the explorer is missing"
+    for view in saved:
+        assert view.locator("input, select, button").count() == 0, "a saved view shows a control"
+        assert "launch Binder" in view.inner_text()
+    for explorer in explorers:
+        control = explorer.locator(".casecurity-explorer-control")
+        labels = json.loads(explorer.locator(".casecurity-explorer-labels").text_content())
+        assert len(labels) >= 2
+        frame_handle = explorer.locator(".casecurity-explorer-frame")
+        is_range = control.evaluate("e => e.type") == "range"
+        if is_range:
+            control.focus()
+            page.keyboard.press("Home")
+        for index, label in enumerate(labels):
+            if index and is_range:
+                page.keyboard.press("ArrowRight")
+            elif not is_range:
+                control.select_option(str(index))
+            assert explorer.locator(".casecurity-explorer-readout").inner_text().strip() == label
+            shown = [s for s in explorer.locator(".casecurity-explorer-state").all() if s.is_visible()]
+            assert len(shown) == 1 and shown[0].get_attribute("data-state") == str(index), label
+            summary = shown[0].locator("p").first.inner_text()
+            rows = shown[0].locator("table tbody tr").count()
+            problem = numbers_agree(summary, rows, label)
+            assert problem is None, f"{name}, {label}: {problem}"
+            caption = shown[0].locator("caption")
+            year = re.search(r"\d{4}", label)
+            if year and caption.count():
+                assert year.group(0) in caption.text_content(), f"{name}, {label}: the table is of another date"
+            if frame_handle.count() and (index % 5 == 0 or index == len(labels) - 1):
+                frame_handle.scroll_into_view_if_needed()
+                page.wait_for_function("([f, src]) => f.getAttribute('src') === src && "
+                                       "f.contentDocument && f.contentDocument.querySelector('.casecurity-title')",
+                                       arg=[frame_handle.element_handle(), shown[0].get_attribute("data-map")],
+                                       timeout=60_000)
+                title = frame_handle.element_handle().content_frame().locator(".casecurity-title").inner_text()
+                if year:
+                    assert year.group(0) in title, f"{name}, {label}: the map shows {title!r}"
     assert page.errors == [], f"script errors: {page.errors}"
