@@ -78,20 +78,29 @@ class LiveView:
             parts.append(
                 '<div class="casecurity-explorer-map">'
                 f'<iframe class="casecurity-explorer-frame" title="{html.escape(map_title)}" '
-                f'src="{html.escape(map_urls[self.start])}" loading="lazy"></iframe></div>'
+                f'src="{html.escape(map_urls[self.start])}"></iframe></div>'
             )
         for index in range(len(self.labels)):
             hidden = "" if index == self.start else " hidden"
             url = f' data-map="{html.escape(map_urls[index])}"' if map_urls else ""
             chart = self.charts[index] if self.charts else ""
+            described = _map_description(self.maps[index]) if self.maps else ""
+            if described:  # printed under the map frame (a frame prints only what fits in it)
+                described = f'<p class="casecurity-map-description" aria-hidden="true">{html.escape(described)}</p>'
             parts.append(f'<div class="casecurity-explorer-state" data-state="{index}"{url}{hidden}>'
-                         f"{self.summaries[index]}{chart}{self.tables[index]}</div>")
+                         f"{self.summaries[index]}{described}{chart}{self.tables[index]}</div>")
         parts.append("</div>")
         return "".join(parts)
 
 
 def _script_safe(text: str) -> str:
     return text.replace("</", "<\\/")
+
+
+def _map_description(page: str) -> str:
+    """The text alternative of a map page (its ``casecurity-sr-only`` element), as plain text."""
+    match = re.search(r'class="casecurity-sr-only"[^>]*>(.*?)</div>', page, re.S)
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", match.group(1))).split()) if match else ""
 
 
 def _map_page(map_html: str) -> str:

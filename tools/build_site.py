@@ -127,6 +127,7 @@ def inputs_hash() -> str:
 
 def execute_copy(source: str, target: str) -> float:
     """Execute a copy of one lesson in site mode (runs in a worker process)."""
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
     os.environ["CASECURITY_OFFLINE"] = "1"
@@ -136,8 +137,16 @@ def execute_copy(source: str, target: str) -> float:
     nb = nbformat.read(source, as_version=4)
     started = time.perf_counter()
     workdir = tempfile.mkdtemp(prefix="casecurity-site-")  # files a lesson might write stay out of build/
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": workdir}}).execute()
-    shutil.rmtree(workdir, ignore_errors=True)
+    # IPC transport (Unix sockets in workdir): the kernel and this process talk on one machine, and
+    # over TCP ipykernel warns "Kernel is running over TCP without encryption" once per lesson.
+    manager = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(workdir, "kernel"))
+    try:
+        NotebookClient(nb, km=manager, timeout=300, kernel_name="python3",
+                       resources={"metadata": {"path": workdir}}).execute()
+    finally:  # a kernel manager passed in is not shut down by nbclient
+        if manager.has_kernel:
+            manager.shutdown_kernel()
+        shutil.rmtree(workdir, ignore_errors=True)
     without_widgets(nb)
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, target)

@@ -745,3 +745,146 @@ def test_explorers_move_text_map_and_table_together(page_factory, server, name):
                 if year:
                     assert year.group(0) in title, f"{name}, {label}: the map shows {title!r}"
     assert page.errors == [], f"script errors: {page.errors}"
+
+
+# --------------------------------------------------------------------------- maps on a phone
+
+COVERED = """() => {
+    const map = document.querySelector('.leaflet-container').getBoundingClientRect();
+    const area = map.width * map.height;
+    return [...document.querySelectorAll('.leaflet-control')].filter(c => c.offsetParent).map(c => {
+        const r = c.getBoundingClientRect();
+        const w = Math.max(0, Math.min(r.right, map.right) - Math.max(r.left, map.left));
+        const h = Math.max(0, Math.min(r.bottom, map.bottom) - Math.max(r.top, map.top));
+        return [c.className.split(' ').filter(n => n.startsWith('casecurity-') || n.startsWith('leaflet-control-')).join(' '),
+                w * h / area];
+    });
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("name", [name for name in LESSONS if saved_maps(name)])
+def test_maps_on_a_phone_leave_the_map_visible(page_factory, server, screens_dir, name):
+    """At 390x844 no control covers more than 25% of any map, the legend and layer list start
+    folded behind a button that opens them, and an open popup lies above every control."""
+    page = open_lesson(page_factory(390, 844, touch=True), server, name)
+    frames = wait_for_maps(page, saved_maps(name))
+    for number, frame in enumerate(frames):
+        frame.wait_for_function("document.querySelector('.casecurity-legend .casecurity-fold')", timeout=30_000)
+        shares = frame.evaluate(COVERED)
+        big = [(control, round(share, 2)) for control, share in shares if share > 0.25]
+        assert big == [], f"{name} map {number}: controls cover more than a quarter of the map: {big}"
+        legend = frame.locator(".casecurity-legend")
+        assert not legend.locator("ul, h3").first.is_visible(), "the legend is not folded on a phone"
+        legend.locator(".casecurity-fold").tap()
+        legend.locator("ul, h3").first.wait_for(state="visible", timeout=30_000)
+        assert legend.locator(".casecurity-fold").get_attribute("aria-expanded") == "true"
+        legend.locator(".casecurity-fold").tap()
+        layers = frame.locator(".leaflet-control-layers")
+        if layers.count():
+            assert not layers.locator(".leaflet-control-layers-list").is_visible()
+            layers.locator(".casecurity-fold").tap()
+            layers.locator(".leaflet-control-layers-list").wait_for(state="visible", timeout=30_000)
+            layers.locator(".casecurity-fold").tap()
+    # a popup: open one on the first map and check that the controls lie below it
+    frame = frames[0]
+    frame.frame_element().scroll_into_view_if_needed()
+    opened = frame.evaluate("""() => { for (const k of Object.keys(window)) { const m = k.startsWith('map_') && window[k];
+        if (m instanceof L.Map) { let done = false; m.eachLayer(l => { if (!done && l.getPopup && l.getPopup() && l.getLatLng) {
+            l.openPopup(); done = true; } else if (!done && l.getPopup && l.getPopup() && l.getBounds) { l.openPopup(l.getBounds().getCenter()); done = true; } });
+            return done; } } return false; }""")
+    if opened:
+        # points of the popup inside the map's frame (once Leaflet has panned it into view)
+        points = """() => { const p = document.querySelector('.leaflet-popup-content-wrapper').getBoundingClientRect();
+            const inside = [];
+            for (let i = 1; i < 6; i++) for (let j = 1; j < 6; j++) {
+                const x = p.left + p.width * i / 6, y = p.top + p.height * j / 6;
+                if (x > 0 && y > 0 && x < innerWidth && y < innerHeight) inside.push([x, y]); }
+            return inside; }"""
+        frame.wait_for_function(f"({points})().length > 0", timeout=30_000)
+        covered = frame.evaluate(f"""() => ({points})().filter(([x, y]) => !document.elementFromPoint(x, y).closest('.leaflet-popup'))
+            .map(([x, y]) => document.elementFromPoint(x, y).className)""")
+        page.screenshot(path=str(screens_dir / f"site-{name}-phone-popup.png"))
+        assert covered == [], f"something lies on top of the open popup: {covered[:3]}"
+
+
+# --------------------------------------------------------------------------- charts and tables on a phone
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("path", ["index.html", "notebooks/02_alliances.html", "notebooks/05_threats.html"])
+def test_charts_readable_and_wide_boxes_show_they_scroll_on_a_phone(page_factory, server, path):
+    """At 390 px a chart's 11 px labels are drawn at 10 px or more (the chart scrolls instead of
+    shrinking), and every box wider than the screen scrolls and shows a shadow where it does."""
+    page = page_factory(390, 844, touch=True)
+    page.goto(server + path, wait_until="load")
+    for chart in page.locator(".casecurity-chart svg").all():
+        if chart.evaluate("e => !!e.closest('[hidden]')"):
+            continue
+        scale = chart.evaluate("e => e.getBoundingClientRect().width / e.viewBox.baseVal.width")
+        assert 11 * scale >= 10, f"chart labels drawn at {11 * scale:.1f} px on a phone"
+    boxes = page.locator("div.cell_output .output.text_html, .casecurity-chart, .pst-scrollable-table-container").all()
+    wide = [box for box in boxes if box.evaluate("e => !e.closest('[hidden]') && e.scrollWidth > e.clientWidth + 1")]
+    if path == "index.html":
+        assert wide, "the lesson table fits a phone: this test would show nothing"
+    for box in wide:
+        style = box.evaluate("e => [getComputedStyle(e).overflowX, getComputedStyle(e).backgroundImage]")
+        assert style[0] in ("auto", "scroll") and "gradient" in style[1], f"a wide box hides that it scrolls: {style}"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways"
+
+
+# --------------------------------------------------------------------------- print
+
+
+def saved_map_descriptions(name: str) -> list[str]:
+    """The text alternative of every map the lesson shows, from its saved outputs in notebooks/."""
+    nb = nbformat.read(REPO / "notebooks" / f"{name}.ipynb", as_version=4)
+    chunks = [str(output.get("data", {}).get("text/html", "")) for cell in nb.cells for output in cell.get("outputs", [])]
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    chunks += [str(model.get("state", {}).get("value", "")) for model in state.values()]
+    found = []
+    for chunk in chunks:
+        for doc in parse(chunk).srcdocs:
+            match = re.search(r'class="casecurity-sr-only"[^>]*>(.*?)</div>', doc, re.S)
+            if match:
+                found.append(plain(match.group(1)))
+    return found
+
+
+@pytest.mark.browser
+def test_lesson_04_prints_whole_maps_and_descriptions(page_factory, server, screens_dir, tmp_path):
+    """Printed to PDF by Chromium, lesson 04 holds each map's whole description, and the print
+    stylesheet leaves out the navigation."""
+    from pypdf import PdfReader
+
+    name = "04_major_powers"
+    expected = saved_map_descriptions(name)
+    assert len(expected) >= 2 and all(len(text) > 80 for text in expected), expected
+    page = open_lesson(page_factory(), server, name)
+    wait_for_maps(page, saved_maps(name))
+    page.emulate_media(media="print")
+    hidden = page.evaluate("""() => ['.bd-header', '.bd-sidebar-primary', '.bd-sidebar-secondary', '.prev-next-area']
+        .filter(s => document.querySelector(s)).map(s => getComputedStyle(document.querySelector(s)).display)""")
+    assert hidden and set(hidden) == {"none"}, f"navigation is printed: {hidden}"
+    pdf = tmp_path / f"{name}.pdf"
+    page.pdf(path=str(pdf), format="A4", print_background=False)
+    (screens_dir / f"site-{name}-print.pdf").write_bytes(pdf.read_bytes())
+    text = "".join("".join(p.extract_text() or "" for p in PdfReader(str(pdf)).pages).split())
+    missing = [description[:60] for description in expected if "".join(description.split()) not in text]
+    assert missing == [], f"descriptions not printed whole: {missing}"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width,height", [(1366, 768), (390, 844)])
+def test_search_field_text_starts_after_its_icon(page_factory, server, width, height):
+    page = open_lesson(page_factory(width, height), server, "02_alliances")
+    next(b for b in page.locator(".search-button__button").all() if b.is_visible()).click()
+    field = page.locator("#pst-search-dialog input[type=search]")
+    field.wait_for(state="visible", timeout=30_000)
+    field.type("CSTO")
+    text_starts, icon_ends = page.evaluate("""() => {
+        const input = document.querySelector('#pst-search-dialog input[type=search]');
+        const icon = input.closest('form').querySelector('i');
+        return [input.getBoundingClientRect().left + parseFloat(getComputedStyle(input).paddingLeft),
+                icon.getBoundingClientRect().right]; }""")
+    assert text_starts >= icon_ends, "the search icon overlaps the typed text"
