@@ -94,7 +94,7 @@ def page_wire_bytes(browser, url: str) -> int:
     return int(sum(received))
 
 
-def wire_sizes(site: Path, pages: list[str], chromium: str = "/usr/bin/chromium") -> dict[str, int]:
+def wire_sizes(site: Path, pages: list[str], chromium: str = "/usr/bin/chromium", browser=None) -> dict[str, int]:
     """Bytes each page really takes on the wire, in Chromium, served by Python's ``http.server``
     (which sends files uncompressed): the page, everything it loads, and everything its map
     frames load, counted once per request the browser makes (a file fetched again by another
@@ -115,11 +115,15 @@ def wire_sizes(site: Path, pages: list[str], chromium: str = "/usr/bin/chromium"
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     sizes_on_wire = {}
     try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--headless=new"])
+        if browser is not None:  # a Playwright browser already running (the tests' session browser)
             for name in pages:
                 sizes_on_wire[name] = page_wire_bytes(browser, base + name)
-            browser.close()
+        else:
+            with sync_playwright() as playwright:
+                launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--headless=new"])
+                for name in pages:
+                    sizes_on_wire[name] = page_wire_bytes(launched, base + name)
+                launched.close()
     finally:
         server.shutdown()
         server.server_close()

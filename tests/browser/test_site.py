@@ -659,13 +659,13 @@ def bench_site_module():
 
 
 @pytest.mark.browser
-def test_pages_stay_within_their_weight_on_the_wire(site, chromium_path):
+def test_pages_stay_within_their_weight_on_the_wire(site, browser):
     """Each lesson page, with everything it and its map frames load, is at most 2 MB as Chromium
     receives it from python -m http.server (uncompressed); the home page at most 1 MB. Sizes,
     not timings: they do not depend on the machine's speed."""
     bench = bench_site_module()
     pages = ["index.html", *(f"notebooks/{name}.html" for name in LESSONS)]
-    sizes = bench.wire_sizes(site, pages, chromium=str(chromium_path))
+    sizes = bench.wire_sizes(site, pages, browser=browser)
     assert sizes["index.html"] <= 1_000_000, f"home page: {sizes['index.html'] / 1e6:.2f} MB"
     heavy = {name: round(size / 1e6, 2) for name, size in sizes.items() if size > 2_000_000}
     assert heavy == {}, f"lesson pages over 2 MB on the wire: {heavy}"
