@@ -273,6 +273,23 @@ def test_missing_version_or_lesson_map_is_one_clear_line(build_site_module, tmp_
     assert message.count("\n") == 0 and "Lesson map" in message
 
 
+def test_lesson_copies_execute_without_kernel_warnings(tmp_path):
+    """The site's lesson executions talk to their kernels over IPC: over TCP every kernel printed
+    "Kernel is running over TCP without encryption" into the output of `make site`."""
+    lesson = tmp_path / "one.ipynb"
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("from casecurity import data\nlen(data.load('countries'))")])
+    nbformat.write(nb, lesson)
+    run = subprocess.run(
+        [sys.executable, "-c", "import sys; sys.path.insert(0, 'tools'); import build_site; "
+         f"build_site.execute_copy({str(lesson)!r}, {str(tmp_path / 'out.ipynb')!r})"],
+        cwd=REPO, capture_output=True, text=True, timeout=300,
+    )
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "WARNING" not in run.stderr, run.stderr[-2000:]
+    executed = nbformat.read(tmp_path / "out.ipynb", as_version=4)
+    assert executed.cells[0].outputs and "text/plain" in executed.cells[0].outputs[0].data
+
+
 def dead_internal_links(site: Path, pages: list[Path]) -> list[str]:
     """Links (and a map frame's links) of ``pages`` to a file or an anchor of ``site`` that is not there."""
     ids_of: dict[Path, set[str]] = {}
