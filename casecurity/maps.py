@@ -446,8 +446,8 @@ def assets_url() -> str | None:
     """Where site-mode maps link Leaflet and jQuery from (``CASECURITY_ASSETS_URL``), or None.
 
     Only used in offline mode. The URL names a folder (a trailing ``/`` is added) that
-    holds ``leaflet.js``, ``leaflet.css`` (with its ``images/``), ``jquery.min.js`` and
-    ``site-maps.css``.
+    holds ``leaflet.js``, ``leaflet.css`` (with its ``images/``), ``jquery.min.js``,
+    ``site-maps.css`` and ``site-maps.js``.
     """
     url = os.environ.get("CASECURITY_ASSETS_URL", "").strip()
     if not url:
@@ -462,7 +462,8 @@ def _linked_assets(url: str) -> str:
     link = html.escape(url, quote=True)
     return (
         f'<link rel="stylesheet" href="{link}leaflet.css">\n<link rel="stylesheet" href="{link}site-maps.css">\n'
-        f'<script src="{link}leaflet.js"></script>\n<script src="{link}jquery.min.js"></script>'
+        f'<script src="{link}leaflet.js"></script>\n<script src="{link}jquery.min.js"></script>\n'
+        f'<script src="{link}site-maps.js"></script>'  # phone layout and popups (the website's site-maps.js)
     )
 
 

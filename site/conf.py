@@ -23,9 +23,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 myst_heading_anchors = 6
 myst_heading_slug_func = "slugs.jupyterlab_slug"
 nb_execution_mode = "off"  # tools/build_site.py executed the lesson copies in site mode
-# The standalone widget manager from npm (site/package-lock.json), served from _static/:
-# it renders the widgets' saved state with no CDN and no require.js.
-nb_ipywidgets_js = {"widgets/embed.js": {}}
+# No widget manager (it was 1.9 MB on every lesson page): tools/build_site.py replaces every widget
+# output with plain HTML (casecurity/site_explorers.py), so the pages load no widget script at all.
+nb_ipywidgets_js = {}
 exclude_patterns = ["downloads/**", "**/.ipynb_checkpoints"]
 suppress_warnings = []
 
@@ -36,7 +36,7 @@ _assembled = os.environ.get("CASECURITY_SITE_STATIC") or str(ROOT / "build" / "s
 html_static_path = [str(ROOT / "site" / "_static"), _assembled]
 # casecurity-icons.css is written after the build, in place of Font Awesome's script (build_site.slim_icons)
 html_css_files = ["casecurity-site.css", "casecurity-icons.css"]
-html_js_files = ["casecurity-site.js"]
+html_js_files = ["casecurity-site.js", "casecurity-explorer.js"]
 html_copy_source = False  # the downloads page offers the real notebooks instead
 html_show_sourcelink = False
 html_last_updated_fmt = None

@@ -5,7 +5,8 @@ images, the files that maps inside it link (Leaflet, jQuery), and fonts named by
 stylesheets and scripts (the widget manager's icon font). Shared files count on every
 page that loads them; a browser fetches them once per site. "gzip" is what a server that
 compresses (GitHub Pages and most others do) sends over the network.
-Targets: a lesson page under 2 MB, the whole site under 15 MB.
+Targets: a lesson page under 2 MB and the home page under 1 MB as Chromium receives them from
+``python -m http.server`` (wire_sizes), the whole site under 15 MB.
 
     python tools/bench_site.py            # builds build/site first if it is missing
 """
@@ -24,7 +25,7 @@ from urllib.parse import unquote, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "build" / "site"
-PAGE_MB, SITE_MB = 2.0, 15.0
+PAGE_MB, HOME_MB, SITE_MB = 2.0, 1.0, 15.0
 REFS = re.compile(r"""<(?:script|img|iframe)\b[^>]*?\bsrc=["']([^"']+)|<link\b[^>]*?\bhref=["']([^"']+)[^>]*>""", re.I)
 SRCDOC = re.compile(r'srcdoc="([^"]*)"')
 FONTS = re.compile(r"""url\(["']?([^"')]+\.woff2)""")
@@ -68,6 +69,67 @@ def page_files(page: Path) -> set[Path]:
     return files
 
 
+def page_wire_bytes(browser, url: str) -> int:
+    """Bytes Chromium receives for ``url`` and all it loads (see wire_sizes), with an empty cache."""
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    received, pending = [], set()
+    cdp.on("Network.requestWillBeSent", lambda event: pending.add(event["requestId"]))
+    cdp.on("Network.loadingFinished", lambda event: (received.append(event["encodedDataLength"]),
+                                                     pending.discard(event["requestId"])))
+    cdp.on("Network.loadingFailed", lambda event: pending.discard(event["requestId"]))
+    page.goto(url, wait_until="load")
+    height = page.evaluate("document.documentElement.scrollHeight")
+    for y in range(0, height + 768, 700):  # every lazily loaded frame comes into view once
+        page.evaluate(f"window.scrollTo(0, {y})")
+        quiet = 0
+        for _ in range(240):  # until no request has been in flight for two looks in a row
+            page.wait_for_timeout(125)
+            quiet = quiet + 1 if not pending else 0
+            if quiet == 2:
+                break
+    context.close()
+    return int(sum(received))
+
+
+def wire_sizes(site: Path, pages: list[str], chromium: str = "/usr/bin/chromium", browser=None) -> dict[str, int]:
+    """Bytes each page really takes on the wire, in Chromium, served by Python's ``http.server``
+    (which sends files uncompressed): the page, everything it loads, and everything its map
+    frames load, counted once per request the browser makes (a file fetched again by another
+    frame counts again; one taken from the browser's cache does not). Each page starts with an
+    empty cache and is scrolled to its end, so frames that load lazily are counted too."""
+    import functools
+    import http.server
+    import threading
+
+    from playwright.sync_api import sync_playwright
+
+    class Quiet(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/"
+    sizes_on_wire = {}
+    try:
+        if browser is not None:  # a Playwright browser already running (the tests' session browser)
+            for name in pages:
+                sizes_on_wire[name] = page_wire_bytes(browser, base + name)
+        else:
+            with sync_playwright() as playwright:
+                launched = playwright.chromium.launch(executable_path=chromium, args=["--no-sandbox", "--headless=new"])
+                for name in pages:
+                    sizes_on_wire[name] = page_wire_bytes(launched, base + name)
+                launched.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    return sizes_on_wire
+
+
 def main() -> None:
     if not (SITE / "index.html").exists():
         started = time.perf_counter()
@@ -89,10 +151,11 @@ def main() -> None:
     total = sum(sizes(p)[0] for p in everything) / 1e6
     total_gz = sum(sizes(p)[1] for p in everything) / 1e6
     downloads = sum(sizes(p)[0] for p in everything if "_downloads" in p.parts) / 1e6
-    widget_manager = SITE / "_static" / "widgets" / "embed.js"
-    if widget_manager.exists():
-        print(f"(every lesson page loads the widget manager, {sizes(widget_manager)[0] / 1e6:.1f} MB uncompressed, "
-              "once per site: browsers cache it)")
+    wired = ["index.html", *sorted(str(p.relative_to(SITE)) for p in (SITE / "notebooks").glob("*.html"))]
+    print(f"\n{'on the wire, in Chromium, from python -m http.server':<52} {'MB':>6}  budget")
+    for name, size in wire_sizes(SITE, wired).items():
+        budget = HOME_MB if name == "index.html" else PAGE_MB
+        print(f"{name:<52} {size / 1e6:6.2f}  {'ok' if size <= budget * 1e6 else 'OVER'} (<= {budget:.0f} MB)")
     print(f"\nwebsite total: {total:.1f} MB ({total_gz:.1f} MB gzipped; downloads {downloads:.1f} MB of it), "
           f"{len(everything)} files  (target < {SITE_MB:.0f} MB)  {'ok' if total < SITE_MB else 'OVER'}")
 

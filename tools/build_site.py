@@ -3,8 +3,7 @@
 Steps:
 
 1. Browser files from npm (``site/package-lock.json``, integrity-checked by ``npm ci``):
-   the Jupyter widget manager, so saved widgets render, and axe-core for the accessibility
-   test. Skipped when ``site/node_modules`` already matches the lock file, so a re-build
+   axe-core for the accessibility test. Skipped when ``site/node_modules`` already matches the lock file, so a re-build
    needs no network.
 2. A source tree in build/site-src/ laid out like the repository, so the notebooks' and
    documents' relative links keep working: ``notebooks/`` (lesson COPIES re-executed in site
@@ -56,8 +55,6 @@ OUT = BUILD / "site"
 #: relative to a lesson page (notebooks/NN.html); _static/casecurity holds casecurity/static
 ASSETS_URL = "../_static/casecurity/"
 BINDER = "https://mybinder.org/v2/gh/central-asia-security-course/casecurity/HEAD"
-#: files from npm packages copied into the site (source in node_modules -> target in _static)
-WIDGET_DIST = "@jupyter-widgets/html-manager/dist"
 
 
 def fail(message: str) -> None:
@@ -101,7 +98,7 @@ def npm_files() -> None:
         return
     npm = shutil.which("npm")
     if not npm:
-        fail("npm not found: install Node.js 18 or newer (it fetches the widget manager for the site)")
+        fail("npm not found: install Node.js 18 or newer (it fetches axe-core for the site's tests)")
     print("npm ci (site/package-lock.json) ...", file=sys.stderr, flush=True)
     result = subprocess.run(
         [npm, "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error"],
@@ -130,6 +127,7 @@ def inputs_hash() -> str:
 
 def execute_copy(source: str, target: str) -> float:
     """Execute a copy of one lesson in site mode (runs in a worker process)."""
+    from jupyter_client.manager import KernelManager
     from nbclient import NotebookClient
 
     os.environ["CASECURITY_OFFLINE"] = "1"
@@ -139,11 +137,62 @@ def execute_copy(source: str, target: str) -> float:
     nb = nbformat.read(source, as_version=4)
     started = time.perf_counter()
     workdir = tempfile.mkdtemp(prefix="casecurity-site-")  # files a lesson might write stay out of build/
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": workdir}}).execute()
-    shutil.rmtree(workdir, ignore_errors=True)
+    # IPC transport (Unix sockets in workdir): the kernel and this process talk on one machine, and
+    # over TCP ipykernel warns "Kernel is running over TCP without encryption" once per lesson.
+    manager = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(workdir, "kernel"))
+    try:
+        NotebookClient(nb, km=manager, timeout=300, kernel_name="python3",
+                       resources={"metadata": {"path": workdir}}).execute()
+    finally:  # a kernel manager passed in is not shut down by nbclient
+        if manager.has_kernel:
+            manager.shutdown_kernel()
+        shutil.rmtree(workdir, ignore_errors=True)
+    without_widgets(nb)
     Path(target).parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, target)
     return time.perf_counter() - started
+
+
+MAP_URL = "@@casecurity-map-{}@@"  # placeholder for the URL of an explorer state's map page
+
+
+def import_lines(source: str) -> list[str]:
+    """The one-line import statements of a cell (``from casecurity import widgets``)."""
+    return [line for line in source.splitlines()
+            if line.startswith(("import ", "from ")) and not line.rstrip().endswith(("(", "\\"))]
+
+
+def without_widgets(nb) -> None:
+    """Replace every widget output of an executed lesson with plain HTML (no widget manager, no
+    kernel on the site): an explorer with one precomputable control becomes a live view whose
+    states were computed here (casecurity.site_explorers.live_view), anything else its saved
+    view. Runs in the worker that executed the lesson, in site mode; a live view's map pages go
+    into the output's metadata (``casecurity_maps``) and are written by lesson_page()."""
+    from casecurity import site_explorers
+
+    state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
+    namespace: dict = {}
+    for cell in nb.cells:  # the lesson's imports, to rebuild each explorer from its cell
+        for line in import_lines(cell.source) if cell.cell_type == "code" else []:
+            exec(line, namespace)  # noqa: S102 - the course's own lesson, executed just before
+    for cell in nb.cells:
+        for output in cell.get("outputs", []):
+            view = output.get("data", {}).get("application/vnd.jupyter.widget-view+json")
+            if not view:
+                continue
+            try:
+                widget = eval(cell.source.strip(), namespace)  # noqa: S307 - as above
+            except Exception:  # noqa: BLE001 - not a single expression: the saved view will do
+                widget = None
+            live = site_explorers.live_view(widget) if widget is not None else None
+            if live is None:
+                output["data"] = {"text/html": site_explorers.saved_view(view["model_id"], state)}
+                continue
+            title = re.search(r"<title>([^<]*)</title>", live.maps[live.start]) if live.maps else None
+            urls = [MAP_URL.format(i) for i in range(len(live.maps))]
+            output["data"] = {"text/html": live.html(urls, "Map: " + html.unescape(title.group(1)) if title else "Map")}
+            output.setdefault("metadata", {})["casecurity_maps"] = live.maps
+    nb.metadata.pop("widgets", None)
 
 
 def executed_lessons(fresh: bool) -> dict[Path, Path]:
@@ -185,30 +234,17 @@ def md_cell(cell_id: str, text: str):
     return cell
 
 
-def has_widget(cell) -> bool:
-    return any("application/vnd.jupyter.widget-view+json" in out.get("data", {}) for out in cell.get("outputs", []))
-
-
 def lesson_header(name: str, version: str, as_of: str) -> str:
     binder = f"{BINDER}?urlpath=lab/tree/notebooks/{name}"
     return (
         "```{container} casecurity-page-info\n"
         f"Dataset version {version}, data as of {as_of}. "
         "Maps and tables below are drawn from that data; "
-        "the interactive controls are shown as saved.\n\n"
+        "the explorers work on this page without Python; to check quiz answers, launch Binder.\n\n"
         f"[Launch on Binder]({binder}) "
         f"{{download}}`Download this notebook <../downloads/notebooks/{name}>`\n"
         "```\n"
     )
-
-
-WIDGET_NOTE = (
-    "```{container} casecurity-widget-note\n"
-    "This control is shown as it was saved. Changing it needs a running notebook: "
-    "use *Launch on Binder* at the top of the page, or download the notebook and open it "
-    "with `make lab`.\n"
-    "```\n"
-)
 
 
 def insert_after_title(nb, cell) -> None:
@@ -308,16 +344,30 @@ def write_geometry_js(target: Path, geometry: dict[str, dict]) -> None:
                   f"window.CASECURITY_GEO = {{\n{body}\n}};\n")
 
 
+def explorer_maps(nb, stem: str, by_shape: dict[str, str]) -> None:
+    """Write the map pages of the notebook's live explorers into _static/explorers/ and point
+    their placeholders at them. A map page lives one folder below the site root, like a lesson,
+    so its links to ../_static/casecurity/ become ../casecurity/."""
+    for number, cell in enumerate(nb.cells):
+        for output in cell.get("outputs", []):
+            maps = output.get("metadata", {}).pop("casecurity_maps", None)
+            if not maps:
+                continue
+            text = output["data"]["text/html"]
+            for index, page in enumerate(maps):
+                name = f"{stem}-{number}-{index}.html"
+                shared = share_geometry_in_map(page, by_shape).replace(ASSETS_URL, "../casecurity/")
+                write(STATIC / "explorers" / name, shared)
+                text = text.replace(MAP_URL.format(index), f"../_static/explorers/{name}")
+            output["data"]["text/html"] = text
+
+
 def lesson_page(executed: Path, target: Path, version: str, as_of: str, by_shape: dict[str, str]) -> None:
     nb = nbformat.read(executed, as_version=4)
+    explorer_maps(nb, target.stem, by_shape)
     share_geometry_in_notebook(nb, by_shape)
-    cells = []
-    for number, cell in enumerate(nb.cells):
+    for cell in nb.cells:
         inline_svg(cell)
-        cells.append(cell)
-        if cell.cell_type == "code" and has_widget(cell):
-            cells.append(md_cell(f"site-widget-note-{number}", WIDGET_NOTE))
-    nb.cells = cells
     insert_after_title(nb, md_cell("site-header", lesson_header(target.name, version, as_of)))
     nbformat.write(nb, target)
 
@@ -436,6 +486,8 @@ def assemble(fresh: bool) -> None:
     (SRC / "exercises").mkdir(parents=True)
     geometry = country_geometry()
     by_shape = {_canonical(shape): code for code, shape in geometry.items()}
+    if STATIC.exists():
+        shutil.rmtree(STATIC)
     for lesson, cached in executed.items():
         lesson_page(cached, SRC / "notebooks" / lesson.name, version, as_of, by_shape)
         copy(lesson, SRC / "downloads" / "notebooks" / lesson.name)
@@ -460,19 +512,12 @@ def assemble(fresh: bool) -> None:
     write(SRC / "index.md", index)
     # browser files served from _static/ (see conf.py: html_static_path)
     static = STATIC
-    if static.exists():
-        shutil.rmtree(static)
     package_static = ROOT / "casecurity" / "static"
     for name in ("leaflet.js", "leaflet.css", "jquery.min.js", "LICENSE-leaflet.txt", "LICENSE-jquery.txt"):
         copy(package_static / name, static / "casecurity" / name)
     for image in (package_static / "images").glob("*.png"):
         copy(image, static / "casecurity" / "images" / image.name)
     write_geometry_js(static / "casecurity" / GEOMETRY_JS, geometry)
-    widgets = NODE / WIDGET_DIST
-    # embed.js: the standalone build (no require.js needed); it loads its icon font (woff2) from beside itself
-    for path in [widgets / "embed.js", widgets / "embed.js.LICENSE.txt", *widgets.glob("*.woff2")]:
-        if path.exists():
-            copy(path, static / "widgets" / path.name)
 
 
 def sphinx() -> None:
@@ -495,8 +540,16 @@ def sphinx() -> None:
 
 
 ICON_MODIFIERS = {"solid", "regular", "brands", "fw", "lg", "xs", "sm", "xl", "2x", "spin", "pulse", "stack", "inverse"}
-ICON_FAMILIES = {"solid": ('"Font Awesome 7 Free"', 900), "regular": ('"Font Awesome 7 Free"', 400),
-                 "brands": ('"Font Awesome 7 Brands"', 400)}
+ICON_STYLES = {"solid": ("Free", 900), "regular": ("Free", 400), "brands": ("Brands", 400)}
+
+
+def icon_font_version(stylesheet: Path) -> str:
+    """The Font Awesome major version whose fonts the theme's stylesheet declares ("6" for
+    pydata-sphinx-theme 0.16, "7" for 0.20)."""
+    found = re.findall(r'"Font Awesome (\d+) Free"', stylesheet.read_text(encoding="utf-8"))
+    if not found:
+        fail(f"{stylesheet.name} declares no Font Awesome font; the icons cannot be drawn without its script")
+    return found[0]
 
 
 def slim_icons() -> None:
@@ -521,6 +574,7 @@ def slim_icons() -> None:
     for path in [*OUT.rglob("*.html"), *(OUT / "_static" / "scripts").glob("*.js")]:
         if path != script:
             used |= set(re.findall(r"\bfa-([a-z0-9-]+)", path.read_text(encoding="utf-8", errors="replace")))
+    major = icon_font_version(OUT / "_static" / "styles" / "pydata-sphinx-theme.css")
     icons = sorted(used - ICON_MODIFIERS)
     unknown = [name for name in icons if name not in codes]
     if unknown:
@@ -529,8 +583,8 @@ def slim_icons() -> None:
     rules = ["/* Icons of the theme, drawn with the theme's Font Awesome fonts (written by tools/build_site.py). */",
              ".fa-solid, .fa-regular, .fa-brands { display: inline-block; font-style: normal; font-variant: normal;"
              " line-height: 1; text-rendering: auto; -webkit-font-smoothing: antialiased; }",
-             *(f".fa-{style} {{ font-family: {family}; font-weight: {weight}; }}"
-               for style, (family, weight) in ICON_FAMILIES.items()),
+             *(f'.fa-{style} {{ font-family: "Font Awesome {major} {family}"; font-weight: {weight}; }}'
+               for style, (family, weight) in ICON_STYLES.items()),
              ".fa-fw { text-align: center; width: 1.25em; }",
              ".fa-lg { font-size: 1.25em; line-height: 0.05em; vertical-align: -0.075em; }",
              *(f'.fa-{name}::before {{ content: "\\{codes[name]}"; }}' for name in icons)]

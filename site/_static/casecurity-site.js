@@ -13,10 +13,25 @@
     text.innerHTML = match ? match[1] : "";
     return "Map: " + (text.value || "interactive map");
   }
+  // Print: a map's description (its text alternative, inside the frame) printed whole under it,
+  // since a frame prints only what fits in it. Hidden on screen and from screen readers, which
+  // read it in the frame.
+  function describe(frame) {
+    var doc = new DOMParser().parseFromString(frame.getAttribute("srcdoc") || "", "text/html");
+    var source = doc.querySelector(".casecurity-sr-only");
+    var box = frame.parentElement;
+    if (!source || !box || (box.nextElementSibling && box.nextElementSibling.classList.contains("casecurity-map-description"))) { return; }
+    var copy = document.createElement("p");
+    copy.className = "casecurity-map-description";
+    copy.setAttribute("aria-hidden", "true");
+    copy.textContent = source.textContent.trim();
+    box.parentNode.insertBefore(copy, box.nextSibling);
+  }
   function fix(root) {
     root.querySelectorAll("iframe[srcdoc]:not([title])").forEach(function (frame) {
       frame.setAttribute("title", mapTitle(frame));
     });
+    root.querySelectorAll("iframe[srcdoc]").forEach(describe);
     root.querySelectorAll(".noUi-handle:not([aria-label])").forEach(function (handle) {
       var widget = handle.closest(".widget-slider, .jupyter-widgets");
       var label = widget && widget.querySelector(".widget-label");
