@@ -11,6 +11,9 @@ into the environment (``sys.prefix``), so a learner needs no flag and no user se
 - ``etc/ipython/ipython_kernel_config.py``: loads :mod:`casecurity.friendly` into every
   kernel of the environment, so beginners' mistakes read as one sentence even before the
   first cell ran. An existing file is kept; the course's line is added once.
+- ``etc/jupyter/jupyter_server_config.d/casecurity.json``: enables the server extension
+  :mod:`casecurity.lab_assets`, which serves the course's copy of Leaflet and jQuery, so
+  maps draw where the public CDN is blocked.
 
 Re-running changes nothing. ``--prefix DIR`` installs into another prefix (tests use it).
 """
@@ -18,6 +21,7 @@ Re-running changes nothing. ``--prefix DIR`` installs into another prefix (tests
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -61,6 +65,18 @@ def install_kernel_extension(prefix: Path) -> Path:
     return target
 
 
+SERVER_CONFIG = json.dumps(
+    {"ServerApp": {"jpserver_extensions": {"casecurity.lab_assets": True}}}, indent=2
+) + "\n"
+
+
+def install_server_extension(prefix: Path) -> Path:
+    target = Path(prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / "casecurity.json"
+    if not target.is_file() or target.read_text(encoding="utf-8") != SERVER_CONFIG:
+        write_text_atomically(target, SERVER_CONFIG)
+    return target
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -69,7 +85,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
     try:
-        written = [install_lab_settings(args.prefix), install_kernel_extension(args.prefix)]
+        written = [
+            install_lab_settings(args.prefix),
+            install_kernel_extension(args.prefix),
+            install_server_extension(args.prefix),
+        ]
     except OSError as exc:
         print(
             f"casecurity.install: cannot write the course's settings ({exc}); "
