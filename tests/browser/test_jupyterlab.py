@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import secrets
 import signal
 import socket
@@ -331,6 +332,67 @@ def test_widgets_and_map_work_in_jupyterlab(lab_server, browser, screens_dir):
         page.screenshot(path=str(screens_dir / "jupyterlab_widget_demo.png"))
     finally:
         context.close()
+
+
+LESSON_URL = re.compile(r"http://127\.0\.0\.1:(\d+)/lab/tree/notebooks/00_start_here\.ipynb\?token=([0-9a-f]+)")
+
+
+def _wait_for_text(path: Path, pattern: re.Pattern, timeout: float = 120) -> re.Match:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = pattern.search(path.read_text(errors="replace")) if path.is_file() else None
+        if found:
+            return found
+        time.sleep(0.5)
+    pytest.fail(f"{pattern.pattern} did not appear in {path} within {timeout} s")
+
+
+def _make_lab(work: Path, lab_args: str, **env_extra: str) -> tuple[subprocess.Popen, Path]:
+    """`make lab` as a learner runs it (Jupyter makes up the token), private runtime and config folders."""
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(work / "runtime"), JUPYTER_CONFIG_DIR=str(work / "config"),
+               JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"), **env_extra)
+    env.pop("MAKEFLAGS", None)
+    log = work / "server.log"
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            ["make", "--no-print-directory", "lab", f"LAB_ARGS={lab_args}"],
+            cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    return process, log
+
+
+def test_make_lab_without_a_browser_prints_the_lesson_url(tmp_path, browser):
+    """`make lab LAB_ARGS=--no-browser` prints a URL, with its token, that opens lesson 00 itself."""
+    port = _free_port()
+    process, log = _make_lab(tmp_path, f"--no-browser --ip=127.0.0.1 --port={port} --LabApp.expose_app_in_browser=True")
+    context = _new_context(browser, {"width": 1280, "height": 900})
+    try:
+        printed = _wait_for_text(log, LESSON_URL, timeout=300)
+        assert printed.group(1) == str(port)
+        page = context.new_page()
+        page.goto(printed.group(0), wait_until="domcontentloaded")  # as pasted: nothing added
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=90_000)
+        _wait_for_notebook(page, "notebooks/00_start_here.ipynb")
+    finally:
+        context.close()
+        _stop(process)
+
+
+def test_plain_make_lab_opens_the_same_lesson_url(tmp_path):
+    """Without --no-browser, `make lab` hands the browser ($BROWSER) the URL it prints."""
+    opened = tmp_path / "opened.txt"
+    recorder = tmp_path / "browser.sh"
+    recorder.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
+    recorder.chmod(0o755)
+    process, log = _make_lab(tmp_path, f"--ip=127.0.0.1 --port={_free_port()}", BROWSER=str(recorder))
+    try:
+        handed = _wait_for_text(opened, re.compile(r"\S+"), timeout=300).group(0)
+        # Jupyter hands the browser a local page that forwards to the server's URL
+        target = Path(urllib.parse.urlsplit(handed).path).read_text() if handed.startswith("file:") else handed
+        printed = _wait_for_text(log, LESSON_URL)
+        assert printed.group(0) in target
+    finally:
+        _stop(process)
 
 
 def _saved_maps(path: Path) -> int:
