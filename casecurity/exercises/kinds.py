@@ -23,6 +23,7 @@ from casecurity.exercises.countries import (  # noqa: F401 - re-exported
 )
 from casecurity.exercises.feedback import (
     _MAX_ITEMS,
+    _MISSING,
     CENTRAL_ASIA_BOX,
     Note,
     _a_type,
@@ -41,6 +42,7 @@ from casecurity.exercises.question import (  # noqa: F401 - re-exported
     expected_tokens,
 )
 from casecurity.exercises.quiz import ChoiceQuestion  # noqa: F401 - re-exported
+from casecurity.exercises.writing import writing_box
 
 
 class ValueQuestion(Question):
@@ -664,6 +666,16 @@ class ReflectionQuestion(Question):
 
     def _wanted(self):
         return "your answer as text"
+
+    def check(self, answer=_MISSING):
+        """Check a written answer; without an argument, show a box to write it in (no Python needed)."""
+        if answer is _MISSING:
+            return writing_box(self)
+        return super().check(answer)
+
+    def check_written(self, text: str):
+        """Grade and record text written in the box (what its Check button does)."""
+        return self._check_and_record(text, via="write")
 
     def _safe_check(self, answer):
         if isinstance(answer, str) and not answer.strip():
