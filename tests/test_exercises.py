@@ -160,6 +160,7 @@ def test_map():
     assert q.check(_map()).correct
     layers = q.check(_map(layer="Layer 1")).message
     assert "0 of 1 layer found, 1 missing" in layers and "'Layer 1'" in layers and "'CSTO members'" not in layers
+    assert "FeatureGroup" not in layers and "add the missing layer" in layers
     one_state = q.check(_map(codes=("KAZ",)))
     assert "1 of 2 states right, 1 missing" in one_state.message and "Kyrgyzstan" not in one_state.message
     assert "Kyrgyzstan" in repr(q.hint())

@@ -455,9 +455,14 @@ class MapQuestion(Question):
                 found = _listing(repr(n) for n in names) if names else "none"
                 wanted = len(expected["layers"])
                 told = [n for n in missing if _mentions(self.prompt, str(n))]  # names the prompt gives away itself
-                named = f": {_listing(repr(n) for n in told)}" if told and len(told) == len(missing) else ""
-                problems.append(f"{wanted - len(missing)} of {_plural(wanted, 'layer')} found, {len(missing)} missing"
-                                f"{named} (folium.FeatureGroup(name=...); your layers: {found})")
+                # the lesson's words ("a layer named ..."), not folium's class names
+                if told and len(told) == len(missing):
+                    ask = "add " + _listing(f"a layer named {n!r}" for n in told)
+                else:
+                    which = "missing layer" if len(missing) == 1 else f"{len(missing)} missing layers"
+                    ask = f"add the {which}, named as the question says"
+                problems.append(f"{wanted - len(missing)} of {_plural(wanted, 'layer')} found, {len(missing)} missing: "
+                                f"{ask} (your layers: {found})")
                 self._name(f"missing layer(s) {_listing(repr(n) for n in missing)}", real=len(missing) < wanted)
         if expected["shaded"] is not None:
             shaded = set()
