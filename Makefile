@@ -42,10 +42,13 @@ setup:
 # Served from the repository root (as on Binder and a JupyterHub), so the file browser and the
 # lessons' links reach exercises/, solutions/ and data/. casecurity.install puts the course's
 # JupyterLab settings (no news pop-up) and kernel extension (plain-language errors) into .venv.
+# The printed URL (and the page a browser opens) is lesson 00 itself, with the token.
+# Both set-up steps are skipped when their stamps say nothing changed, so a re-run is quick.
+LAB_START ?= /lab/tree/notebooks/00_start_here.ipynb
 lab: setup
 	@$(BIN)/python -m casecurity.install --quiet
-	@$(BIN)/jupyter trust notebooks/*.ipynb solutions/*.ipynb >/dev/null 2>&1 || true
-	$(BIN)/jupyter lab --ServerApp.root_dir=. notebooks/00_start_here.ipynb $(AS_ROOT) $(LAB_ARGS)
+	@$(BIN)/python tools/trust_notebooks.py notebooks/*.ipynb solutions/*.ipynb
+	$(BIN)/jupyter lab --ServerApp.root_dir=. --LabApp.default_url=$(LAB_START) $(AS_ROOT) $(LAB_ARGS)
 
 lint: setup
 	$(BIN)/ruff check casecurity tests tools notebooks solutions exercises

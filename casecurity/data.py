@@ -68,6 +68,7 @@ __all__ = [
     "point_in_country",
     "treaties",
     "validate",
+    "vocabulary",
     "weak_only_sources",
     "weak_source_kind",
 ]
@@ -546,6 +547,16 @@ def _vocabulary(table: str, column: str) -> list[str]:
         if field["name"] == column:
             return list(field.get("constraints", {}).get("enum", []))
     raise CourseError(f"Column {column!r} is missing from {table} in datapackage.json; restore the file.")
+
+
+def vocabulary() -> set[str]:
+    """Every value a vocabulary column may hold (datapackage.json's lists), e.g. 'central_asia', 'member'."""
+    return {
+        value
+        for resource in _package().get("resources", [])
+        for field in resource.get("schema", {}).get("fields", [])
+        for value in field.get("constraints", {}).get("enum", [])
+    }
 
 
 def _closest(value: str, choices: Iterable[str]) -> list[str]:

@@ -10,7 +10,11 @@ has run a notebook's first cell. ``import casecurity`` loads it too. It recognis
 - a misspelled column in ``table["colum"]`` (did-you-mean, from the table's own columns);
 - broken indentation (``IndentationError``);
 - a course error (:class:`casecurity.errors.CourseError`), shown as its one line;
-- ``ex.q1.check`` without brackets: the bound method displays as "add brackets".
+- ``ex.q1.check`` without brackets: the bound method displays as "add brackets";
+- a date column compared with a number (``events["start_date"] >= 2022``) or with a text
+  that is no date (``"2022-13-01"``: "there is no month 13");
+- a text value without quotes (``answer = central_asia``);
+- a question name in capitals (``ex.Q6``) or one the set does not have.
 
 Anything else keeps IPython's normal traceback. :func:`friendly_message` is the pure part
 (exception in, sentence or ``None`` out); the extension only routes exceptions to it.
@@ -18,7 +22,9 @@ Anything else keeps IPython's normal traceback. :func:`friendly_message` is the 
 
 from __future__ import annotations
 
+import calendar
 import difflib
+import linecache
 import re
 import sys
 import types
@@ -49,6 +55,87 @@ def _name_error_message(value: BaseException) -> str | None:
         return f'Put the option letter in quotes: answer = "{name}" (without quotes, Python reads {name} as a variable).'
     if name and set(name) == {"_"} and len(name) >= 3:
         return f"This cell still has a blank {name} in it: replace each {name} with your code, then run the cell."
+    if name and _is_course_value(name):
+        return f"Text values need quotes: '{name}' (without quotes, Python looks for a variable named {name})."
+    return None
+
+
+def _is_course_value(name: str) -> bool:
+    """True when ``name`` is a category or code in the course's data (``central_asia``, ``KAZ``, ``CSTO``)."""
+    data = sys.modules.get("casecurity.data")  # loaded by any lesson or exercise set; never load it here
+    if data is None:
+        return False
+    if name in data.vocabulary():
+        return True
+    if not re.fullmatch(r"[A-Z][A-Z0-9]{1,7}", name):  # only codes are worth reading the tables for
+        return False
+    return name in set(data.load("countries")["iso3"]) | set(data.load("organizations")["id"])
+
+
+_DATE_COMPARISON = re.compile(r"Invalid comparison between dtype=datetime64\S* and (\w+)")
+_DATE_TEXT = re.compile(r"\s*(\d{4})[-/.](\d{1,2})[-/.](\d{1,2})\s*")
+_DATE_FORMAT = 'write a date as "YYYY-MM-DD", e.g. "2022-01-01"'
+
+
+def _comparison_parts(tb: types.TracebackType | None) -> tuple[str, object]:
+    """What the learner wrote on the left (``events["start_date"]``) and the value compared with."""
+    table, column, value, frames = "table", None, None, []
+    while tb is not None:
+        frames.append((tb.tb_frame.f_code.co_filename, tb.tb_lineno))
+        local = tb.tb_frame.f_locals
+        if value is None and "other" in local:
+            value = local["other"]
+        name = getattr(local.get("self"), "name", None)
+        if column is None and isinstance(name, str):
+            column = name
+        tb = tb.tb_next
+    if column is None:
+        return 'table["date column"]', value
+    pattern = re.compile(r"([A-Za-z_]\w*)\[\s*[\"']" + re.escape(column) + r"[\"']\s*\]")
+    for filename, line in frames:  # name the learner's own table, read from the line they wrote
+        found = pattern.search(linecache.getline(filename, line))
+        if found:
+            table = found.group(1)
+            break
+    return f'{table}["{column}"]', value
+
+
+def _date_comparison_message(value: BaseException, tb: types.TracebackType | None) -> str | None:
+    """A date column compared with a number, or with a text that is not a real date."""
+    match = _DATE_COMPARISON.search(str(value))
+    if match is None:
+        return None
+    left, other = _comparison_parts(tb)
+    if isinstance(other, str):
+        parts = _DATE_TEXT.fullmatch(other)
+        if parts is None:
+            return f'"{other}" is not a date that Python can read: {_DATE_FORMAT}.'
+        year, month, day = (int(part) for part in parts.groups())
+        if not 1 <= month <= 12:
+            return f'"{other}": there is no month {month}; {_DATE_FORMAT} (month 01 to 12).'
+        if not 1 <= day <= calendar.monthrange(year, month)[1]:
+            return f'"{other}": {calendar.month_name[month]} {year} has no day {day}; {_DATE_FORMAT}.'
+        return f'"{other}" is not a date that Python can read: {_DATE_FORMAT}.'
+    year = other if isinstance(other, int) and 1000 <= other <= 2999 else 2022
+    return (
+        f'Compare dates with a date: {left} >= "{year}-01-01" '
+        f"(a number such as {other!r} is not a date; {_DATE_FORMAT})."
+    )
+
+
+def _attribute_message(value: BaseException) -> str | None:
+    """``ex.Q6`` or ``ex.q99``: an exercise set's questions are q1, q2, ... in lower case."""
+    owner, name = getattr(value, "obj", None), getattr(value, "name", None)
+    module = getattr(owner, "__name__", "")
+    if not isinstance(owner, types.ModuleType) or not module.startswith("casecurity.exercises.") or not name:
+        return None
+    questions = sorted(
+        (attr for attr in vars(owner) if re.fullmatch(r"q\d+", attr)), key=lambda attr: int(attr[1:])
+    )
+    if name.lower() in questions:
+        return f"Question names are lower case: ex.{name.lower()}"
+    if re.fullmatch(r"[qQ]\d+", name) and questions:
+        return f"This exercise set has no question {name.lower()}: its questions are ex.{questions[0]} to ex.{questions[-1]}."
     return None
 
 
@@ -131,6 +218,10 @@ def friendly_message(etype: type, value: BaseException, tb: types.TracebackType 
             return _name_error_message(value)
         if issubclass(etype, KeyError):
             return _column_error_message(value, tb)
+        if issubclass(etype, TypeError):
+            return _date_comparison_message(value, tb)
+        if issubclass(etype, AttributeError):
+            return _attribute_message(value)
     except Exception:  # noqa: BLE001 - a helper must never hide the learner's error
         return None
     return None
@@ -191,11 +282,10 @@ def unload_ipython_extension(shell) -> None:
 
 def install_notebook_handler() -> bool:
     """Show CourseError in IPython as one line (and beginners' mistakes as advice); True when installed."""
-    try:
-        from IPython import get_ipython
-    except ImportError:  # plain Python: normal exceptions are fine
-        return False
-    shell = get_ipython()
+    # A running IPython has always imported IPython; importing it here would cost plain Python
+    # (the grader, the Jupyter server's extension) about a second for nothing.
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
     if shell is None:
         return False
     load_ipython_extension(shell)

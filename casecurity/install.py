@@ -11,13 +11,22 @@ into the environment (``sys.prefix``), so a learner needs no flag and no user se
 - ``etc/ipython/ipython_kernel_config.py``: loads :mod:`casecurity.friendly` into every
   kernel of the environment, so beginners' mistakes read as one sentence even before the
   first cell ran. An existing file is kept; the course's line is added once.
+- ``etc/jupyter/jupyter_server_config.d/casecurity.json``: enables the server extension
+  :mod:`casecurity.lab_assets`, which serves the course's copy of Leaflet and jQuery, so
+  maps draw where the public CDN is blocked.
 
-Re-running changes nothing. ``--prefix DIR`` installs into another prefix (tests use it).
+Re-running changes nothing, and is quick: when the three files already hold the course's
+settings, nothing is imported or written (``make lab`` runs this on every start). The
+settings folder is found once through JupyterLab (slow to import) and remembered in
+``etc/casecurity-install.stamp``, keyed on the prefix and ``JUPYTERLAB_DIR``.
+``--prefix DIR`` installs into another prefix (tests use it).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 from pathlib import Path
 
@@ -61,6 +70,42 @@ def install_kernel_extension(prefix: Path) -> Path:
     return target
 
 
+SERVER_CONFIG = json.dumps(
+    {"ServerApp": {"jpserver_extensions": {"casecurity.lab_assets": True}}}, indent=2
+) + "\n"
+
+
+def install_server_extension(prefix: Path) -> Path:
+    target = Path(prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / "casecurity.json"
+    if not target.is_file() or target.read_text(encoding="utf-8") != SERVER_CONFIG:
+        write_text_atomically(target, SERVER_CONFIG)
+    return target
+
+
+def _stamp(prefix: Path) -> Path:
+    return Path(prefix) / "etc" / "casecurity-install.stamp"
+
+
+def _stamp_key(prefix: Path) -> str:
+    return f"prefix={Path(prefix).resolve()} JUPYTERLAB_DIR={os.environ.get('JUPYTERLAB_DIR', '')}"
+
+
+def is_current(prefix: Path) -> bool:
+    """True when the settings folder remembered for this prefix holds all three files, as the course has them."""
+    try:
+        key, settings_file = _stamp(prefix).read_text(encoding="utf-8").splitlines()[:2]
+        kernel = Path(prefix) / "etc" / "ipython" / "ipython_kernel_config.py"
+        server = Path(prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / "casecurity.json"
+        return (
+            key == _stamp_key(prefix)
+            and Path(settings_file).read_text(encoding="utf-8") == OVERRIDES_SOURCE.read_text(encoding="utf-8")
+            and KERNEL_LINE in kernel.read_text(encoding="utf-8")
+            and server.read_text(encoding="utf-8") == SERVER_CONFIG
+        )
+    except (OSError, ValueError):
+        return False
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument(
@@ -68,8 +113,17 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
+    if is_current(args.prefix):
+        if not args.quiet:
+            print("casecurity.install: the course's settings are already in place")
+        return 0
     try:
-        written = [install_lab_settings(args.prefix), install_kernel_extension(args.prefix)]
+        written = [
+            install_lab_settings(args.prefix),
+            install_kernel_extension(args.prefix),
+            install_server_extension(args.prefix),
+        ]
+        write_text_atomically(_stamp(args.prefix), f"{_stamp_key(args.prefix)}\n{written[0]}\n")
     except OSError as exc:
         print(
             f"casecurity.install: cannot write the course's settings ({exc}); "

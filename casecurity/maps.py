@@ -59,7 +59,7 @@ import pandas as pd
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from casecurity import data, palette
+from casecurity import data, map_loader, palette
 from casecurity.errors import CourseError, suggest
 
 __all__ = [
@@ -84,11 +84,6 @@ REGION = (
 VIEW_BOUNDS = [[35.0, 46.5], [55.5, 87.5]]
 
 _STATIC = Path(__file__).resolve().parent / "static"
-_CDN_JS = [
-    ("leaflet", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.js"),
-    ("jquery", "https://code.jquery.com/jquery-3.7.1.min.js"),
-]
-_CDN_CSS = [("leaflet_css", "https://cdn.jsdelivr.net/npm/leaflet@1.9.3/dist/leaflet.css")]
 _NATURAL_EARTH = (
     'Country outlines: <a href="https://www.naturalearthdata.com/" target="_blank" rel="noopener">'
     "Natural Earth</a> (public domain; de facto borders)"
@@ -467,6 +462,13 @@ def _linked_assets(url: str) -> str:
     )
 
 
+class _CourseMap(folium.Map):
+    """A folium map whose notebook output says how to see it, instead of "Trust Notebook"."""
+
+    def _repr_html_(self, **kwargs) -> str:
+        return map_loader.with_note(super()._repr_html_(**kwargs))
+
+
 def _tile_layer() -> folium.TileLayer:
     import xyzservices.providers as providers
 
@@ -476,7 +478,7 @@ def _tile_layer() -> folium.TileLayer:
 def _new_map(title: str, subtitle: str = "") -> folium.Map:
     """A map with our assets, view, title and attribution; offline or online per the current mode."""
     offline_mode = is_offline()
-    m = folium.Map(tiles=None, zoom_start=4, location=[45.0, 67.0], min_zoom=2, control_scale=False)
+    m = _CourseMap(tiles=None, zoom_start=4, location=[45.0, 67.0], min_zoom=2, control_scale=False)
     # instance attributes: never mutate folium's module-level lists (they leak into every map)
     figure = m.get_root()
     if offline_mode:
@@ -489,7 +491,9 @@ def _new_map(title: str, subtitle: str = "") -> folium.Map:
             name="casecurity_sea",
         )
     else:
-        m.default_js, m.default_css = list(_CDN_JS), list(_CDN_CSS)
+        # Leaflet and jQuery from the Jupyter server's copy (casecurity.lab_assets), else the CDN
+        m.default_js, m.default_css = [], []
+        figure.header.add_child(Element(map_loader.loader_html()), name="casecurity_loader")
         _tile_layer().add_to(m)
     figure.header.add_child(Element(f"<style>{_CSS}</style>"), name="casecurity_css")
     figure.header.add_child(Element(f"<title>{_esc(title)}</title>"), name="casecurity_title")

@@ -160,6 +160,7 @@ def test_map():
     assert q.check(_map()).correct
     layers = q.check(_map(layer="Layer 1")).message
     assert "0 of 1 layer found, 1 missing" in layers and "'Layer 1'" in layers and "'CSTO members'" not in layers
+    assert "FeatureGroup" not in layers and "add the missing layer" in layers
     one_state = q.check(_map(codes=("KAZ",)))
     assert "1 of 2 states right, 1 missing" in one_state.message and "Kyrgyzstan" not in one_state.message
     assert "Kyrgyzstan" in repr(q.hint())
@@ -198,6 +199,34 @@ def test_choice_widget_checks_on_click():
     radios.value = "a"
     button.click()
     assert "Incorrect" in feedback.value
+
+
+def test_quiz_with_nothing_chosen_asks_for_a_choice_in_button_words():
+    import ipywidgets as widgets
+
+    q = registered(q1=E.ChoiceQuestion("Which?", options={"a": "SCO", "b": "CSTO"}, answer="b"))["q1"]
+    box = q.check()
+    button = next(w for w in box.children if isinstance(w, widgets.Button))
+    button.click()  # nothing chosen
+    assert "Choose an option first" in box.children[-1].value
+    assert "replace" not in box.children[-1].value.lower() and "run the cell" not in box.children[-1].value
+
+
+def test_right_answers_in_the_sets_say_nothing_about_replacing():
+    import importlib
+
+    choices = [
+        question
+        for number in range(7)
+        for question in vars(importlib.import_module(f"casecurity.exercises.lesson0{number}")).values()
+        if isinstance(question, E.ChoiceQuestion)
+    ]
+    assert len(choices) >= 3
+    for question in choices:
+        assert "replace" not in question.explanations.get(question.answer, "").lower(), question.id
+    from casecurity.exercises import lesson00
+
+    assert "Replace" not in lesson00.q2.check("c").message and lesson00.q2.check("c").correct
 
 
 # ---- FunctionQuestion, ReflectionQuestion ---------------------------------------------------
@@ -254,8 +283,10 @@ def test_display_is_words_and_symbols_without_timestamps():
 def test_hints_are_tiered():
     q = registered(q1=E.ValueQuestion("x", expected=lambda: 1, hints=["first", "second"]))["q1"]
     assert q.hint().message.startswith("first")
-    assert q.hint().message == "second"
-    assert q.hint().message == "second"  # stays on the last one
+    last = "second\nThat was the last hint; ex.q1.solution() shows a worked answer."
+    assert q.hint().message == last
+    assert q.hint().message == last  # stays on the last one, and says so
+    assert "last hint" not in q.hint(1).message
     assert q.hint(1).message.startswith("first")
     assert "hint(2)" in q.hint(3).message
 

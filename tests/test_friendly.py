@@ -190,3 +190,29 @@ def test_misspelled_columns_are_named_and_missing_rows_are_not(lookup, expected)
         assert message is None
     else:
         assert expected in message and "Its columns are: iso3, name" in message
+
+
+def test_dates_quotes_and_question_names_read_as_one_sentence(course_kernel_installed):
+    """The mistakes a new learner met in lesson 00 and the exercise sets, in a real kernel."""
+    outputs = _run(
+        [
+            "from casecurity import data\nfrom casecurity.exercises import lesson00 as ex\nevents = data.events()",
+            'events["start_date"] >= 2022',
+            'events[events["start_date"] >= "2022-13-01"]',
+            'events["start_date"] >= "2023-02-29"',
+            "answer = central_asia",
+            "ex.Q6",
+            "ex.q99",
+            "my_own_variable_typo",  # not a course value: the usual short NameError stays
+        ]
+    )
+    assert 'Compare dates with a date: events["start_date"] >= "2022-01-01"' in outputs[1]
+    assert "there is no month 13" in outputs[2]
+    assert "February 2023 has no day 29" in outputs[3]
+    assert "Text values need quotes: 'central_asia'" in outputs[4]
+    assert "Question names are lower case: ex.q6" in outputs[5]
+    assert "has no question q99" in outputs[6] and "ex.q1 to ex.q" in outputs[6]
+    for output in outputs[1:7]:
+        assert "Traceback" not in output and "Invalid comparison" not in output
+        assert output.strip().count("\n") == 0, output  # one sentence
+    assert "name 'my_own_variable_typo' is not defined" in outputs[7]

@@ -234,7 +234,8 @@ def test_q9_wrong_answers(ex):
     assert result.status == "incorrect" and "membership_map" in result.message
 
     result = ex.q9.check(_map_of(SCO_2020, layer_name="members"))
-    assert result.status == "incorrect" and "1 missing: 'SCO members'" in result.message  # named in the prompt
+    assert result.status == "incorrect" and "add a layer named 'SCO members'" in result.message  # as the prompt says
+    assert "folium" not in result.message and "FeatureGroup" not in result.message  # the lesson's words
 
     result = ex.q9.check(_map_of(SCO_2020, location=(48, 2)))
     assert result.status == "incorrect" and "outside Central Asia" in result.message

@@ -287,3 +287,50 @@ def test_a_python_without_venv_is_one_line(tmp_path):
     )
     assert "Traceback" not in result.stderr
     assert not (course / ".venv").exists()
+
+
+def test_make_lab_trusts_the_notebooks_once_until_one_changes(tmp_path):
+    """tools/trust_notebooks.py runs `jupyter trust` only when its stamp is stale, with the real notary."""
+    import nbformat
+    from nbformat.sign import NotebookNotary
+
+    notebook = tmp_path / "lesson.ipynb"
+    nbformat.write(nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("1 + 1")]), notebook)
+    data_dir, stamp = tmp_path / "jupyter-data", tmp_path / "trusted.stamp"
+    env = dict(os.environ, JUPYTER_DATA_DIR=str(data_dir))
+    command = [sys.executable, str(ROOT / "tools" / "trust_notebooks.py"), "--stamp", str(stamp), str(notebook)]
+    database = data_dir / "nbsignatures.db"
+
+    def trusted() -> bool:
+        notary = NotebookNotary(data_dir=str(data_dir))
+        try:
+            return notary.check_signature(nbformat.read(notebook, as_version=4))
+        finally:
+            notary.store.close()
+
+    subprocess.run(command, env=env, check=True)
+    assert stamp.is_file() and trusted()
+    signed = database.stat().st_mtime_ns
+    subprocess.run(command, env=env, check=True)  # nothing changed: the database is not touched
+    assert database.stat().st_mtime_ns == signed
+    changed = nbformat.read(notebook, as_version=4)
+    changed.cells.append(nbformat.v4.new_markdown_cell("new"))
+    nbformat.write(changed, notebook)
+    assert not trusted()
+    subprocess.run(command, env=env, check=True)
+    assert trusted()
+
+
+def test_course_settings_install_is_skipped_only_while_current(tmp_path):
+    from casecurity import install
+
+    assert not install.is_current(tmp_path)
+    assert install.main(["--prefix", str(tmp_path), "--quiet"]) == 0
+    assert install.is_current(tmp_path)
+    server = tmp_path / "etc" / "jupyter" / "jupyter_server_config.d" / "casecurity.json"
+    assert json.loads(server.read_text())["ServerApp"]["jpserver_extensions"] == {"casecurity.lab_assets": True}
+    overrides = tmp_path / "share" / "jupyter" / "lab" / "settings" / "overrides.d" / "casecurity.json"
+    overrides.write_text("{}")  # someone changed the settings: the next run repairs them
+    assert not install.is_current(tmp_path)
+    assert install.main(["--prefix", str(tmp_path), "--quiet"]) == 0
+    assert install.is_current(tmp_path) and overrides.read_text() != "{}"

@@ -1,4 +1,4 @@
-"""The scaffolded questions of the exercise sets (the first data question of 01–06, and more in 01), run in a real kernel.
+"""The scaffolded questions of the exercise sets (the first data question of 01–06, more in 01, and every map question), run in a real kernel.
 
 Left as generated, the template stops with one sentence ("Fill in the blanks") instead of
 a traceback; filled in with the values a learner reads in the question, it is graded
@@ -35,6 +35,12 @@ FILL_INS = {
     ("04", "q1"): ['"KGZ"', '"2010-01-01"', '"operator_iso3"'],
     ("05", "q1"): ["2020", '"rank"'],
     ("06", "q2"): ['"ca_friendship_treaty_2022"', '"iso3"'],
+    # every map question has a template too (issue #20)
+    ("02", "q9"): ['"SCO"', '"2020-01-01"', '"SCO members"'],
+    ("03", "q8"): ['"border"', '"Border treaties"'],
+    ("04", "q8"): ['"operator_iso3"', "row.lon"],
+    ("05", "q9"): ['"armed_clash"'],
+    ("06", "q7"): ['"RUS"', '"hosts confirmed Russian military sites"'],
 }
 
 

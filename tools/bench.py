@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -30,6 +34,10 @@ FOLDERS = ["notebooks", "solutions", "exercises"]
 LESSON_SECONDS, LESSON_MB, REPO_MB, RATIO, IMPORT_S = 10.0, 1.5, 20.0, 2.0, 0.3
 SETUP_S = 20.0
 CHECK_S, SUITE_S = 60.0, 300.0  # `make check` (inner loop) and `make test` (whole suite)
+LAB_REPEAT_S = 5.0
+# What `make lab` skips on a repeat when nothing changed (tools/trust_notebooks.py, casecurity.install)
+LAB_STAMPS = [ROOT / ".venv" / ".trusted", ROOT / ".venv" / "etc" / "casecurity-install.stamp"]
+LESSON_URL = re.compile(r"http://127\.0\.0\.1:\d+/lab/tree/notebooks/00_start_here\.ipynb\?token=\w+")
 # What tools/setup_env.py reads: a copy of these is a fresh clone as far as set-up is concerned.
 SETUP_FILES = ["tools/setup_env.py", "requirements.txt", "requirements-test.txt", "requirements-site.txt",
                "requirements.lock", "pyproject.toml", "README.md", "casecurity"]
@@ -99,9 +107,40 @@ def suite_seconds(target: str) -> tuple[float, bool]:
     done = subprocess.run(["make", "-s", target], cwd=ROOT, stdout=subprocess.DEVNULL,
                           stderr=subprocess.DEVNULL)
     return time.perf_counter() - started, done.returncode == 0
+def lab_start_seconds(first: bool) -> float:
+    """Time `make lab LAB_ARGS=--no-browser` from the command to the printed lesson-00 URL.
+
+    first: with the stamps removed, so the course settings are installed and the notebooks
+    trusted as on the first `make lab` after set-up; else a repeat (nothing changed).
+    """
+    if first:
+        for stamp in LAB_STAMPS:
+            stamp.unlink(missing_ok=True)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {k: v for k, v in os.environ.items() if k != "MAKEFLAGS"}
+    started = time.perf_counter()
+    # the output is read line by line; a server that never prints the URL is stopped after 300 s
+    deadline = threading.Timer(300, lambda: os.killpg(server.pid, signal.SIGTERM))
+    server = subprocess.Popen(["make", "--no-print-directory", "lab", f"LAB_ARGS=--no-browser --ip=127.0.0.1 --port={port}"],
+                              cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                              start_new_session=True)
+    deadline.start()
+    try:
+        for line in server.stdout:
+            if LESSON_URL.search(line):
+                return time.perf_counter() - started
+        raise SystemExit(f"make lab ended without printing the lesson URL (exit code {server.wait()})")
+    finally:
+        deadline.cancel()
+        os.killpg(server.pid, signal.SIGTERM)
+        server.communicate()
 
 
 def main() -> None:
+    print("timing make lab (first after set-up, then a repeat) ...", file=sys.stderr, flush=True)
+    lab_first, lab_repeat = lab_start_seconds(first=True), lab_start_seconds(first=False)
     print("timing a fresh set-up (uv; cold and warm caches) ...", file=sys.stderr, flush=True)
     setups = {"empty caches": fresh_setup_seconds(cold=True), "warm caches": fresh_setup_seconds(cold=False)}
     os.environ["CASECURITY_PROGRESS"] = os.path.join(tempfile.mkdtemp(), "progress.json")
@@ -134,6 +173,8 @@ def main() -> None:
     for label, seconds in setups.items():
         print(f"fresh set-up (.venv from the lock, uv, {label}): {seconds:.1f} s  (target < {SETUP_S:.0f} s)  "
               f"{'ok' if seconds < SETUP_S else 'OVER'}")
+    print(f"make lab to the lesson URL: first after set-up {lab_first:.1f} s, repeat {lab_repeat:.1f} s  "
+          f"(target < {LAB_REPEAT_S:.0f} s)  {'ok' if lab_repeat <= LAB_REPEAT_S else 'OVER'}")
     bench_site.main()  # the website's page weights (builds build/site if it is missing)
     bench_grading.main()  # seconds per graded notebook, with and without the sandbox
     if os.environ.get("BENCH_SUITE", "1") != "0":  # BENCH_SUITE=0 skips the two suite runs

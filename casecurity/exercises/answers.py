@@ -159,7 +159,8 @@ def _encode(value, depth):  # noqa: C901 - one branch per kind of answer
         return {"t": "datetime", "v": value.isoformat()}
     if isinstance(value, _dt.date):
         return {"t": "date", "v": value.isoformat()}
-    if module.startswith(("folium", "branca")):
+    # a subclass counts too (casecurity.maps' course maps are folium maps)
+    if any((k.__module__ or "").startswith(("folium", "branca")) for k in type(value).__mro__):
         encoded = _encode_map(value)
         if encoded is not None:
             return encoded

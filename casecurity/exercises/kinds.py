@@ -20,6 +20,7 @@ from casecurity.exercises.countries import known_country_names as _known_country
 from casecurity.exercises.feedback import Note, current_mode
 from casecurity.exercises.limits import CENTRAL_ASIA_BOX
 from casecurity.exercises.limits import MAX_ITEMS as _MAX_ITEMS
+from casecurity.exercises.limits import NO_ANSWER as _MISSING
 from casecurity.exercises.mapwalk import feature_countries as _feature_countries
 from casecurity.exercises.mapwalk import walk_elements as _walk
 from casecurity.exercises.question import Question, expected_answers, expected_tokens  # noqa: F401 - re-exported
@@ -32,6 +33,7 @@ from casecurity.exercises.wording import a_type as _a_type
 from casecurity.exercises.wording import listing as _listing
 from casecurity.exercises.wording import plural as _plural
 from casecurity.exercises.wording import safe_repr as _safe_repr
+from casecurity.exercises.writing import writing_box
 
 
 class ValueQuestion(Question):
@@ -451,9 +453,14 @@ class MapQuestion(Question):
                 found = _listing(repr(n) for n in names) if names else "none"
                 wanted = len(expected["layers"])
                 told = [n for n in missing if _mentions(self.prompt, str(n))]  # names the prompt gives away itself
-                named = f": {_listing(repr(n) for n in told)}" if told and len(told) == len(missing) else ""
-                problems.append(f"{wanted - len(missing)} of {_plural(wanted, 'layer')} found, {len(missing)} missing"
-                                f"{named} (folium.FeatureGroup(name=...); your layers: {found})")
+                # the lesson's words ("a layer named ..."), not folium's class names
+                if told and len(told) == len(missing):
+                    ask = "add " + _listing(f"a layer named {n!r}" for n in told)
+                else:
+                    which = "missing layer" if len(missing) == 1 else f"{len(missing)} missing layers"
+                    ask = f"add the {which}, named as the question says"
+                problems.append(f"{wanted - len(missing)} of {_plural(wanted, 'layer')} found, {len(missing)} missing: "
+                                f"{ask} (your layers: {found})")
                 self._name(f"missing layer(s) {_listing(repr(n) for n in missing)}", real=len(missing) < wanted)
         if expected["shaded"] is not None:
             shaded = set()
@@ -674,6 +681,16 @@ class ReflectionQuestion(Question):
             return False, "text" + length
         count = len(answer.split())
         return count >= self.min_words and not (maximum and count > maximum * 1.1), "text" + length
+
+    def check(self, answer=_MISSING):
+        """Check a written answer; without an argument, show a box to write it in (no Python needed)."""
+        if answer is _MISSING:
+            return writing_box(self)
+        return super().check(answer)
+
+    def check_written(self, text: str):
+        """Grade and record text written in the box (what its Check button does)."""
+        return self._check_and_record(text, via="write")
 
     def _safe_check(self, answer):
         if isinstance(answer, str) and not answer.strip():

@@ -61,7 +61,7 @@ q2 = ChoiceQuestion(
              "answer to grade.",
         "b": "That case reads '⚠ Could not check' and asks you to report it; 'Not attempted' is "
              "something else.",
-        "c": "Right: ... (or None) is the placeholder. Replace it with your answer and run the cell again.",
+        "c": "Right: ... (or None) is the placeholder, so there was no answer to grade yet.",
         "d": "There is no limit on attempts: check as often as you like; progress keeps your last result.",
     },
     hints=["Look at the placeholder in the cell: what value does answer have?"],

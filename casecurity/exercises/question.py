@@ -326,7 +326,11 @@ class Question:
                         question=self.name, lesson=self.lesson)
         else:
             self._hints_shown = max(self._hints_shown, n)
-        more = f" (hint {n} of {count}; hint() shows the next)" if n < count else ""
+        more = (
+            f" (hint {n} of {count}; hint() shows the next)"
+            if n < count
+            else f"\nThat was the last hint; ex.{self.name}.solution() shows a worked answer."
+        )
         named = getattr(self, "_named_hint", "")
         if named and current_mode() == "practice":
             more += f"\nAbout your last answer: {named}."

@@ -133,6 +133,11 @@ class ChoiceQuestion(Question):
         display_id = f"casecurity-quiz-{uuid.uuid4().hex}"
 
         def on_click(_button):
+            if choices.value is None:  # nothing to grade or save: say so in the button's words
+                feedback.value = _QUIZ_STYLE + Note(
+                    "info", "Choose an option first, then press Check.", question=self.name, lesson=self.lesson
+                )._repr_html_()
+                return
             # graded and recorded exactly like check(); the answer (never a verdict) is also saved in
             # the notebook's outputs, where the grader finds it (it cannot press the button itself)
             result = self._check_and_record(choices.value, via="quiz")

@@ -13,7 +13,7 @@ import json
 import os
 
 from casecurity.exercises.feedback import Result
-from casecurity.exercises.progress_store import load_progress, progress_path
+from casecurity.exercises.progress_store import load_progress, progress_lock, progress_path
 from casecurity.exercises.progress_store import warn as _warn
 from casecurity.files import write_text_atomically
 
@@ -56,18 +56,21 @@ def save_progress(result: Result) -> None:
     if not result.lesson or not result.question:
         return
     try:
-        data = load_progress()
-        lesson = data["lessons"].setdefault(result.lesson, {})
-        entry = lesson.get(result.question)
-        if not isinstance(entry, dict):  # a hand-edited or damaged entry: start it afresh
-            entry = lesson[result.question] = {}
-        entry.update(
-            status=result.status,
-            points=result.points,
-            max_points=result.max_points,
-            attempts=int(entry.get("attempts", 0)) + 1 if isinstance(entry.get("attempts"), int) else 1,
-        )
-        write_text_atomically(progress_path(), json.dumps(data, indent=1, sort_keys=True) + "\n")
+        path = progress_path()
+        with progress_lock(path):  # re-read under the lock: another kernel may have saved meanwhile
+            data = load_progress()
+            lesson = data["lessons"].setdefault(result.lesson, {})
+            entry = lesson.get(result.question)
+            if not isinstance(entry, dict):  # a hand-edited or damaged entry: start it afresh
+                entry = lesson[result.question] = {}
+            entry.update(
+                status=result.status,  # the last attempt
+                ever_correct=entry.get("ever_correct") is True or result.status == "correct",
+                points=result.points,
+                max_points=result.max_points,
+                attempts=int(entry.get("attempts", 0)) + 1 if isinstance(entry.get("attempts"), int) else 1,
+            )
+            write_text_atomically(path, json.dumps(data, indent=1, sort_keys=True) + "\n")
     except Exception as exc:  # saving progress must never break a check
         _warn(f"could not save progress to {progress_path()}: {exc}")
 

@@ -26,6 +26,7 @@ import socket
 import subprocess
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
@@ -98,7 +99,6 @@ def lab_server(tmp_path_factory):
     env = dict(os.environ)
     env.update(
         {
-            "CASECURITY_OFFLINE": "1",  # Leaflet inlined, no tiles: the map draws without internet
             "CASECURITY_PROGRESS": str(progress),
             "JUPYTERLAB_SETTINGS_DIR": str(settings),
             "JUPYTERLAB_WORKSPACES_DIR": str(work / "workspaces"),
@@ -108,6 +108,8 @@ def lab_server(tmp_path_factory):
         }
     )
     env.pop("MAKEFLAGS", None)
+    # online map mode, as a learner has it: maps must draw with the CDN blocked (_new_context)
+    env.pop("CASECURITY_OFFLINE", None)
     lab_args = f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.token={token} --LabApp.expose_app_in_browser=True"
     log = work / "server.log"
     with log.open("w") as log_file:
@@ -127,6 +129,26 @@ def lab_server(tmp_path_factory):
         _stop(process)
     saved = [line for line in log.read_text().splitlines() if "Saving file at" in line]
     assert saved == [], f"the test server wrote into the repository: {saved}"
+
+
+def _new_context(browser, viewport: dict):
+    """A browser context where every request outside this machine fails, as on a filtered network.
+
+    The blocked URLs are kept in ``context.blocked``.
+    """
+    context = browser.new_context(viewport=viewport)
+    context.blocked = []
+
+    def route(route):
+        host = urllib.parse.urlsplit(route.request.url).hostname
+        if route.request.url.startswith(("http:", "https:", "ws:", "wss:")) and host != "127.0.0.1":
+            context.blocked.append(route.request.url)
+            route.abort()
+        else:
+            route.continue_()
+
+    context.route("**/*", route)
+    return context
 
 
 def _open(page, base: str, token: str, path: str) -> None:
@@ -173,7 +195,7 @@ def _run_cell(page, cell, source: str | None = None) -> None:
 def test_lesson_links_to_its_exercise_set_where_answers_are_checked(lab_server, browser, screens_dir):
     base, token, progress = lab_server
     expect = playwright_sync.expect
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = _new_context(browser, {"width": 1280, "height": 900})
     page = context.new_page()
     try:
         lesson = "notebooks/00_start_here.ipynb"
@@ -275,7 +297,7 @@ def _wait_until(condition, timeout: float = 30) -> None:
 def test_widgets_and_map_work_in_jupyterlab(lab_server, browser, screens_dir):
     base, token, _ = lab_server
     expect = playwright_sync.expect
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context = _new_context(browser, {"width": 1280, "height": 1000})
     page = context.new_page()
     try:
         # _open waits for the kernel: "run all" before it is up may find no session
@@ -329,5 +351,119 @@ def test_widgets_and_map_work_in_jupyterlab(lab_server, browser, screens_dir):
         for index, name in enumerate(["membership_explorer", "treaty_explorer", "timeline"]):
             explorers.nth(index).screenshot(path=str(screens_dir / f"jupyterlab_{name}.png"))
         page.screenshot(path=str(screens_dir / "jupyterlab_widget_demo.png"))
+    finally:
+        context.close()
+
+
+LESSON_URL = re.compile(r"http://127\.0\.0\.1:(\d+)/lab/tree/notebooks/00_start_here\.ipynb\?token=([0-9a-f]+)")
+
+
+def _wait_for_text(path: Path, pattern: re.Pattern, timeout: float = 120) -> re.Match:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = pattern.search(path.read_text(errors="replace")) if path.is_file() else None
+        if found:
+            return found
+        time.sleep(0.5)
+    pytest.fail(f"{pattern.pattern} did not appear in {path} within {timeout} s")
+
+
+def _make_lab(work: Path, lab_args: str, **env_extra: str) -> tuple[subprocess.Popen, Path]:
+    """`make lab` as a learner runs it (Jupyter makes up the token), private runtime and config folders."""
+    env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(work / "runtime"), JUPYTER_CONFIG_DIR=str(work / "config"),
+               JUPYTERLAB_WORKSPACES_DIR=str(work / "workspaces"), **env_extra)
+    env.pop("MAKEFLAGS", None)
+    log = work / "server.log"
+    with log.open("w") as log_file:
+        process = subprocess.Popen(
+            ["make", "--no-print-directory", "lab", f"LAB_ARGS={lab_args}"],
+            cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+    return process, log
+
+
+def test_make_lab_without_a_browser_prints_the_lesson_url(tmp_path, browser):
+    """`make lab LAB_ARGS=--no-browser` prints a URL, with its token, that opens lesson 00 itself."""
+    port = _free_port()
+    process, log = _make_lab(tmp_path, f"--no-browser --ip=127.0.0.1 --port={port} --LabApp.expose_app_in_browser=True")
+    context = _new_context(browser, {"width": 1280, "height": 900})
+    try:
+        printed = _wait_for_text(log, LESSON_URL, timeout=300)
+        assert printed.group(1) == str(port)
+        page = context.new_page()
+        page.goto(printed.group(0), wait_until="domcontentloaded")  # as pasted: nothing added
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=90_000)
+        _wait_for_notebook(page, "notebooks/00_start_here.ipynb")
+    finally:
+        context.close()
+        _stop(process)
+
+
+def test_plain_make_lab_opens_the_same_lesson_url(tmp_path):
+    """Without --no-browser, `make lab` hands the browser ($BROWSER) the URL it prints."""
+    opened = tmp_path / "opened.txt"
+    recorder = tmp_path / "browser.sh"
+    recorder.write_text(f'#!/bin/sh\necho "$1" >> {opened}\n')
+    recorder.chmod(0o755)
+    process, log = _make_lab(tmp_path, f"--ip=127.0.0.1 --port={_free_port()}", BROWSER=str(recorder))
+    try:
+        handed = _wait_for_text(opened, re.compile(r"\S+"), timeout=300).group(0)
+        # Jupyter hands the browser a local page that forwards to the server's URL
+        target = Path(urllib.parse.urlsplit(handed).path).read_text() if handed.startswith("file:") else handed
+        printed = _wait_for_text(log, LESSON_URL)
+        assert printed.group(0) in target
+    finally:
+        _stop(process)
+
+
+def _saved_maps(path: Path) -> int:
+    """How many map outputs a notebook holds as saved (counted in the file, not the page)."""
+    outputs = (o for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code" for o in c.outputs)
+    return sum("<iframe srcdoc=" in str(o.get("data", {}).get("text/html", "")) for o in outputs)
+
+
+def _maps_drawn(page) -> list[int]:
+    """Per map frame in the open notebook: how many shapes Leaflet drew in it."""
+    counts = []
+    for frame in page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output iframe").all():
+        counts.append(frame.content_frame.locator("path.leaflet-interactive").count())
+    return counts
+
+
+def test_maps_draw_with_the_cdn_blocked_on_open_and_after_rerun(lab_server, browser, screens_dir):
+    """A lesson's saved maps, and the maps it draws again, appear with no request leaving the machine."""
+    base, token, _ = lab_server
+    expect = playwright_sync.expect
+    lesson = "notebooks/00_start_here.ipynb"
+    expected = _saved_maps(ROOT / lesson)
+    assert expected >= 1, "lesson 00 is meant to show saved maps"
+    context = _new_context(browser, {"width": 1280, "height": 900})
+    page = context.new_page()
+    frames = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output iframe")
+    try:
+        _open(page, base, token, lesson)
+        # on open: the saved outputs of the trusted lesson, nothing run
+        expect(frames).to_have_count(expected, timeout=60_000)
+        for index in range(expected):
+            shapes = frames.nth(index).content_frame.locator("path.leaflet-interactive")
+            expect(shapes.first).to_be_attached(timeout=60_000)
+        assert all(count > 0 for count in _maps_drawn(page))
+        page.screenshot(path=str(screens_dir / "jupyterlab_saved_map_no_cdn.png"))
+
+        # after re-running: every frame is new (old ones marked), and each draws again
+        page.evaluate("() => document.querySelectorAll('.jp-OutputArea-output iframe').forEach(f => f.dataset.old = '1')")
+        page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
+        fresh = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output iframe:not([data-old])")
+        expect(fresh).to_have_count(expected, timeout=180_000)
+        for index in range(expected):
+            shapes = fresh.nth(index).content_frame.locator("path.leaflet-interactive")
+            expect(shapes.first).to_be_attached(timeout=60_000)
+        outputs = page.locator(".jp-OutputArea-output")
+        expect(outputs.get_by_text("Trust Notebook")).to_have_count(0)
+        for index in range(expected):
+            expect(fresh.nth(index).content_frame.get_by_text("could not load")).to_have_count(0)
+        assert not [url for url in context.blocked if "leaflet" in url or "jquery" in url], (
+            "maps asked the CDN although the Jupyter server has the libraries"
+        )
     finally:
         context.close()

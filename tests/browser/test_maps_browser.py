@@ -242,3 +242,19 @@ def test_sco_statuses_are_drawn_with_hatch_patterns(page, tmp_path, screens_dir)
     page.add_style_tag(content="html { filter: grayscale(1); }")
     page.screenshot(path=str(screens_dir / "membership_sco_hatched_greyscale.png"))
     assert_clean(page)
+
+
+def test_an_online_map_with_no_library_anywhere_says_what_to_do(page, tmp_path):
+    """Outside Jupyter (no server copy) and with the CDN blocked, the frame says in one line what to do."""
+    maps.offline(False)
+    try:
+        online = maps.region_map()
+    finally:
+        maps.offline(True)
+    path = tmp_path / "online.html"
+    online.save(str(path))
+    page.goto(path.as_uri())
+    note = page.get_by_text("The map library could not load")
+    note.wait_for(timeout=60_000)
+    assert "maps.offline(True)" in note.inner_text()
+    assert any("leaflet" in url for url in page.blocked)  # it did try the CDN
