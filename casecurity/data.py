@@ -811,8 +811,8 @@ def facilities(
 
     ``confirmed_on`` keeps facilities open that day whose use that day a source
     confirms: every ``active`` or ``closed`` row, and a ``reported`` row up to and
-    including its ``last_confirmed`` date (never, if that is empty). Sary-Shagan,
-    for example, is ``reported`` today but confirmed in use in 2010.
+    including its ``last_confirmed`` date (never, if that is empty). The Kara-Balta
+    communications node, for example, is ``reported`` today but confirmed in use in 2010.
 
     >>> "rus_kant" in facilities(operator="RUS", host="KGZ", active_on=2010)["id"].tolist()
     True

@@ -195,14 +195,14 @@ def test_confirmed_on_keeps_a_reported_site_up_to_its_last_confirmed_date():
                 keep.add(rid)
         return keep
 
-    sary = rows["rus_sary_shagan"]
-    assert sary["status"] == "reported" and sary["last_confirmed"]
-    last = dt.date.fromisoformat(sary["last_confirmed"])
+    node = rows["rus_kaindy_comms"]  # reported today, confirmed in use up to last_confirmed
+    assert node["status"] == "reported" and node["last_confirmed"]
+    last = dt.date.fromisoformat(node["last_confirmed"])
     for day in (dt.date(2010, 1, 1), last, last + dt.timedelta(days=1), data.AS_OF):
         assert set(data.facilities(confirmed_on=day)["id"]) == expected(day), day
-    assert "rus_sary_shagan" in set(data.facilities(confirmed_on=last)["id"])
-    assert "rus_sary_shagan" not in set(data.facilities(confirmed_on=last + dt.timedelta(days=1))["id"])
-    assert "rus_sary_shagan" in set(data.facilities(active_on=data.AS_OF)["id"])  # still drawn, as reported
+    assert "rus_kaindy_comms" in set(data.facilities(confirmed_on=last)["id"])
+    assert "rus_kaindy_comms" not in set(data.facilities(confirmed_on=last + dt.timedelta(days=1))["id"])
+    assert "rus_kaindy_comms" in set(data.facilities(active_on=data.AS_OF)["id"])  # still drawn, as reported
     # never confirmed: the Chinese outpost is open in the data but confirmed on no day
     assert "chn_murghab_outpost" in set(data.facilities(active_on="2020-01-01")["id"])
     assert "chn_murghab_outpost" not in set(data.facilities(confirmed_on="2020-01-01")["id"])
