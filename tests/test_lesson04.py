@@ -7,6 +7,7 @@ helpers under test) or come from independently known facts (e.g. the US left Man
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import folium
 import pandas as pd
@@ -399,3 +400,20 @@ def test_the_sites_counted_up_to_last_confirmed_are_the_two_the_lesson_names():
     text = _lesson_text()
     assert "Two Soviet-era Russian sites (the Kara-Balta communications node and the Mailuu-Suu" in text
     assert "`presence_years` counts the confirmed days and `reported_years` the rest" in text
+
+
+def test_lesson_says_which_leased_russian_ranges_the_table_leaves_out():
+    # Issue 22, serious error 2: the table is not "every foreign-run military site"; Kazakhstan's MoD
+    # counts three Russian-leased ranges (Times of Central Asia), and only Sary-Shagan has a row.
+    text = _lesson_text()
+    assert "every foreign-run military site" not in text
+    assert "It is not a complete list." in text
+    for name in ("929th State Flight Test Centre", "Kapustin Yar", "data/README.md"):
+        assert name in text, name
+    ids = set(data.load("facilities")["id"])
+    assert "rus_sary_shagan" in ids
+    names = " ".join(data.load("facilities")["name"]).lower()
+    assert "kapustin" not in names and "929" not in names  # if a row is added, reword the lesson
+    readme = (Path(__file__).resolve().parent.parent / "data" / "README.md").read_text(encoding="utf-8")
+    left_out = readme.split("## What the tables leave out", 1)[1].split("\n## ", 1)[0]
+    assert "929th State Flight Test Centre" in left_out and "Kapustin Yar" in left_out
