@@ -434,3 +434,22 @@ def test_countries_geo_missing(monkeypatch, tmp_path):
     monkeypatch.setenv("CASECURITY_DATA", str(tmp_path))
     with pytest.raises(CourseError, match="make_geo"):
         data.countries_geo()
+
+
+def test_dates_keep_their_precision_when_sorted():
+    # Issue 22: a year- or month-precision date sorts at the end of its period, never as 1 January.
+    dates = pd.Series(pd.to_datetime(["2001-01-01", "2001-06-01", "2001-06-15", None]))
+    ends = data.period_end(dates, pd.Series(["year", "month", "day", "year"]))
+    assert [d.date() if pd.notna(d) else None for d in ends] == [
+        dt.date(2001, 12, 31), dt.date(2001, 6, 30), dt.date(2001, 6, 15), None
+    ]
+    # treaties() and events() come back in that order (undated rows last)
+    for table, date, precision in (
+        (data.treaties(), "signed_date", "signed_precision"),
+        (data.events(), "start_date", "start_precision"),
+    ):
+        keys = data.period_end(table[date], table[precision])
+        dated = keys.dropna()
+        assert dated.is_monotonic_increasing, f"{date}: not sorted by period end"
+        assert keys.isna().sum() == 0 or keys.isna().iloc[-int(keys.isna().sum()):].all()
+        assert table[precision].isin(["year", "month"]).any()  # the data has imprecise dates to sort

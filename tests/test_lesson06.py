@@ -495,3 +495,17 @@ def test_q8_counts_sary_shagan_among_kazakhstans_foreign_facilities():
     old.loc[old["iso3"] == "KAZ", "foreign_facilities"] = 1
     assert ex.q8.check(old).status != "correct"
     assert "Kazakhstan two" in ex.model_briefing() or "Kazakhstan hosting two" in ex.model_briefing()
+
+
+def test_turkiye_summit_format_does_not_include_all_five():
+    # Issue 22, minor error 4: the OTS is not a format "with the five": Tajikistan is not in it and
+    # Turkmenistan is only an observer (memberships.csv).
+    spells = _spells_on(AS_OF)
+    ots = spells[spells["organization_id"] == "OTS"].set_index("iso3")["status"]
+    assert "TJK" not in ots.index and ots["TKM"] == "observer"
+    assert {c for c in ("KAZ", "KGZ", "UZB") if ots.get(c) == "member"} == {"KAZ", "KGZ", "UZB"}
+    text = _lesson06_text()
+    assert "every major power" not in text
+    assert "Tajikistan is not in it" in text and "Turkmenistan only as an observer" in text
+    teaching = (Path(__file__).resolve().parent.parent / "docs" / "teaching.md").read_text(encoding="utf-8")
+    assert "every major power" not in teaching and "Tajikistan\n   is not a member" in teaching
