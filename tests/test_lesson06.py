@@ -509,3 +509,13 @@ def test_turkiye_summit_format_does_not_include_all_five():
     assert "Tajikistan is not in it" in text and "Turkmenistan only as an observer" in text
     teaching = (Path(__file__).resolve().parent.parent / "docs" / "teaching.md").read_text(encoding="utf-8")
     assert "every major power" not in teaching and "Tajikistan\n   is not a member" in teaching
+
+
+def test_completeness_claims_are_scoped_to_the_data():
+    # Issue 22: "every"/"all"/"only" claims about facilities and treaties say they are about the data,
+    # because the facilities table leaves out two Russian-leased ranges (data/README.md).
+    text = _lesson06_text()
+    assert "In the data, Russia has by far the most treaties" in text
+    assert "every confirmed foreign site that the facilities table holds" in text
+    readme = (Path(__file__).resolve().parent.parent / "data" / "README.md").read_text(encoding="utf-8")
+    assert "## What the tables leave out" in readme
