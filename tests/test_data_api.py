@@ -514,3 +514,13 @@ def test_recency_armenia_still_frozen_on_the_as_of_date(real):
     assert "ARM" not in iso3s(data.members("CSTO"))
     note = data.members("CSTO", status="frozen").set_index("iso3").loc["ARM", "note"]
     assert "Jan 2026" in note and "No formal withdrawal notice" in note
+
+
+def test_recency_csto_bishkek_summit_2025_without_armenia(real):
+    # 24.kg 2025-11-27 (15 documents), nsn.fm (Armenia absent)
+    summit = _event("2025_csto_bishkek_summit")
+    assert summit["start_date"] == pd.Timestamp("2025-11-27")
+    attending = set(summit["countries"].split(";"))
+    assert "ARM" not in attending
+    # the five who attended are exactly the members not frozen on that day
+    assert attending == iso3s(data.members("CSTO", on=summit["start_date"]))
