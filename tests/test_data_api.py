@@ -498,6 +498,7 @@ def test_recency_tajik_afghan_border_violence_2024_2025(real):
         "2024_tjk_chinese_camp_attack",
         "2025_tjk_afghan_border_attacks",
         "2025_tjk_afghan_border_clash",
+        "2026_tjk_afghan_border_clash",
     ]
     attacks = _event("2025_tjk_afghan_border_attacks")
     assert (attacks["fatalities_low"], attacks["fatalities_high"]) == (5, 5)  # 3 on 26 Nov + 2 on 30 Nov
@@ -507,6 +508,9 @@ def test_recency_tajik_afghan_border_violence_2024_2025(real):
     assert (clash["fatalities_low"], clash["fatalities_high"]) == (4, 5)
     assert clash["category"] == "armed_clash"
     assert _event("2024_tjk_chinese_camp_attack")["fatalities_high"] == 1
+    # fergana.news / The Independent (19 Jan 2026): four intruders killed, no Tajik losses reported
+    january = _event("2026_tjk_afghan_border_clash")
+    assert (january["fatalities_low"], january["fatalities_high"]) == (4, 4)
 
 
 def test_recency_armenia_still_frozen_on_the_as_of_date(real):
