@@ -459,7 +459,8 @@ def events_timeline_chart(category=None, between=None) -> SVGChart:
     events["start"] = events["start_date"].map(as_date)
     events["end"] = events["end_date"].map(as_date)
     events["category"] = events["category"].astype(str)
-    events = events[events["start"].notna()].sort_values(["start", "id"], kind="stable")
+    # keep data.events()' order: a year- or month-precision start sorts at the end of its period
+    events = events[events["start"].notna()]
     as_of = data.AS_OF
     if events.empty:
         raise CourseError(

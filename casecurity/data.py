@@ -65,6 +65,7 @@ __all__ = [
     "load",
     "members",
     "memberships_of",
+    "period_end",
     "point_in_country",
     "treaties",
     "validate",
@@ -755,6 +756,38 @@ def _party_spells() -> pd.DataFrame:
     return parties
 
 
+def period_end(dates: pd.Series, precision: pd.Series) -> pd.Series:
+    """The last day of the period each date stands for, for sorting by date.
+
+    A date with ``year`` precision is stored as 1 January and one with ``month``
+    precision as the first of the month; sorted as they are, "2001" would come
+    before 15 June 2001 although it may well be December. Sorting by the period's
+    end (31 December, the month's last day, or the day itself) never puts an
+    imprecise date before a day it could follow. Missing dates stay missing.
+
+    >>> import pandas as pd
+    >>> days = pd.Series(pd.to_datetime(["2001-01-01", "2001-06-01", "2001-06-15"]))
+    >>> period_end(days, pd.Series(["year", "month", "day"])).dt.strftime("%Y-%m-%d").tolist()
+    ['2001-12-31', '2001-06-30', '2001-06-15']
+    """
+    import pandas as pd  # lazily, like the rest of this module
+
+    precision = precision.reindex(dates.index).fillna("day").astype(str)
+    ends = dates.copy()
+    year = precision == "year"
+    month = precision == "month"
+    ends[year] = dates[year] + pd.offsets.YearEnd(0)
+    ends[month] = dates[month] + pd.offsets.MonthEnd(0)
+    return ends
+
+
+def _sorted_by_period_end(table: pd.DataFrame, date: str, precision: str) -> pd.DataFrame:
+    """``table`` sorted by the end of each row's ``date`` period, then ``id``; undated rows last."""
+    key = period_end(table[date], table[precision]) if precision in table else table[date]
+    order = table.assign(_period_end=key).sort_values(["_period_end", "id"], na_position="last", kind="stable")
+    return order.drop(columns="_period_end").reset_index(drop=True)
+
+
 def treaties(
     party: str | None = None,
     obligation: str | None = None,
@@ -771,7 +804,9 @@ def treaties(
     - ``kind``: ``"bilateral"`` or ``"multilateral"``.
 
     ``parties`` lists every state in treaty_parties for the treaty (signatories
-    included), or with ``in_force_on`` only those bound on that day.
+    included), or with ``in_force_on`` only those bound on that day. Sorted by
+    signing date, a year- or month-precision date at the end of its period
+    (``period_end``).
 
     >>> "cst_1992" in treaties(party="UZB", obligation="defense")["id"].tolist()
     True
@@ -797,7 +832,7 @@ def treaties(
     result = table.loc[mask].copy()
     listed = spells.groupby("treaty_id")["iso3"].agg(lambda codes: ";".join(sorted(set(codes))))
     result["parties"] = result["id"].map(listed).fillna("")
-    return result.sort_values(["signed_date", "id"], na_position="last").reset_index(drop=True)
+    return _sorted_by_period_end(result, "signed_date", "signed_precision")
 
 
 _OBLIGATIONS = [
@@ -822,8 +857,8 @@ def facilities(
 
     ``confirmed_on`` keeps facilities open that day whose use that day a source
     confirms: every ``active`` or ``closed`` row, and a ``reported`` row up to and
-    including its ``last_confirmed`` date (never, if that is empty). Sary-Shagan,
-    for example, is ``reported`` today but confirmed in use in 2010.
+    including its ``last_confirmed`` date (never, if that is empty). The Kara-Balta
+    communications node, for example, is ``reported`` today but confirmed in use in 2010.
 
     >>> "rus_kant" in facilities(operator="RUS", host="KGZ", active_on=2010)["id"].tolist()
     True
@@ -856,7 +891,8 @@ def events(
 
     ``between=(start, end)`` is inclusive at both ends and keeps every event
     that overlaps the window (an event without ``end_date`` lasts one day);
-    either bound may be ``None``. Sorted by start date.
+    either bound may be ``None``. Sorted by start date; a month- or year-precision
+    start sorts at the end of its month or year (``period_end``).
 
     >>> clashes = events(category="armed_clash", country="KGZ", between=("2021-01-01", "2022-12-31"))
     >>> clashes["start_date"].dt.year.tolist()
@@ -879,7 +915,7 @@ def events(
     if country is not None:
         code = iso3_of(country)
         mask &= table["countries"].fillna("").str.split(";").apply(lambda codes: code in codes)
-    return table.loc[mask].sort_values(["start_date", "id"]).reset_index(drop=True)
+    return _sorted_by_period_end(table.loc[mask], "start_date", "start_precision")
 
 
 # --------------------------------------------------------------------------- geometry

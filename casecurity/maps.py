@@ -1190,11 +1190,8 @@ def events_map(
     ``.table``: columns id, start_date, end_date, title, category, countries,
     lat, lon, fatalities_low, fatalities_high, source_url, drawn.
     """
-    frame = (
-        data.events(category=category, between=between)
-        .sort_values(["start_date", "id"])
-        .reset_index(drop=True)
-    )
+    # data.events() sorts by start date, a year- or month-precision start at the end of its period
+    frame = data.events(category=category, between=between).reset_index(drop=True)
     names = _names()
     window = ""
     if between is not None:

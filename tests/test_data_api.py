@@ -195,14 +195,14 @@ def test_confirmed_on_keeps_a_reported_site_up_to_its_last_confirmed_date():
                 keep.add(rid)
         return keep
 
-    sary = rows["rus_sary_shagan"]
-    assert sary["status"] == "reported" and sary["last_confirmed"]
-    last = dt.date.fromisoformat(sary["last_confirmed"])
+    node = rows["rus_kaindy_comms"]  # reported today, confirmed in use up to last_confirmed
+    assert node["status"] == "reported" and node["last_confirmed"]
+    last = dt.date.fromisoformat(node["last_confirmed"])
     for day in (dt.date(2010, 1, 1), last, last + dt.timedelta(days=1), data.AS_OF):
         assert set(data.facilities(confirmed_on=day)["id"]) == expected(day), day
-    assert "rus_sary_shagan" in set(data.facilities(confirmed_on=last)["id"])
-    assert "rus_sary_shagan" not in set(data.facilities(confirmed_on=last + dt.timedelta(days=1))["id"])
-    assert "rus_sary_shagan" in set(data.facilities(active_on=data.AS_OF)["id"])  # still drawn, as reported
+    assert "rus_kaindy_comms" in set(data.facilities(confirmed_on=last)["id"])
+    assert "rus_kaindy_comms" not in set(data.facilities(confirmed_on=last + dt.timedelta(days=1))["id"])
+    assert "rus_kaindy_comms" in set(data.facilities(active_on=data.AS_OF)["id"])  # still drawn, as reported
     # never confirmed: the Chinese outpost is open in the data but confirmed on no day
     assert "chn_murghab_outpost" in set(data.facilities(active_on="2020-01-01")["id"])
     assert "chn_murghab_outpost" not in set(data.facilities(confirmed_on="2020-01-01")["id"])
@@ -434,3 +434,97 @@ def test_countries_geo_missing(monkeypatch, tmp_path):
     monkeypatch.setenv("CASECURITY_DATA", str(tmp_path))
     with pytest.raises(CourseError, match="make_geo"):
         data.countries_geo()
+
+
+def test_dates_keep_their_precision_when_sorted():
+    # Issue 22: a year- or month-precision date sorts at the end of its period, never as 1 January.
+    dates = pd.Series(pd.to_datetime(["2001-01-01", "2001-06-01", "2001-06-15", None]))
+    ends = data.period_end(dates, pd.Series(["year", "month", "day", "year"]))
+    assert [d.date() if pd.notna(d) else None for d in ends] == [
+        dt.date(2001, 12, 31), dt.date(2001, 6, 30), dt.date(2001, 6, 15), None
+    ]
+    # treaties() and events() come back in that order (undated rows last)
+    for table, date, precision in (
+        (data.treaties(), "signed_date", "signed_precision"),
+        (data.events(), "start_date", "start_precision"),
+    ):
+        keys = data.period_end(table[date], table[precision])
+        dated = keys.dropna()
+        assert dated.is_monotonic_increasing, f"{date}: not sorted by period end"
+        assert keys.isna().sum() == 0 or keys.isna().iloc[-int(keys.isna().sum()):].all()
+        assert table[precision].isin(["year", "month"]).any()  # the data has imprecise dates to sort
+
+
+# --------------------------------------------------------------------------- recency (issue 22)
+# Sources read 2026-12-07 (pages corpus): astanatimes.com/2024/07/sco-welcomes-belarus-as-its-10th-member-state
+#  and shine.cn/biz/event/2407045318 (Belarus admitted 4 Jul 2024); newscentralasia.net Tianjin Declaration
+#  of 1 Sep 2025 and news.by (BelTA: observer + dialogue partner -> "SCO partner", Laos admitted);
+#  24.kg/english/311756 (18 Nov 2024, one Chinese worker killed); globaltimes.cn/page/202511/1349271 and
+#  gazeta.press (Interfax) 2025-12-01 (three killed 26 Nov, two killed 30 Nov 2025); kommersant.ru/doc/8316801
+#  (Khovar: 3 intruders + 2 border guards dead, 24 Dec 2025) and news.mail.ru (Hasht-e Subh: 2 + 2);
+#  lenta.ru 2026-01-20 (Armenian intelligence: no unfreezing in 2026), haqqin.az (Zakharova, Dec 2025).
+
+
+def _event(event_id):
+    table = data.load("events")
+    row = table[table["id"] == event_id]
+    assert len(row) == 1, f"events.csv has no single row {event_id}"
+    return row.iloc[0]
+
+
+def test_recency_sco_summits_match_the_membership_spells(real):
+    astana = _event("2024_sco_astana_summit")
+    assert astana["start_date"] == pd.Timestamp("2024-07-04")
+    assert "BLR" in astana["countries"].split(";")
+    # Belarus is a member from the summit day, not the day before
+    assert "BLR" in iso3s(data.members("SCO", on=astana["start_date"]))
+    assert "BLR" not in iso3s(data.members("SCO", on=astana["start_date"] - pd.Timedelta(days=1)))
+    tianjin = _event("2025_sco_tianjin_summit")
+    assert (tianjin["start_date"], tianjin["end_date"]) == (pd.Timestamp("2025-08-31"), pd.Timestamp("2025-09-01"))
+    # the single "partner" status exists from the declaration day (1 Sep 2025) and not before
+    partners = iso3s(data.members("SCO", on=tianjin["end_date"], status="partner"))
+    assert {"LAO", "MNG", "AFG", "TUR", "ARM", "AZE"} <= partners
+    assert not iso3s(data.members("SCO", on=tianjin["start_date"], status="partner"))
+    assert "TKM" not in partners  # still a guest, outside the merged status
+    assert iso3s(data.members("SCO", on=tianjin["end_date"])) == SCO_FOUNDERS | {"IND", "PAK", "IRN", "BLR"}
+
+
+def test_recency_tajik_afghan_border_violence_2024_2025(real):
+    window = ("2024-01-01", data.AS_OF)
+    violent = data.events(category=["terrorist_attack", "armed_clash"], country="TJK", between=window)
+    # Crocus (Moscow, 2024) lists TJK because Tajik nationals were charged; the rest are on the border
+    assert list(violent["id"]) == [
+        "2024_crocus_attack",
+        "2024_tjk_chinese_camp_attack",
+        "2025_tjk_afghan_border_attacks",
+        "2025_tjk_afghan_border_clash",
+        "2026_tjk_afghan_border_clash",
+    ]
+    attacks = _event("2025_tjk_afghan_border_attacks")
+    assert (attacks["fatalities_low"], attacks["fatalities_high"]) == (5, 5)  # 3 on 26 Nov + 2 on 30 Nov
+    assert {"AFG", "CHN", "TJK"} == set(attacks["countries"].split(";"))
+    clash = _event("2025_tjk_afghan_border_clash")
+    # the Tajik account (3 intruders + 2 guards) and the Afghan outlet's (2 + 2) are both kept
+    assert (clash["fatalities_low"], clash["fatalities_high"]) == (4, 5)
+    assert clash["category"] == "armed_clash"
+    assert _event("2024_tjk_chinese_camp_attack")["fatalities_high"] == 1
+    # fergana.news / The Independent (19 Jan 2026): four intruders killed, no Tajik losses reported
+    january = _event("2026_tjk_afghan_border_clash")
+    assert (january["fatalities_low"], january["fatalities_high"]) == (4, 4)
+
+
+def test_recency_armenia_still_frozen_on_the_as_of_date(real):
+    assert "ARM" in iso3s(data.members("CSTO", status="frozen"))
+    assert "ARM" not in iso3s(data.members("CSTO"))
+    note = data.members("CSTO", status="frozen").set_index("iso3").loc["ARM", "note"]
+    assert "Jan 2026" in note and "No formal withdrawal notice" in note
+
+
+def test_recency_csto_bishkek_summit_2025_without_armenia(real):
+    # 24.kg 2025-11-27 (15 documents), nsn.fm (Armenia absent)
+    summit = _event("2025_csto_bishkek_summit")
+    assert summit["start_date"] == pd.Timestamp("2025-11-27")
+    attending = set(summit["countries"].split(";"))
+    assert "ARM" not in attending
+    # the five who attended are exactly the members not frozen on that day
+    assert attending == iso3s(data.members("CSTO", on=summit["start_date"]))

@@ -334,3 +334,35 @@ def test_validate_catches_each_kind_of_mistake(tmp_path, monkeypatch):
         assert text in problems, f"validate() missed: {text}\n{problems}"
     assert bilateral  # the line itself is fine; the treaty row is reported
     assert f"facilities.csv line {explained}:" not in problems  # "never confirmed" explains an empty date
+
+
+# ----------------------------------------------------------------- host-language searches (issue 22)
+
+HOST_SEARCH = re.compile(r"Host-language search \(((?:ru|kk|ky|tg|uz|tk)(?:/(?:ru|kk|ky|tg|uz|tk))*), (\d{4}-\d{2}-\d{2})\)")
+
+
+@pytest.mark.parametrize("table", ["facilities", "treaties"])
+def test_every_facility_and_treaty_row_records_a_host_language_search(table):
+    """Each row's note says what was searched, in which of the region's languages, and when."""
+    with open(DATA / f"{table}.csv", newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    missing = []
+    for row in rows:
+        match = HOST_SEARCH.search(row["note"])
+        if not match:
+            missing.append(row["id"])
+            continue
+        day = dt.date.fromisoformat(match.group(2))
+        assert day >= dt.date(2026, 12, 1), (row["id"], day)
+        # the search records what was searched, not only that one happened
+        assert len(row["note"][match.end():]) > 40, row["id"]
+    assert missing == [], f"{table}: rows without a host-language search in their note: {missing}"
+
+
+def test_a_reported_facility_records_a_search_that_found_nothing_recent():
+    with open(DATA / "facilities.csv", newline="", encoding="utf-8") as handle:
+        reported = [row for row in csv.DictReader(handle) if row["status"] == "reported"]
+    assert reported
+    for row in reported:
+        after = row["note"][HOST_SEARCH.search(row["note"]).end():]
+        assert "stays 'reported'" in after, row["id"]

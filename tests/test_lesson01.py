@@ -279,3 +279,17 @@ def test_no_offense_pledge_as_the_prose_says():
     # Section 7: "no treaty in the data promises joint *offensive* action", counted from treaties.csv.
     treaties = _raw("treaties")
     assert not treaties["obligations"].str.split(";").map(lambda codes: "offense" in codes).any()
+
+
+def test_a_year_precision_date_does_not_pass_for_the_earliest_example():
+    # Issue 22, minor error 7: the Manas coalition agreement is stored as 2001-01-01 with year precision
+    # (the base opened in Dec 2001); the Shanghai Convention was signed on 15 Jun 2001. Sorted as stored,
+    # "2001" came first; sorted by the end of its period it cannot.
+    treaties = _raw("treaties").set_index("id")
+    manas, shanghai = treaties.loc["manas_coalition_agreement_2001"], treaties.loc["sco_shanghai_convention_2001"]
+    assert manas["signed_date"] == "2001-01-01" and manas["signed_precision"] == "year"
+    assert shanghai["signed_date"] == "2001-06-15"
+    row = ex.obligation_table().set_index("obligation").loc["counter_terrorism"]
+    assert row["earliest_example"].startswith("Shanghai Convention") and row["signed"] == "2001-06-15"
+    order = list(data.treaties(obligation="counter_terrorism")["id"])
+    assert order.index("sco_shanghai_convention_2001") < order.index("manas_coalition_agreement_2001")

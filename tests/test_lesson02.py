@@ -355,3 +355,13 @@ def test_membership_statements_in_the_prose_match_the_data():
     assert five <= set(pfp.index)
     years = {code: pd.Timestamp(pfp.at[code, "start_date"]).year for code in five}
     assert years.pop("TJK") == 2002 and set(years.values()) == {1994}
+
+
+def test_consultative_meetings_are_not_called_yearly():
+    # Issue 22, minor error 6: no meeting was held in 2020; the third met at Avaza in August 2021 (Kabar, 16 Jul 2021).
+    note = data.load("organizations").set_index("id").at["CAHS", "note"]
+    assert "2019" in note and "6 Aug 2021" in note and "2020" not in note
+    text = _lesson_markdown()
+    assert "a yearly summit of the region's presidents" not in text
+    assert "met yearly since 2018" not in text
+    assert "none was held in 2020" in text and "kabar.kg" in text

@@ -7,6 +7,7 @@ helpers under test) or come from independently known facts (e.g. the US left Man
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import folium
 import pandas as pd
@@ -172,7 +173,7 @@ def test_q7_counting_the_reported_outpost_is_explained():
 
 
 def test_q7_leaving_out_every_reported_row_is_explained():
-    # the pre-last_confirmed rule: Sary-Shagan's decades of confirmed use vanish
+    # the pre-last_confirmed rule: the Kara-Balta node's decades of confirmed use vanish
     def without_reported(operator):
         table = data.load("facilities")
         rows = table[(table["operator_iso3"] == operator) & (table["status"] != "reported")].dropna(subset=["opened"])
@@ -183,17 +184,37 @@ def test_q7_leaving_out_every_reported_row_is_explained():
     assert not result.correct and "last_confirmed" in result.message
 
 
-def test_sary_shagan_counts_as_confirmed_through_its_last_confirmed_date():
-    # Independent of the helpers: founded 1 Jan 1956; latest dated Russian test 2 Dec 2022 (RFE/RL).
+def test_sary_shagan_is_active_on_the_kazakh_mod_statement_of_february_2024():
+    # Issue 22, serious error 1: on 28 Feb 2024 Kazakhstan's deputy defence minister said Russia tests
+    # missiles at Sary-Shagan under an agreement running to 2030 (Tengrinews, BES.media), a source
+    # within three years of the as-of date, so the row is active with no last_confirmed.
     row = data.load("facilities").set_index("id").loc["rus_sary_shagan"]
-    assert row["status"] == "reported" and row["last_confirmed"].date() == dt.date(2022, 12, 2)
-    confirmed = (dt.date(2022, 12, 2) - dt.date(1956, 1, 1)).days + 1
-    reported = (data.AS_OF - dt.date(1956, 1, 1)).days - confirmed
+    assert row["status"] == "active" and pd.isna(row["last_confirmed"])
+    assert "tengrinews.kz" in row["alt_source_url"] and "28 Feb 2024" in row["note"]
+    assert "rus_sary_shagan" in set(data.facilities(confirmed_on=data.AS_OF)["id"])
+    # all its days since 1956 count as confirmed, none as reported
+    whole = (data.AS_OF - dt.date(1956, 1, 1)).days
+    assert ex.presence_days("RUS") > whole
+    with_reported = ex.presence_days("RUS", status="reported")
+    node_days = sum(
+        (data.AS_OF - r["last_confirmed"].date()).days - 1
+        for _, r in data.load("facilities").iterrows()
+        if r["operator_iso3"] == "RUS" and r["status"] == "reported"
+    )
+    assert with_reported == node_days
+
+
+def test_a_reported_site_counts_as_confirmed_through_its_last_confirmed_date():
+    # Independent of the helpers: Kara-Balta node opened 1 Jan 1997 (legal basis); last named by TASS 4 Oct 2023.
+    row = data.load("facilities").set_index("id").loc["rus_kaindy_comms"]
+    assert row["status"] == "reported" and row["last_confirmed"].date() == dt.date(2023, 10, 4)
+    confirmed = (dt.date(2023, 10, 4) - dt.date(1997, 1, 1)).days + 1
+    reported = (data.AS_OF - dt.date(1997, 1, 1)).days - confirmed
     assert ex.presence_days("RUS") == pytest.approx(_years("RUS") * 365.25)
-    # Sary-Shagan's confirmed days are in Russia's confirmed total, its last years in the reported one
+    # the node's confirmed days are in Russia's confirmed total, its last years in the reported one
     assert ex.presence_days("RUS") > confirmed
     assert ex.presence_days("RUS", status="reported") >= reported
-    assert ex.presence_days("RUS", as_of="2022-12-03", status="reported") == 0  # all confirmed then
+    assert ex.presence_days("RUS", as_of="2023-10-05", status="reported") == 0  # all confirmed then
     # the two parts add up to the whole span of every row
     assert ex.presence_days("RUS", status="all") == ex.presence_days("RUS") + ex.presence_days("RUS", status="reported")
 
@@ -369,13 +390,30 @@ def test_tajikistans_reported_rows_are_the_three_the_lesson_names():
     assert set(open_now.loc[open_now["status"] == "reported", "operator_iso3"]) == {"CHN", "RUS"}
 
 
-def test_the_sites_counted_up_to_last_confirmed_are_the_three_the_lesson_names():
-    # "Three Soviet-era Russian sites (Sary-Shagan, the Kara-Balta communications node and the Mailuu-Suu
-    # seismic station) ... for them `last_confirmed` gives the date of the latest source that does"
+def test_the_sites_counted_up_to_last_confirmed_are_the_two_the_lesson_names():
+    # "Two Soviet-era Russian sites (the Kara-Balta communications node and the Mailuu-Suu seismic
+    # station) ... for them `last_confirmed` gives the date of the latest source that does"
     table = data.load("facilities")
     dated = table[table["last_confirmed"].notna()]
-    assert set(dated["id"]) == {"rus_sary_shagan", "rus_kaindy_comms", "rus_mailuu_suu"}
+    assert set(dated["id"]) == {"rus_kaindy_comms", "rus_mailuu_suu"}
     assert set(dated["status"]) == {"reported"} and set(dated["operator_iso3"]) == {"RUS"}
     text = _lesson_text()
-    assert "Three Soviet-era Russian sites (Sary-Shagan, the Kara-Balta communications node and the Mailuu-Suu" in text
+    assert "Two Soviet-era Russian sites (the Kara-Balta communications node and the Mailuu-Suu" in text
     assert "`presence_years` counts the confirmed days and `reported_years` the rest" in text
+
+
+def test_lesson_says_which_leased_russian_ranges_the_table_leaves_out():
+    # Issue 22, serious error 2: the table is not "every foreign-run military site"; Kazakhstan's MoD
+    # counts three Russian-leased ranges (Times of Central Asia), and only Sary-Shagan has a row.
+    text = _lesson_text()
+    assert "every foreign-run military site" not in text
+    assert "It is not a complete list." in text
+    for name in ("929th State Flight Test Centre", "Kapustin Yar", "data/README.md"):
+        assert name in text, name
+    ids = set(data.load("facilities")["id"])
+    assert "rus_sary_shagan" in ids
+    names = " ".join(data.load("facilities")["name"]).lower()
+    assert "kapustin" not in names and "929" not in names  # if a row is added, reword the lesson
+    readme = (Path(__file__).resolve().parent.parent / "data" / "README.md").read_text(encoding="utf-8")
+    left_out = readme.split("## What the tables leave out", 1)[1].split("\n## ", 1)[0]
+    assert "929th State Flight Test Centre" in left_out and "Kapustin Yar" in left_out

@@ -391,3 +391,22 @@ def test_the_weakest_states_sentence_does_not_put_kyrgyzstan_on_the_afghan_borde
     text = _lesson_text()
     assert "the two weakest states are the ones on the Afghan border" not in text
     assert "the two weakest, Kyrgyzstan and Tajikistan" in text
+
+
+def test_q10_model_answer_says_who_ran_the_october_2021_drills(ex):
+    # Issue 22, minor error 5: the Oct 2021 drills were CSTO exercises run by the CSTO Joint Staff (its chief
+    # opened them, Interfax-AVN 18 Oct 2021); the Central Military District supplied the Russian contingent
+    # (TASS, 5 Oct 2021, https://tass.com/defense/1345851).
+    answer = ex.q10.model_answer
+    assert "led by Russia's Central Military District" not in answer
+    assert "run by the CSTO Joint Staff" in answer and "Russian contingent from the Central Military District" in answer
+
+
+def test_kgz_tjk_clash_has_both_ceasefires():
+    # Issue 22, minor error 3: a first ceasefire on 29 Apr 2021 broke down; the protocol came on 1 May (Khovar).
+    row = data.load("events").set_index("id").loc["2021_kgz_tjk_clash"]
+    assert "29 April" in row["summary"] and "1 May" in row["summary"]
+    assert "khovar.tj" in row["note"]
+    text = _lesson_text()
+    assert "a ceasefire was agreed on 1 May" not in text
+    assert "a first ceasefire, agreed on 29 April, broke down" in text

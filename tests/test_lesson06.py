@@ -326,10 +326,10 @@ def test_facilities_by_power_leaves_out_reported_sites():
 
     assert table.loc[2025, "Russia"] == russian_confirmed(pd.Timestamp("2025-01-01"))
     assert table.loc[2010, "Russia"] == russian_confirmed(pd.Timestamp("2010-01-01"))
-    # Sary-Shagan (reported today) was confirmed in use in 2010, and is counted then
-    sary = facilities.set_index("id").loc["rus_sary_shagan"]
-    assert sary["status"] == "reported" and pd.Timestamp(sary["last_confirmed"]) > pd.Timestamp("2010-01-01")
-    assert "rus_sary_shagan" in set(data.facilities(confirmed_on=2010)["id"])
+    # the Kara-Balta node (reported today) was confirmed in use in 2010, and is counted then
+    node = facilities.set_index("id").loc["rus_kaindy_comms"]
+    assert node["status"] == "reported" and pd.Timestamp(node["last_confirmed"]) > pd.Timestamp("2010-01-01")
+    assert "rus_kaindy_comms" in set(data.facilities(confirmed_on=2010)["id"])
 
 
 def test_treaties_by_partner_defence_counts():
@@ -470,8 +470,52 @@ def test_western_sites_span_2001_to_2015():
     assert "Western sites of 2001–2015" in _lesson06_text()
 
 
-def test_section_3_names_the_year_sary_shagan_counts_until():
-    # "the Russian sites now `reported` up to their `last_confirmed` date (Sary-Shagan, for example, counts until 2022)"
-    sary = _csv("facilities").set_index("id").loc["rus_sary_shagan"]
-    assert sary["status"] == "reported"
-    assert f"Sary-Shagan, for example, counts until {sary['last_confirmed'][:4]}" in _lesson06_text()
+def test_section_3_names_the_year_the_kara_balta_node_counts_until():
+    # "the Russian sites now `reported` up to their `last_confirmed` date (the Kara-Balta communications
+    # node, for example, counts until 2023)"; Sary-Shagan is active again (issue 22), so not the example
+    facilities = _csv("facilities").set_index("id")
+    node = facilities.loc["rus_kaindy_comms"]
+    assert node["status"] == "reported"
+    assert f"the Kara-Balta communications node, for example, counts until {node['last_confirmed'][:4]}" in _lesson06_text()
+    assert facilities.at["rus_sary_shagan", "status"] == "active"
+    assert "Sary-Shagan, for example, counts until" not in _lesson06_text()
+
+
+def test_q8_counts_sary_shagan_among_kazakhstans_foreign_facilities():
+    # Issue 22, serious error 1: Sary-Shagan is active (Kazakh deputy defence minister, 28 Feb 2024), so
+    # Kazakhstan hosts two confirmed foreign-run sites on the as-of date, Baikonur and Sary-Shagan.
+    facilities = _csv("facilities")
+    hosted = facilities[(facilities["host_iso3"] == "KAZ") & (facilities["status"] == "active")]
+    assert set(hosted["id"]) == {"rus_baikonur", "rus_sary_shagan"}
+    reference = _briefing_reference()
+    assert reference.set_index("iso3").at["KAZ", "foreign_facilities"] == 2
+    assert ex.q8.check(reference).status == "correct"
+    # the old answer (Baikonur only) is now wrong
+    old = reference.copy()
+    old.loc[old["iso3"] == "KAZ", "foreign_facilities"] = 1
+    assert ex.q8.check(old).status != "correct"
+    assert "Kazakhstan two" in ex.model_briefing() or "Kazakhstan hosting two" in ex.model_briefing()
+
+
+def test_turkiye_summit_format_does_not_include_all_five():
+    # Issue 22, minor error 4: the OTS is not a format "with the five": Tajikistan is not in it and
+    # Turkmenistan is only an observer (memberships.csv).
+    spells = _spells_on(AS_OF)
+    ots = spells[spells["organization_id"] == "OTS"].set_index("iso3")["status"]
+    assert "TJK" not in ots.index and ots["TKM"] == "observer"
+    assert {c for c in ("KAZ", "KGZ", "UZB") if ots.get(c) == "member"} == {"KAZ", "KGZ", "UZB"}
+    text = _lesson06_text()
+    assert "every major power" not in text
+    assert "Tajikistan is not in it" in text and "Turkmenistan only as an observer" in text
+    teaching = (Path(__file__).resolve().parent.parent / "docs" / "teaching.md").read_text(encoding="utf-8")
+    assert "every major power" not in teaching and "Tajikistan\n   is not a member" in teaching
+
+
+def test_completeness_claims_are_scoped_to_the_data():
+    # Issue 22: "every"/"all"/"only" claims about facilities and treaties say they are about the data,
+    # because the facilities table leaves out two Russian-leased ranges (data/README.md).
+    text = _lesson06_text()
+    assert "In the data, Russia has by far the most treaties" in text
+    assert "every confirmed foreign site that the facilities table holds" in text
+    readme = (Path(__file__).resolve().parent.parent / "data" / "README.md").read_text(encoding="utf-8")
+    assert "## What the tables leave out" in readme

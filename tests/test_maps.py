@@ -234,18 +234,18 @@ def test_facilities_map_alt_text_separates_reported_sites():
 
 def test_dated_facilities_map_draws_a_reported_site_as_active_up_to_last_confirmed():
     frame = data.load("facilities").set_index("id")
-    last = frame.at["rus_sary_shagan", "last_confirmed"]
-    assert frame.at["rus_sary_shagan", "status"] == "reported" and pd.notna(last)
+    last = frame.at["rus_kaindy_comms", "last_confirmed"]
+    assert frame.at["rus_kaindy_comms", "status"] == "reported" and pd.notna(last)
     shown = {}
     for day in (last.date(), (last + pd.Timedelta(days=1)).date()):
         m = maps.facilities_map(on=day.isoformat())
         shown[day] = m.table.set_index("id")["status_shown"]
     before, after = shown.values()
-    assert before["rus_sary_shagan"] == "active" and after["rus_sary_shagan"] == "reported"
+    assert before["rus_kaindy_comms"] == "active" and after["rus_kaindy_comms"] == "reported"
     # a site never confirmed stays reported on every date it is open
     farkhor_open = maps.facilities_map(on="2005-01-01").table.set_index("id")["status_shown"]
     assert pd.isna(frame.at["ind_farkhor", "last_confirmed"]) and farkhor_open["ind_farkhor"] == "reported"
-    # the alt text counts what is drawn: on the earlier day Sary-Shagan is among the confirmed sites
+    # the alt text counts what is drawn: on the earlier day the Kara-Balta node is among the confirmed sites
     m = maps.facilities_map(on=last.date().isoformat())
     n_reported = int((m.table["status_shown"] == "reported").sum())
     assert f"{len(m.table) - n_reported} confirmed, {n_reported} reported but unconfirmed" in m.alt_text

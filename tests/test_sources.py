@@ -165,3 +165,68 @@ def test_the_readme_citation_names_the_current_version():
     cited = re.search(r"course dataset\*, version (\d+\.\d+\.\d+), as of (\d{4}-\d{2}-\d{2})", readme)
     assert cited, "data/README.md: the 'How to cite' line lost its version"
     assert cited.groups() == (PACKAGE["version"], PACKAGE["as_of"])
+
+
+# --------------------------------------------------------------------------- weak sources, no exceptions (issue 22)
+
+WEAK_EXAMPLES = {
+    "wiki_mirror": ["https://en.m.wikipedia.org/wiki/X", "https://franco.wiki/fr/X.html", "https://owiki.org/wiki/X"],
+    "exam_prep": ["https://www.drishtiias.com/x"],
+    "essay_site": ["https://essay.ua-referat.com/Russian_And_CIS_Interventions", "https://paperzz.com/doc/1"],
+    "opinion": ["https://internationalrelationsen.blogspot.com/2021/04/x.html"],
+    "forum_repost": ["https://www.armenianclub.com/x"],
+    "repost_aggregator": [
+        "https://www.urdupoint.com/en/world/x.html",
+        "https://www.idntimes.com/news/world/x/amp",
+        "https://pledgetimes.com/x/",
+    ],
+    "travel_listicle": [
+        "https://tripomatic.com/de/poi/x",
+        "https://www.worldatlas.com/articles/x.html",
+        "https://pt.ripleybelieves.com/x-2275",
+    ],
+    "dictionary": ["http://dictionary.channelj.co.jp/2018/18082807"],
+}
+
+
+def test_every_weak_kind_has_a_caught_example():
+    kinds = set(PACKAGE["weakSources"]["kinds"])
+    assert kinds == set(WEAK_EXAMPLES), "add an example URL for each weak-source kind"
+    for kind, urls in WEAK_EXAMPLES.items():
+        for url in urls:
+            assert data.weak_source_kind(url) == kind, url
+
+
+def test_no_data_row_cites_a_weak_source_at_all():
+    """Neither source_url nor alt_source_url of any row is on the weak list (a weak second source is still cited)."""
+    import csv
+
+    found = []
+    for path in sorted(DATA.glob("*.csv")):
+        with open(path, newline="", encoding="utf-8") as handle:
+            for row in csv.DictReader(handle):
+                for column in ("source_url", "alt_source_url"):
+                    kind = data.weak_source_kind(row.get(column))
+                    if kind:
+                        found.append(f"{path.name} {row.get('id') or row.get('iso3')}: {column} is {kind}: {row[column]}")
+    assert found == [], "\n".join(found)
+
+
+SOURCES_HEADING = re.compile(r"^#+\s*Sources\s*$", re.M)
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=[p.stem for p in NOTEBOOKS])
+def test_no_lesson_sources_list_cites_a_weak_source(path):
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    markdown = "\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown")
+    match = SOURCES_HEADING.search(markdown)
+    assert match, f"{path.name} has no Sources section"
+    urls = re.findall(r"https?://[^\s)\]>\"']+", markdown)
+    weak = [f"{url} ({data.weak_source_kind(url)})" for url in urls if data.weak_source_kind(url)]
+    assert weak == [], f"{path.name} cites weak sources:\n" + "\n".join(weak)
+
+
+def test_teaching_guide_cites_no_weak_source():
+    text = (REPO / "docs" / "teaching.md").read_text(encoding="utf-8")
+    weak = [url for url in re.findall(r"https?://[^\s)\]>\"']+", text) if data.weak_source_kind(url)]
+    assert weak == [], weak

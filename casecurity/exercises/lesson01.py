@@ -66,7 +66,9 @@ def obligation_table():
     """
     import pandas as pd
 
-    treaties = _data().treaties().sort_values(["signed_date", "id"], kind="stable")
+    # data.treaties() sorts a year- or month-precision date at the end of its period, so "2001"
+    # (Manas, December 2001) does not pass for the earliest example of 2001
+    treaties = _data().treaties()
     coded = treaties["obligations"].fillna("").str.split(";")
     in_data = sorted({code.strip() for codes in coded for code in codes if code.strip()})
     order = list(OBLIGATION_MEANINGS) + [code for code in in_data if code not in OBLIGATION_MEANINGS]

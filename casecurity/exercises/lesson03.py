@@ -92,7 +92,7 @@ def bilateral_partners(partner: str, on=None):
         on: a day; if given, only treaties in force that day (``data.treaties(in_force_on=...)``).
 
     Columns: with (the Central Asian party), id, signed_date, in_force_date, end_date, obligations;
-    sorted by state and signing date. Declarations are included: their ``obligations`` say
+    sorted by state and signing date (a year- or month-precision date at the end of its period). Declarations are included: their ``obligations`` say
     ``declaration``.
     """
     data = _data()
@@ -102,7 +102,8 @@ def bilateral_partners(partner: str, on=None):
     table["with"] = table["parties"].map(lambda cell: ";".join(sorted(set(cell.split(";")) & states)))
     table = table.loc[table["with"] != ""]
     columns = ["with", "id", "signed_date", "in_force_date", "end_date", "obligations"]
-    return table[columns].sort_values(["with", "signed_date", "id"]).reset_index(drop=True)
+    # data.treaties() already sorts by signing date with its precision (period end); keep that order
+    return table[columns].sort_values("with", kind="stable").reset_index(drop=True)
 
 
 # ---------------------------------------------------------------------------------- CodeSetQuestion

@@ -418,7 +418,7 @@ q7 = FunctionQuestion(
          "presence_years('CHN') should be 0: China's only facility in the data is 'reported' and was never "
          "confirmed (its last_confirmed is empty)."),
         (_dropped_every_reported_row,
-         "Russia's figure is too small: a 'reported' site such as Sary-Shagan was confirmed in use up to its "
+         "Russia's figure is too small: a 'reported' site such as the Kara-Balta node was confirmed in use up to its "
          "last_confirmed date; count it up to that day instead of leaving it out."),
         (_divided_by_365, "Divide by 365.25 (the average year), not 365."),
         (_counted_to_today_for_closed,

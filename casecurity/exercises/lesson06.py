@@ -125,7 +125,7 @@ def facilities_by_power(years: range | list[int]) -> pd.DataFrame:
     """Foreign-run facilities in Central Asia open on 1 January of each year, by operating power.
 
     Only sites confirmed in use that day are counted (``data.facilities(confirmed_on=...)``): rows
-    with status ``active`` or ``closed``, and a ``reported`` Russian site such as Sary-Shagan up to
+    with status ``active`` or ``closed``, and a ``reported`` Russian site such as the Kara-Balta node up to
     its ``last_confirmed`` date. Sites never confirmed, such as the Chinese outpost in the Tajik
     Pamirs, are left out because no government has acknowledged them. One row per year, one column
     per power that ever ran a confirmed site.
