@@ -59,6 +59,7 @@ OUTLETS: tuple[Outlet, ...] = (
     Outlet("Uzbek state media", ("uza.uz",), ("UzA",)),
     Outlet("Azerbaijani state media", ("azertag.az",), ("AZERTAC", "Azertac")),
     Outlet("Turkish state media", ("aa.com.tr",), ("Anadolu Agency", "Anadolu")),
+    Outlet("Turkish state media", ("trt.global", "trtworld.com", "trt.net.tr"), ("TRT World", "TRT")),
     Outlet(US_FUNDED, ("rferl.org", "azattyk.org", "ozodi.org", "azattyq.org", "ozodlik.org", "azathabar.com",
                        "currenttime.tv"), ("RFE/RL", "Radio Free Europe/Radio Liberty", "Azattyk", "Ozodi",
                                            "Azattyq", "Ozodlik", "Azatlyk", "Current Time")),
