@@ -64,3 +64,17 @@ def test_lesson_02_treats_osh_as_inter_ethnic_violence():
     osh = data.load("events").set_index("id").loc["2010_osh_violence"]
     assert "#### Osh, June 2010: inter-ethnic violence first" in text
     assert f"(`2010_osh_violence`: {int(osh['fatalities_low'])} to {int(osh['fatalities_high']):,})" in text
+
+
+def test_water_table_rows_are_sourced_and_taught():
+    water = data.load("water")
+    assert set(water["id"]) >= {"rogun_dam", "kambarata_1", "kempir_abad_reservoir", "qosh_tepa_canal"}
+    known = set(data.load("countries")["iso3"])
+    for _, row in water.iterrows():
+        assert set(row["countries"].split(";")) <= known, row["id"]
+        assert row["source_url"].startswith("http"), row["id"]
+    text = _markdown("05_threats")
+    for name in ("Rogun", "Kambarata-1", "Kempir-Abad", "Qosh Tepa"):
+        assert water["name"].str.contains(name, regex=False).any(), f"water.csv lacks {name}"
+        assert name in text
+    assert water.set_index("id").loc["kempir_abad_reservoir", "status"] == "jointly_managed"
