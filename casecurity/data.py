@@ -89,6 +89,7 @@ TABLES = (
     "events",
     "cyber_index",
     "enclaves",
+    "water",
 )
 
 _REPO_DATA = Path(__file__).resolve().parent.parent / "data"

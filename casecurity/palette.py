@@ -91,6 +91,7 @@ EVENT_CATEGORIES = {
     "unrest": OKABE_ITO["reddish_purple"],
     "diplomacy": TOL_MUTED["teal"],
     "withdrawal": TOL_MUTED["olive"],
+    "migration": TOL_MUTED["sand"],
 }
 OBLIGATIONS = {
     "defense": {"color": OKABE_ITO["vermillion"], "dash_array": None, "weight": 4},

@@ -22,7 +22,7 @@ from casecurity.exercises import (
 ROOT = Path(__file__).resolve().parent.parent
 LESSONS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
 SOLUTIONS = sorted((ROOT / "solutions").glob("[0-9][0-9]_*.ipynb"))
-TEMPLATE = ["Overview", "Prerequisites", "Check your understanding", "Summary", "What's next", "Sources"]
+TEMPLATE = ["Overview", "Prerequisites", "Debate", "Readings", "Check your understanding", "Summary", "What's next", "Sources"]
 DATA_TYPES = (ValueQuestion, CountrySetQuestion, TableQuestion, FunctionQuestion)
 
 
@@ -56,6 +56,39 @@ def test_lesson_follows_the_template(path):
     objectives = re.findall(r"^\s*[-*] ", section(path, "Overview"), flags=re.M)
     assert 3 <= len(objectives) <= 8, f"{path.name}: overview should list 3-5 objectives, found {len(objectives)}"
     assert re.search(r"time to learn", section(path, "Prerequisites"), flags=re.I)
+
+
+def readings_problems(text: str) -> list[str]:
+    """What is wrong with a Readings section: 2-4 entries, each with authors, a year in brackets,
+    an italic title or venue and a publisher or journal volume."""
+    entries = re.findall(r"^- (.+)$", text, flags=re.M)
+    problems = [] if 2 <= len(entries) <= 4 else [f"{len(entries)} readings (want 2-4)"]
+    for entry in entries:
+        if not re.match(r"[A-Z][\w' -]+, [A-Z].*\((19|20)\d\d\)\. ", entry):
+            problems.append(f"no 'Author, First (year).' start: {entry[:60]}")
+        if "*" not in entry:
+            problems.append(f"no italic title or venue: {entry[:60]}")
+        if not re.search(r"Press|Routledge|Hurst|Chatham House|\d+ \(\d+\)", entry):
+            problems.append(f"no publisher or volume (issue): {entry[:60]}")
+    return problems
+
+
+@pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
+def test_lesson_has_a_debate_and_verified_readings(path):
+    debate = section(path, "Debate")
+    assert len(debate.split()) >= 120, f"{path.name}: the Debate section is too short to set out positions"
+    if path.name[:2] != "00":
+        positions = re.findall(r"^- \*\*", debate, flags=re.M)
+        assert 2 <= len(positions) <= 3, f"{path.name}: a Debate sets out two or three positions"
+        assert "Evidence" in debate, f"{path.name}: each position needs the evidence from the data"
+    assert readings_problems(section(path, "Readings")) == []
+
+
+def test_readings_checker_catches_a_bad_entry():
+    good = "- Cooley, Alexander (2012). *Great Games, Local Rules*. New York: Oxford University Press.\n" * 2
+    assert readings_problems(good) == []
+    assert readings_problems("- Cooley, Great Games, OUP\n- Someone (2012). A title.\n")
+    assert readings_problems(good * 3), "six readings are too many"
 
 
 @pytest.mark.parametrize("path", LESSONS, ids=lambda p: p.stem)
