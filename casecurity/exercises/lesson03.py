@@ -252,6 +252,8 @@ class ExcerptCodingQuestion(Question):
     def _grade(self, answer, expected: dict[str, str]):
         if not isinstance(answer, dict):
             return "incorrect", f"give a dict such as {{'E1': 'none', 'E2': ...}}, not {_a_type(answer)}.", None
+        if not answer:
+            return "incorrect", "your dict is empty: give one code per excerpt.", None
         given = {str(key).strip().upper(): value for key, value in answer.items()}
         missing = [key for key in expected if key not in given]
         if missing:
