@@ -414,4 +414,47 @@ q10 = ReflectionQuestion(
            "Ask in each case: who asked, for what, who decided, and what was sent?"],
 )
 
+q11 = ReflectionQuestion(
+    (
+        'Judgement essay (250-450 words). Is the Shanghai Cooperation Organization a security '
+        'organisation? Judge its stated aims against its instruments (the Regional Anti-Terrorist '
+        'Structure, the Peace Mission exercises) and its record, and say what enlargement since '
+        '2017 has done to it. State a verdict, give evidence for and against, and say what '
+        'evidence would change your mind.'
+    ),
+    model_answer=(
+        "The SCO is a security organisation in a narrow sense: it coordinates its members' fight "
+        'against what it calls terrorism, separatism and extremism, but it is not a defence '
+        'alliance, and enlargement has made even the narrow role thinner. '
+        'By its own aims it is a security body. Its anti-terrorist structure, RATS, sits in '
+        'Tashkent and keeps shared lists and coordinates security services. Its Peace Mission '
+        'exercises rehearse counter-terrorist operations. But its officials stress that it is not '
+        'a military bloc, its Charter contains no promise of help to a member under attack, and '
+        'its exercises show how voluntary the military side is: Uzbekistan sent only officers in '
+        '2007, stayed away from 2010 to 2016 and took part again in 2021. '
+        'Its record points the same way. When members faced crises - inter-ethnic violence in '
+        "southern Kyrgyzstan in 2010, or the Taliban's return in 2021 - no SCO force acted, and "
+        'its response stayed at the level of statements and meetings. That is consistent with an '
+        'organisation whose real product is mutual support between governments for their own '
+        'security against domestic challengers. '
+        'Enlargement cuts both ways. With India and Pakistan (2017), Iran (2023) and Belarus '
+        '(2024) the SCO has ten members and more weight as a diplomatic forum, but members in '
+        'open rivalry, India and Pakistan above all, make joint operations and even shared threat '
+        'lists harder, so the security core shrinks as the membership grows. '
+        'My verdict would change if the SCO agreed a binding mechanism of joint action in a '
+        'crisis, or if RATS were shown to run joint operations rather than exchange information; '
+        'the data would show the first as a new treaty coded defense or consultation for the SCO.'
+    ),
+    rubric=[
+        ('Gives a clear verdict and the criterion it judges by (stated aims, instruments, record).', 2),
+        ("Uses at least three pieces of evidence from the lesson or the data (RATS, Peace Mission, membership dates, Uzbekistan's pattern of participation, 'not a military bloc').", 2),
+        ('Weighs evidence on both sides and judges what enlargement (India and Pakistan 2017, Iran 2023, Belarus 2024) does to cohesion.', 2),
+        ('Names evidence that would change the verdict, concretely enough to check.', 2),
+    ],
+    hints=[
+        'Separate three tests: what the Charter and its officials say the SCO is for, which tools it has, and what it did when its members faced a crisis.',
+        "data.members('SCO') gives the membership spells; the lesson's section on the SCO has RATS and the Peace Mission exercises.",
+    ],
+)
+
 define_lesson(__name__, title="Alliances: the CSTO, the SCO and the rest", notebook="02_alliances")

@@ -489,6 +489,48 @@ q9 = ReflectionQuestion(
     ],
 )
 
+q10 = ReflectionQuestion(
+    (
+        'Policy judgement (250-450 words). Is Russia still the main security provider of Central '
+        "Asia as of the dataset's as-of date? Weigh Russia's bases, treaties and the January 2022 "
+        "deployment to Kazakhstan against China's and the West's security roles. Separate "
+        'confirmed facts from reports, and say which evidence would change your judgement.'
+    ),
+    model_answer=(
+        'Russia is still the main military security provider of Kazakhstan, Kyrgyzstan and '
+        'Tajikistan, but it is no longer the only provider for the region, and for Uzbekistan and '
+        'Turkmenistan it never was. '
+        "The confirmed evidence is on Russia's side. It runs the largest foreign military sites "
+        'in the region in the course data: the base in Tajikistan, kept under a 2012 agreement '
+        'until 2042, and the air base at Kant in Kyrgyzstan, part of a unified base since 2017. '
+        'Kazakhstan, Kyrgyzstan and Tajikistan are bound to Russia by Article 4 of the 1992 '
+        'treaty, and in January 2022 Russia led the only real CSTO deployment, about 2,030 troops '
+        "sent to Kazakhstan at President Tokayev's request and withdrawn within two weeks. That "
+        'operation showed what Russia provides best: help to a government facing unrest, more '
+        'than defence against an outside attacker. '
+        "China's role is growing but different. It settled its borders with Kazakhstan, "
+        'Kyrgyzstan and Tajikistan by treaty, and in 2025 signed a treaty with all five in which '
+        'the parties renounce force against one another and refuse to join groupings directed '
+        'against each other. A Chinese outpost in the Pamirs is reported by journalists and '
+        "denied by governments, so the course counts it apart as 'reported', not as a base. The "
+        'United States left its last base, Manas, in 2014; the West offers training, border aid '
+        'and diplomacy, not guarantees. '
+        'My judgement would change if a Chinese site were confirmed, if Russia reduced its forces '
+        'in Tajikistan or Kyrgyzstan, or if a Central Asian state asked an outside power other '
+        'than Russia for help in a crisis.'
+    ),
+    rubric=[
+        ('Gives a clear judgement, qualified by state and by kind of security (external defence, regime security, border security).', 2),
+        ('Uses confirmed evidence from the data (facilities and their dates, treaties, the 2022 deployment) and keeps reported claims (e.g. the Chinese outpost in the Pamirs) apart.', 2),
+        ('Compares at least two other powers on what they offer and ask, without treating trade or investment as security by default.', 2),
+        ('Names evidence that would change the judgement.', 2),
+    ],
+    hints=[
+        'data.facilities(on=data.AS_OF) shows who runs which site today; presence-years (q7) show who has been there longest.',
+        "Ask 'provider of what?': a base, a guarantee, arms, training, help against unrest, border forces.",
+    ],
+)
+
 define_lesson(
     __name__,
     title="The major powers: Russia, China, the United States and others",
