@@ -24,6 +24,7 @@ from casecurity.exercises import (
     ValueQuestion,
     define_lesson,
 )
+from casecurity.practice import practice_set
 
 # The treaty the lesson is about and the year the independence questions look at.
 CST_ID = "cst_1992"
@@ -477,6 +478,43 @@ q10 = ReflectionQuestion(
         'Collective security protects members against one another; collective defence protects them against outsiders; cooperative security builds confidence and rules without a promise of help.',
         "Sort the lesson's events of 1991-2001 under the three headings first; the heading with the most weighty evidence is your thesis, the runner-up your counter-argument.",
     ],
+)
+
+# Practice questions for the lesson's 'Check your understanding' quizzes: not graded, not in the
+# exercise set (casecurity.practice).
+PRACTICE = practice_set(
+    p1=ChoiceQuestion(
+        'Which term fits an arrangement whose members promise to help one another against an attack from outside the group?',
+        options={
+            'a': 'Collective security',
+            'b': 'Cooperative security',
+            'c': 'Collective defence',
+            'd': 'Permanent neutrality',
+        },
+        answer='c',
+        explanations={
+            'a': 'Collective security guards members against one another: all act against any member that breaks the peace.',
+            'b': 'Cooperative security builds confidence and rules without any promise of help.',
+            'c': 'Right: collective defence is a promise of help against an outside attack, as in Article 4 of the 1992 treaty.',
+            'd': 'Neutrality means staying out of alliances altogether, as Turkmenistan does.',
+        },
+    ),
+    p2=ChoiceQuestion(
+        'Why are the Fergana valley enclaves a security problem?',
+        options={
+            'a': 'Pockets of one state inside another turn land, water and roads into flashpoints',
+            'b': 'They are demilitarised zones run jointly by the CSTO and the SCO since the year 2001',
+            'c': 'They host the largest foreign military bases in the Central Asian region',
+            'd': 'They lie on the Afghan border, where armed groups cross into the region',
+        },
+        answer='a',
+        explanations={
+            'a': 'Right: enclaves such as Sokh, Shakhimardan and Vorukh have repeatedly seen clashes over land, water and roads.',
+            'b': 'No such arrangement exists; each enclave is run by the state it belongs to.',
+            'c': "Russia's bases are at Kant and in Tajikistan, not in the enclaves.",
+            'd': 'The enclaves lie in the Fergana valley, far north of the Afghan border.',
+        },
+    ),
 )
 
 define_lesson(__name__, title="Foundations: five states, one neighbourhood", notebook="01_foundations")

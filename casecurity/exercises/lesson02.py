@@ -18,6 +18,7 @@ from casecurity.exercises import (
     ValueQuestion,
     define_lesson,
 )
+from casecurity.practice import practice_set
 
 # The date questions q1 and q8 ask about, and the founding day of the SCO (15 Jun 2001):
 # spells starting after it are enlargement, not foundation.
@@ -455,6 +456,59 @@ q11 = ReflectionQuestion(
         'Separate three tests: what the Charter and its officials say the SCO is for, which tools it has, and what it did when its members faced a crisis.',
         "data.members('SCO') gives the membership spells; the lesson's section on the SCO has RATS and the Peace Mission exercises.",
     ],
+)
+
+# Practice questions for the lesson's 'Check your understanding' quizzes: not graded, not in the
+# exercise set (casecurity.practice).
+PRACTICE = practice_set(
+    p1=ChoiceQuestion(
+        "What is the SCO's Regional Anti-Terrorist Structure (RATS)?",
+        options={
+            'a': "The CSTO's rapid-reaction force for unrest inside its member states",
+            'b': 'A Russian-led border force on the Tajik-Afghan frontier',
+            'c': "The joint command of the SCO's Peace Mission exercises",
+            'd': "The SCO's permanent body for security cooperation, in Tashkent",
+        },
+        answer='d',
+        explanations={
+            'a': "The CSTO's forces are a separate thing; RATS belongs to the SCO.",
+            'b': 'Border protection is national; RATS is an SCO body that coordinates security services.',
+            'c': "The Peace Mission exercises are run by the members' armed forces; RATS coordinates security services.",
+            'd': "Right: RATS, in Tashkent, coordinates the members' security services against what the SCO calls terrorism, separatism and extremism.",
+        },
+    ),
+    p2=ChoiceQuestion(
+        'Turkmenistan takes part in which of these formats?',
+        options={
+            'a': 'The CSTO, as a member with frozen participation',
+            'b': 'The C5+1 with the United States, as one of the five',
+            'c': 'The SCO, as a full member since its founding in 2001',
+            'd': 'The Eurasian Economic Union, as an observer state',
+        },
+        answer='b',
+        explanations={
+            'a': 'Turkmenistan never joined the CSTO; Armenia is the member that froze its participation.',
+            'b': 'Right: the C5+1 brings all five Central Asian states together with the United States; neutrality does not bar it.',
+            'c': 'Turkmenistan is not an SCO member; it attends only as a guest.',
+            'd': 'Turkmenistan is not an observer of the Eurasian Economic Union; its neutrality keeps it out of such blocs.',
+        },
+    ),
+    p3=ChoiceQuestion(
+        "What does NATO's Partnership for Peace (PfP) give the Central Asian states that joined it?",
+        options={
+            'a': 'Practical cooperation with NATO without a defence guarantee',
+            'b': "NATO's Article 5 guarantee in return for hosting NATO bases",
+            'c': 'Membership of NATO after a probation period',
+            'd': "A vote on the North Atlantic Council's decisions",
+        },
+        answer='a',
+        explanations={
+            'a': 'Right: PfP is a programme of practical cooperation with NATO (training, exercises, disaster response) with no defence pledge.',
+            'b': 'Article 5 protects NATO members only; partners get no guarantee.',
+            'c': 'PfP does not lead to membership by itself.',
+            'd': 'Partners have no seat or vote in the North Atlantic Council.',
+        },
+    ),
 )
 
 define_lesson(__name__, title="Alliances: the CSTO, the SCO and the rest", notebook="02_alliances")

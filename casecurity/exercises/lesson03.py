@@ -30,6 +30,7 @@ from casecurity.exercises import (
     _a_type,
     define_lesson,
 )
+from casecurity.practice import practice_set
 
 # The obligation words of the dataset's security core (used by the lesson's tables).
 SECURITY_CODES = ("defense", "nonaggression", "neutrality", "consultation", "basing", "declaration")
@@ -673,6 +674,59 @@ q10 = ReflectionQuestion(
         "For each disagreement, quote the definition that decides it (ex.ATOP_DEFINITIONS) and say which "
         "words of the excerpt meet it or fail it.",
     ],
+)
+
+# Practice questions for the lesson's 'Check your understanding' quizzes: not graded, not in the
+# exercise set (casecurity.practice).
+PRACTICE = practice_set(
+    p1=ChoiceQuestion(
+        "In the course's vocabulary of obligations, what does the code 'declaration' mark?",
+        options={
+            'a': 'A treaty that declares war or a state of emergency',
+            'b': 'A political text, not a treaty, whatever it promises',
+            'c': 'A treaty whose text has been officially published',
+            'd': 'A treaty in force for all parties on the as-of date',
+        },
+        answer='b',
+        explanations={
+            'a': 'No: the code says what kind of document it is, not what it is about.',
+            'b': 'Right: a declaration is a political statement (the 2002 US-Uzbek one, the 2025 Kazakh-Russian one); it is never coded defense.',
+            'c': 'Publication has nothing to do with it; most treaties in the data are published.',
+            'd': 'Being in force is recorded in in_force_date, not in the obligation codes.',
+        },
+    ),
+    p2=ChoiceQuestion(
+        'What did the Semipalatinsk treaty of 2006 oblige the five states to do?',
+        options={
+            'a': 'Host no foreign military bases of any kind on their soil',
+            'b': 'Defend one another against any nuclear-armed state',
+            'c': 'Leave the CSTO within ten years of entry into force',
+            'd': 'Not make, acquire or station nuclear weapons at home',
+        },
+        answer='d',
+        explanations={
+            'a': "Bases are not its subject; Russia's bases stayed.",
+            'b': 'It promises no defence; it creates a nuclear-weapon-free zone.',
+            'c': 'It leaves CSTO membership untouched, although Western nuclear powers objected to its relation to the 1992 treaty.',
+            'd': 'Right: the treaty, in force since 21 March 2009, makes Central Asia a nuclear-weapon-free zone binding all five.',
+        },
+    ),
+    p3=ChoiceQuestion(
+        'What did the Kyrgyz-Tajik treaty of 13 March 2025 do?',
+        options={
+            'a': 'It created a joint CSTO peacekeeping force in Batken',
+            'b': 'It gave Uzbekistan a corridor through the Fergana valley',
+            'c': "It fixed the line of the two states' common border",
+            'd': "It ended both states' membership of the CSTO",
+        },
+        answer='c',
+        explanations={
+            'a': 'No CSTO force was created; the CSTO stayed out of the dispute.',
+            'b': 'Uzbekistan is not a party to it; the point where the three borders meet was settled at Khujand on 31 March 2025.',
+            'c': 'Right: it is a treaty on the state border, settling the line whose disputes led to the clashes of 2021 and 2022.',
+            'd': 'Both remain CSTO members.',
+        },
+    ),
 )
 
 define_lesson(__name__, title="Treaties: the legal web", notebook="03_treaties")

@@ -24,6 +24,7 @@ from casecurity.exercises import (
     ValueQuestion,
     define_lesson,
 )
+from casecurity.practice import practice_set
 
 # Dates the questions ask about (named once so prompts, answers and tests agree).
 TABLE_QUESTION_DATE = "2005-01-01"
@@ -529,6 +530,59 @@ q10 = ReflectionQuestion(
         'data.facilities(on=data.AS_OF) shows who runs which site today; presence-years (q7) show who has been there longest.',
         "Ask 'provider of what?': a base, a guarantee, arms, training, help against unrest, border forces.",
     ],
+)
+
+# Practice questions for the lesson's 'Check your understanding' quizzes: not graded, not in the
+# exercise set (casecurity.practice).
+PRACTICE = practice_set(
+    p1=ChoiceQuestion(
+        'What was Karshi-Khanabad (K2)?',
+        options={
+            'a': 'A US air base in Uzbekistan, used from 2001 until 2005',
+            'b': 'A Russian air base in Kyrgyzstan near Bishkek',
+            'c': 'A Chinese outpost in the Tajik Pamirs near Murghab',
+            'd': 'A German transit base in the southern Uzbek city of Termez',
+        },
+        answer='a',
+        explanations={
+            'a': 'Right: the US used K2 after 2001; Uzbekistan gave notice on 29 July 2005 and the last aircraft left on 21 November 2005.',
+            'b': 'That is Kant, opened in 2003.',
+            'c': 'That is the reported outpost near Shaymak, which no government acknowledges.',
+            'd': "Germany's transit base was at Termez, a different site.",
+        },
+    ),
+    p2=ChoiceQuestion(
+        "On what does Russia's military base in Tajikistan rest today?",
+        options={
+            'a': 'Article 4 of the Collective Security Treaty alone',
+            'b': 'A 1999 declaration of eternal friendship with Dushanbe',
+            'c': 'A 2012 base agreement that runs until 2042',
+            'd': 'A lease that the SCO renews every five years',
+        },
+        answer='c',
+        explanations={
+            'a': 'Article 4 is a pledge of assistance; it stations no troops.',
+            'b': 'The 1999 documents were an allied-cooperation treaty and a ten-year basing treaty; the base now rests on a later agreement.',
+            'c': 'Right: the agreement of 5 October 2012 keeps the base until 2042.',
+            'd': "The SCO has no role in Russia's bases.",
+        },
+    ),
+    p3=ChoiceQuestion(
+        "Why does the course count a 'reported' facility apart from the confirmed ones?",
+        options={
+            'a': 'Because reported sites are always smaller than real bases',
+            'b': 'Because the CSTO forbids counting Chinese sites',
+            'c': 'Because reported sites all closed before the as-of date',
+            'd': 'Because no government has confirmed that the site exists',
+        },
+        answer='d',
+        explanations={
+            'a': 'Size is not the point: the question is whether the site is confirmed.',
+            'b': 'No such rule exists.',
+            'c': 'A reported site is not a closed one; its status is unconfirmed.',
+            'd': "Right: a site that journalists report and governments deny cannot be counted as fact, so the course keeps it apart as 'reported'.",
+        },
+    ),
 )
 
 define_lesson(

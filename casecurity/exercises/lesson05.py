@@ -19,6 +19,7 @@ from casecurity.exercises import (
     ValueQuestion,
     define_lesson,
 )
+from casecurity.practice import practice_set
 
 # The GCI edition whose ranks q1 asks about, and the first edition published as tiers.
 GCI_RANK_EDITION = 2020
@@ -483,6 +484,59 @@ q11 = ReflectionQuestion(
         "data.load('events') has the 2021 and 2022 clashes with low and high casualty figures; quote both.",
         'Article 4 is about aggression by an outside state: what does the CSTO do when both sides are members?',
     ],
+)
+
+# Practice questions for the lesson's 'Check your understanding' quizzes: not graded, not in the
+# exercise set (casecurity.practice).
+PRACTICE = practice_set(
+    p1=ChoiceQuestion(
+        'Why does the course give the deaths in the Kyrgyz-Tajik border clashes as ranges?',
+        options={
+            'a': 'Because the clashes lasted for several months each',
+            'b': 'Because official and independent counts differ',
+            'c': 'Because the CSTO publishes only rounded figures',
+            'd': 'Because only one side reported its casualties',
+        },
+        answer='b',
+        explanations={
+            'a': 'They lasted days: 28 April to 1 May 2021, 14 to 17 September 2022.',
+            'b': "Right: the two governments' counts and later counts differ, so the honest answer runs from the lowest to the highest sourced figure.",
+            'c': 'The CSTO publishes no casualty figures for these clashes.',
+            'd': 'Both sides reported, and their figures differ.',
+        },
+    ),
+    p2=ChoiceQuestion(
+        'Which dispute set off the Kyrgyz-Tajik clashes of April 2021?',
+        options={
+            'a': 'Surveillance cameras at a water-distribution point',
+            'b': 'A Russian base being moved to the Batken region',
+            'c': 'A Chinese road project across the high Pamir mountains',
+            'd': 'An Uzbek dam blocking a river to both states',
+        },
+        answer='a',
+        explanations={
+            'a': 'Right: a quarrel over cameras at a water-distribution point near Kok-Tash escalated into fighting between troops.',
+            'b': "No base was moved; Russia's base in Tajikistan stayed where it was.",
+            'c': 'The Pamirs are far from Batken and Vorukh, where the fighting was.',
+            'd': 'Uzbekistan was not a party to the clash.',
+        },
+    ),
+    p3=ChoiceQuestion(
+        "Which group is the Islamic State's branch in Afghanistan?",
+        options={
+            'a': 'The Islamic Movement of Uzbekistan, known as the IMU',
+            'b': 'Hizb ut-Tahrir, a transnational party',
+            'c': "The Taliban's own interior ministry",
+            'd': "ISIS-K, the Islamic State's Khorasan branch",
+        },
+        answer='d',
+        explanations={
+            'a': "The IMU began in the Fergana valley in the 1990s; it is not the Islamic State's branch.",
+            'b': 'Hizb ut-Tahrir is an Islamist party banned in the region, not an armed branch of the Islamic State.',
+            'c': 'The Taliban fight ISIS-K; they are its enemy.',
+            'd': "Right: ISIS-K, the Islamic State's Khorasan Province, is active in Afghanistan and has recruited Central Asians.",
+        },
+    ),
 )
 
 define_lesson(__name__, title="Threats and challenges", notebook="05_threats")
