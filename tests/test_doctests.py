@@ -6,7 +6,7 @@ import importlib
 import pytest
 
 
-@pytest.mark.parametrize("module", ["casecurity.errors", "casecurity.data", "casecurity.outlets"])
+@pytest.mark.parametrize("module", ["casecurity.errors", "casecurity.data", "casecurity.outlets", "casecurity.coding"])
 def test_docstring_examples(module):
     failures, tried = doctest.testmod(importlib.import_module(module), optionflags=doctest.ELLIPSIS)
     assert tried > 0, f"{module} has no examples to run"

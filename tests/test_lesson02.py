@@ -257,7 +257,7 @@ def test_q10_reflection(ex):
 
 
 def test_every_question_has_hints_and_a_solution(ex):
-    assert list(ex.LESSON.questions) == [f"q{i}" for i in range(1, 11)]
+    assert list(ex.LESSON.questions) == [f"q{i}" for i in range(1, 12)]
     for name, question in ex.LESSON.questions.items():
         assert len(question.hints) >= 2, name
         assert question.solution().status == "solution", name

@@ -12,6 +12,7 @@ Reference answers are computed here straight from the CSV files with pandas (not
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import folium
@@ -220,28 +221,82 @@ def test_q6_series_and_missing_rows():
 # ------------------------------------------------------------------------------------------- q7
 
 
-def test_q7_coding_matches_the_dataset():
-    row = _csv("treaties").set_index("id").loc[ex.CODED_TREATY]
-    expected = _codes(row["obligations"]) & set(ex.SECURITY_CODES)
-    assert expected == {"consultation", "nonaggression"}
-    assert ex.q7.check(expected).status == "correct"
-    assert ex.q7.check("Non-aggression; consultation").status == "correct"
-    assert ex.q7.check(["consultation", "nonaggression"]).status == "correct"
+# Codes worked out here from the excerpts' own words with the ATOP definitions: Art 1 CST renounces force
+# (nonaggression), Art 2 promises joint consultations on a threat (consultation), Art 4 promises assistance
+# including military (defense); the Kazakh-Uzbek treaty promises consultations and peaceful measures on a
+# threat of attack (consultation) and denies its territory to an aggressor (neutrality); "grave concern"
+# promises nothing (none); the China-Central Asia treaty renounces force (nonaggression), bars support to
+# hostile actions (neutrality) and widens defence cooperation (none); the 2004 Kazakh-Russian agreement
+# plans the use of troops without a promise of help (none).
+WORKSHOP_KEY = {"E1": "nonaggression", "E2": "consultation", "E3": "defense", "E4": "consultation",
+                "E5": "neutrality", "E6": "none", "E7": "nonaggression", "E8": "neutrality", "E9": "none",
+                "E10": "none"}
+
+
+def test_q7_workshop_excerpts_cite_official_or_named_texts():
+    assert [item["id"] for item in ex.EXCERPTS] == [f"E{n}" for n in range(1, 11)]
+    for item in ex.EXCERPTS:
+        assert item["url"].startswith("http") and item["document"] and item["article"]
+        quoted = re.findall(r'"([^"]+)"', item["text"])
+        assert all(len(q.split()) <= 12 for q in quoted), f"{item['id']}: quote a short phrase at most"
+        assert len(item["text"].split()) <= 70, f"{item['id']}: keep each excerpt short"
+    documents = " ".join(item["document"] for item in ex.EXCERPTS)
+    for needed in ("Collective Security Treaty", "Kazakhstan and Uzbekistan", "United States-Uzbekistan",
+                   "China and the five Central Asian states", "Kazakhstan and Russia"):
+        assert needed in documents
+    assert set(ex.ATOP_DEFINITIONS) == set(ex.ATOP_CODES)
+
+
+def test_q7_course_coding_is_accepted_in_any_spelling():
+    assert ex.q7.check(WORKSHOP_KEY).status == "correct"
+    spelled = {key.lower(): value.upper().replace("NONAGGRESSION", "Non-aggression").replace("DEFENSE", "defence")
+               for key, value in WORKSHOP_KEY.items()}
+    assert ex.q7.check(spelled).status == "correct"
+
+
+def test_q7_wrong_codings_get_count_and_kappa_not_the_answer():
+    wrong = dict(WORKSHOP_KEY, E6="defense", E5="nonaggression")
+    result = ex.q7.check(wrong)
+    assert result.status == "incorrect"
+    assert "8 of 10" in result.message and "kappa" in result.message
+    assert "E5" not in result.message and "E6" not in result.message  # which ones differ is for the partner talk
+    from casecurity.coding import cohens_kappa
+    assert f"{cohens_kappa(wrong, WORKSHOP_KEY):.2f}" in result.message
 
 
 @pytest.mark.parametrize(
     ("answer", "fragment"),
     [
-        ({"defence", "consultation", "nonaggression"}, "'allied' in the title is not a pledge"),
-        ({"declaration", "consultation", "nonaggression"}, "not a political declaration"),
-        ({"consultation"}, "Which word is that?"),
-        ({"consultation", "alliance"}, "not one of the words"),
-        (42, "give a set of words"),
+        ({"E1": "none"}, "has no code yet"),
+        (dict(WORKSHOP_KEY, E11="none"), "not one of the excerpts"),
+        (dict(WORKSHOP_KEY, E3="alliance"), "not one of the codes"),
+        (dict(WORKSHOP_KEY, E3="defens"), "Did you mean 'defense'"),
+        (dict(WORKSHOP_KEY, E3=3), "is not a code"),
+        ({key: "none" for key in WORKSHOP_KEY}, "3 of 10"),
+        (["defense"] * 10, "give a dict"),
     ],
 )
-def test_q7_wrong_codings(answer, fragment):
+def test_q7_malformed_or_lazy_answers(answer, fragment):
     result = ex.q7.check(answer)
     assert result.status == "incorrect" and fragment in result.message
+
+
+def test_q7_notebooks_do_not_give_the_coding_away():
+    """No markdown of the lesson or the exercise set, and no hint, states an excerpt's code."""
+    import json
+
+    texts = [_lesson_markdown()]
+    for folder, name in (("solutions", "03_treaties_solutions.ipynb"), ("exercises", "03_treaties_exercises.ipynb")):
+        notebook = json.loads((REPO / folder / name).read_text(encoding="utf-8"))
+        texts.append("\n".join("".join(c["source"]) for c in notebook["cells"] if c["cell_type"] == "markdown"))
+    texts += ex.q7.hints
+    for text in texts:
+        for key in WORKSHOP_KEY:
+            assert not re.search(rf"\b{key}\b\W{{0,6}}(?:is|=|:|→|->)\s*\W?(?:defen[cs]e|offense|neutrality|"
+                                 r"non-?aggression|consultation|none)\b", text, flags=re.I), (key, text[:80])
+    exercise = json.loads((REPO / "exercises" / "03_treaties_exercises.ipynb").read_text(encoding="utf-8"))
+    code = "\n".join("".join(c["source"]) for c in exercise["cells"] if c["cell_type"] == "code")
+    assert '"E5": "neutrality"' not in code and "nonaggression" not in code
 
 
 # ------------------------------------------------------------------------------------------- q8
@@ -294,8 +349,19 @@ def test_q9_reflection_is_submitted_not_graded():
     assert "at least" in ex.q9.check("Too short.").message
 
 
+def test_q10_coding_memo_rubric_and_weak_answers():
+    assert ex.q10.points == 8 and len(ex.q10.criteria) == 4
+    assert (ex.q10.min_words, ex.q10.max_words) == (300, 450)
+    assert ex.q10.check(ex.q10.model_answer).status == "submitted"
+    weak = "We agreed on most of them and the treaties are alliances because they say allied in the title. " * 3
+    assert ex.q10.check(weak).status == "needs_more"  # far too short for a memo
+    padded = " ".join(["kappa agreement partner"] * 110)
+    assert ex.q10.check(padded).status == "needs_more"  # the same three words again and again
+    assert ex.q10.check(ex.q10.prompt + " " + ex.q10.prompt).status == "needs_more"  # the prompt copied
+
+
 def test_every_check_without_an_answer_is_not_attempted():
-    for question in (ex.q1, ex.q2, ex.q3, ex.q4, ex.q5, ex.q6, ex.q7, ex.q8, ex.q9):
+    for question in (ex.q1, ex.q2, ex.q3, ex.q4, ex.q5, ex.q6, ex.q7, ex.q8, ex.q9, ex.q10):
         assert question.check(...).status == "not_attempted"
         assert len(question.hints) >= 2
 
@@ -322,7 +388,7 @@ def test_bilateral_partners_lists_only_central_asian_partners():
 
 
 def test_every_question_has_a_worked_solution():
-    for question in (ex.q1, ex.q2, ex.q3, ex.q4, ex.q5, ex.q6, ex.q7, ex.q8, ex.q9):
+    for question in (ex.q1, ex.q2, ex.q3, ex.q4, ex.q5, ex.q6, ex.q7, ex.q8, ex.q9, ex.q10):
         assert question.solution().status == "solution", question.id
 
 

@@ -280,16 +280,37 @@ def test_q8_missing_column_is_named():
 # ------------------------------------------------------------------------------ q9 reflection
 
 
-def test_q9_word_limits_and_model_answer():
-    assert ex.q9.check(ex.model_briefing()).status == "submitted"
-    assert ex.q9.check("word " * 250).status == "needs_more"  # one word repeated (issue #11)
+def test_q9_memo_word_limits_and_model_memo():
+    memo = ex.model_memo()
+    assert 1500 <= len(memo.split()) <= 2000
+    assert ex.q9.check(memo).status == "submitted"
+    assert ex.q9.check(ex.model_briefing()).status == "needs_more"  # a 400-word briefing is not a memo
+    assert ex.q9.check("word " * 1600).status == "needs_more"  # one word repeated (issue #11)
     short = ex.q9.check("word " * 150)
-    assert short.status == "needs_more" and "at least 200" in short.message
-    long = ex.q9.check("word " * 450)
-    assert long.status == "incorrect" and "at most 400" in long.message
-    assert 200 <= len(ex.model_briefing().split()) <= 400
-    assert len(ex.q9.rubric) >= 4
+    assert short.status == "needs_more" and "at least 1500" in short.message
+    long = ex.q9.check(memo + " " + memo)
+    assert long.status == "incorrect" and "at most 2000" in long.message
     assert ex.q9.check("").status == "not_attempted"
+
+
+def test_q9_memo_has_one_rubric_in_the_module_the_exercise_set_and_the_guide():
+    """The grader's criteria, the student's copy and the teacher's guide come from MEMO_RUBRIC."""
+    import json
+    import re
+
+    assert [text for text, _points in ex.q9.criteria] == [f"{name}: {full}" for name, _p, full, _h in ex.MEMO_RUBRIC]
+    assert ex.q9.points == sum(points for _n, points, _f, _h in ex.MEMO_RUBRIC) == 20
+    rubric = ex.memo_rubric_markdown()
+    for folder, name in (("solutions", "06_future_solutions.ipynb"), ("exercises", "06_future_exercises.ipynb")):
+        cells = json.loads((REPO / folder / name).read_text(encoding="utf-8"))["cells"]
+        copies = [c for c in cells if c["cell_type"] == "markdown" and "| Criterion | Points |" in "".join(c["source"])]
+        assert len(copies) == 1, f"{folder}: exactly one rubric table for the memo"
+        assert rubric in "".join(copies[0]["source"]), f"{folder}: the memo rubric differs from MEMO_RUBRIC"
+    guide = (REPO / "docs" / "teaching.md").read_text(encoding="utf-8")
+    between = re.search(r"<!-- memo-rubric -->\n(.*?)\n<!-- /memo-rubric -->", guide, flags=re.S)
+    assert between and between.group(1).strip() == rubric.strip(), "teaching.md's memo rubric differs"
+    words = " ".join([rubric, guide, *(c for c, _p in ex.q9.criteria)]).lower()
+    assert "seed error" not in words and "seed-error" not in words  # no internal jargon
 
 
 # ----------------------------------------------------------------------------------- helpers
@@ -519,3 +540,28 @@ def test_completeness_claims_are_scoped_to_the_data():
     assert "every confirmed foreign site that the facilities table holds" in text
     readme = (Path(__file__).resolve().parent.parent / "data" / "README.md").read_text(encoding="utf-8")
     assert "## What the tables leave out" in readme
+
+
+# ---------------------------------------------------------------------- simulation (issue 23)
+
+ROLES = ["Tajikistan", "Russia", "Kazakhstan", "Kyrgyzstan", "Uzbekistan", "Turkmenistan", "China",
+         "United States", "European Union"]
+
+
+def test_simulation_has_a_role_brief_for_each_power_and_a_teachers_guide():
+    import json
+    import re
+
+    cells = json.loads((REPO / "notebooks" / "06_future.ipynb").read_text(encoding="utf-8"))["cells"]
+    section = next("".join(c["source"]) for c in cells
+                   if c["cell_type"] == "markdown" and "".join(c["source"]).startswith("## 10. Simulation"))
+    briefs = re.findall(r"^- \*\*([^*]+)\*\*", section, flags=re.M)
+    assert briefs == ROLES, briefs
+    assert "invented" in section and "Article 4" in section and "communiqué" in section
+    for brief in re.findall(r"^- \*\*.*$", section, flags=re.M):
+        assert re.search(r"\b(19|20)\d\d\b", brief), f"a role brief without a dated fact: {brief[:60]}"
+    guide = (REPO / "docs" / "teaching.md").read_text(encoding="utf-8")
+    part = guide[guide.index("**Simulation: an emergency session"):]
+    assert "90 minutes" in part and "Debrief questions:" in part
+    minutes = [int(m) for m in re.findall(r"^\| (\d+) min \|", part, flags=re.M)]
+    assert sum(minutes) == 90, minutes  # the steps add up to the time the guide announces

@@ -62,7 +62,7 @@ def test_unknown_country_name_is_not_hidden_by_a_mistake_message():
 def test_empty_answer_gets_the_empty_message_not_a_mistake():
     assert lesson01.q7.check([]).message == "your list is empty."
     assert lesson01.q7.check("").message == "your list is empty."
-    assert lesson03.q7.check(set()).message == "your set is empty."  # a lesson's own question type
+    assert lesson03.q7.check({}).message == "your dict is empty: give one code per excerpt."  # a lesson's own type
 
 
 def test_true_for_a_number_is_answered_as_true_false_not_by_a_mistake():

@@ -24,6 +24,7 @@ from casecurity.exercises import (
     ValueQuestion,
     define_lesson,
 )
+from casecurity.practice import practice_set
 
 # The treaty the lesson is about and the year the independence questions look at.
 CST_ID = "cst_1992"
@@ -436,6 +437,86 @@ q9 = ReflectionQuestion(
         'Start from the map: which of the five share the Afghan border, and how easy is that border to guard?',
         "Name events that crossed it (the Tajik civil war's bases, the IMU raids of 1999-2000) and the collective answers that followed (border guards, the CIS peacekeeping force, the 1992 treaty).",
     ],
+)
+
+q10 = ReflectionQuestion(
+    (
+        'Analytic essay (250-450 words). Which concept - collective security, collective defence '
+        'or cooperative security - best describes how the five states actually provided for their '
+        'security in 1991-2001? State a thesis, support it with at least three dated events or '
+        'instruments from the lesson, answer one counter-argument, and say where the label fails.'
+    ),
+    model_answer=(
+        'In 1991-2001 the five states provided for their security mainly through collective '
+        'defence led by Russia, not through collective security among themselves. Collective '
+        'security would mean that members protect one another against one another; collective '
+        'defence that they promise help against outsiders; cooperative security that they build '
+        'confidence and rules without promising help. '
+        'The evidence points to defence against outside and cross-border threats. The Collective '
+        'Security Treaty, signed in Tashkent on 15 May 1992, despite its name, is a defence pact: '
+        'its Article 4 treats aggression against one party as aggression against all and promises '
+        "assistance, including military. In Tajikistan's civil war (1992-1997) Russia's 201st "
+        'division stayed on, Russian border guards held the Afghan border, and CIS peacekeepers '
+        'were deployed; these were Russian-led forces shielding a government, and the border '
+        'against Afghanistan, rather than a system in which equals restrained each other. '
+        "A counter-argument is that the decade's most durable achievements were cooperative: the "
+        'Shanghai Five agreements of 1996 and 1997 built confidence and reduced forces along the '
+        'former Soviet-Chinese border without any promise of help. That is true, but they settled '
+        'relations with China rather than protecting the five from the threats they actually '
+        'faced, which came from Afghanistan and from armed opposition at home. '
+        'The label fails at the edges. Turkmenistan, neutral since 1995, stood outside every '
+        "pact, and Uzbekistan let the 1992 treaty lapse for itself in 1999, so 'collective' "
+        'defence covered only some of the five. And the defence was far from automatic: it rested '
+        "on Russia's willingness to act, which made it closer to a patron's protection than to an "
+        'alliance of equals.'
+    ),
+    rubric=[
+        ('States a clear thesis that picks one concept and defines all three correctly (who is protected, against whom, by what promise).', 2),
+        ("Supports it with at least three dated events or instruments of 1991-2001 (e.g. the 1992 Collective Security Treaty, CIS peacekeeping and the 201st division in Tajikistan, Russian border guards, the Shanghai Five agreements of 1996-1997, Uzbekistan's exit in 1999).", 2),
+        ('Answers a real counter-argument with evidence rather than assertion.', 2),
+        ('Says where the chosen label fails or which states it does not fit (e.g. neutral Turkmenistan).', 2),
+    ],
+    hints=[
+        'Collective security protects members against one another; collective defence protects them against outsiders; cooperative security builds confidence and rules without a promise of help.',
+        "Sort the lesson's events of 1991-2001 under the three headings first; the heading with the most weighty evidence is your thesis, the runner-up your counter-argument.",
+    ],
+)
+
+# Practice questions for the lesson's 'Check your understanding' quizzes: not graded, not in the
+# exercise set (casecurity.practice).
+PRACTICE = practice_set(
+    p1=ChoiceQuestion(
+        'Which term fits an arrangement whose members promise to help one another against an attack from outside the group?',
+        options={
+            'a': 'Collective security',
+            'b': 'Cooperative security',
+            'c': 'Collective defence',
+            'd': 'Permanent neutrality',
+        },
+        answer='c',
+        explanations={
+            'a': 'Collective security guards members against one another: all act against any member that breaks the peace.',
+            'b': 'Cooperative security builds confidence and rules without any promise of help.',
+            'c': 'Right: collective defence is a promise of help against an outside attack, as in Article 4 of the 1992 treaty.',
+            'd': 'Neutrality means staying out of alliances altogether, as Turkmenistan does.',
+        },
+    ),
+    p2=ChoiceQuestion(
+        'Why are the Fergana valley enclaves a security problem?',
+        options={
+            'a': 'Pockets of one state inside another turn land, water and roads into flashpoints',
+            'b': 'They are demilitarised zones run jointly by the CSTO and the SCO since the year 2001',
+            'c': 'They host the largest foreign military bases in the Central Asian region',
+            'd': 'They lie on the Afghan border, where armed groups cross into the region',
+        },
+        answer='a',
+        explanations={
+            'a': 'Right: enclaves such as Sokh, Shakhimardan and Vorukh have repeatedly seen clashes over land, water and roads.',
+            'b': 'No such arrangement exists; each enclave is run by the state it belongs to.',
+            'c': "Russia's bases are at Kant and in Tajikistan, not in the enclaves.",
+            'd': 'The enclaves lie in the Fergana valley, far north of the Afghan border.',
+        },
+    ),
 )
 
 define_lesson(__name__, title="Foundations: five states, one neighbourhood", notebook="01_foundations")

@@ -18,6 +18,7 @@ from casecurity.exercises import (
     ValueQuestion,
     define_lesson,
 )
+from casecurity.practice import practice_set
 
 # The date questions q1 and q8 ask about, and the founding day of the SCO (15 Jun 2001):
 # spells starting after it are enlargement, not foundation.
@@ -420,6 +421,102 @@ q10 = ReflectionQuestion(
     min_words=80,
     hints=["Start with what Article 4 says, then test it against each case.",
            "Ask in each case: who asked, for what, who decided, and what was sent?"],
+)
+
+q11 = ReflectionQuestion(
+    (
+        'Judgement essay (250-450 words). Is the Shanghai Cooperation Organization a security '
+        'organisation? Judge its stated aims against its instruments (the Regional Anti-Terrorist '
+        'Structure, the Peace Mission exercises) and its record, and say what enlargement since '
+        '2017 has done to it. State a verdict, give evidence for and against, and say what '
+        'evidence would change your mind.'
+    ),
+    model_answer=(
+        "The SCO is a security organisation in a narrow sense: it coordinates its members' fight "
+        'against what it calls terrorism, separatism and extremism, but it is not a defence '
+        'alliance, and enlargement has made even the narrow role thinner. '
+        'By its own aims it is a security body. Its anti-terrorist structure, RATS, sits in '
+        'Tashkent and keeps shared lists and coordinates security services. Its Peace Mission '
+        'exercises rehearse counter-terrorist operations. But its officials stress that it is not '
+        'a military bloc, its Charter contains no promise of help to a member under attack, and '
+        'its exercises show how voluntary the military side is: Uzbekistan sent only officers in '
+        '2007, stayed away from 2010 to 2016 and took part again in 2021. '
+        'Its record points the same way. When members faced crises - inter-ethnic violence in '
+        "southern Kyrgyzstan in 2010, or the Taliban's return in 2021 - no SCO force acted, and "
+        'its response stayed at the level of statements and meetings. That is consistent with an '
+        'organisation whose real product is mutual support between governments for their own '
+        'security against domestic challengers. '
+        'Enlargement cuts both ways. With India and Pakistan (2017), Iran (2023) and Belarus '
+        '(2024) the SCO has ten members and more weight as a diplomatic forum, but members in '
+        'open rivalry, India and Pakistan above all, make joint operations and even shared threat '
+        'lists harder, so the security core shrinks as the membership grows. '
+        'My verdict would change if the SCO agreed a binding mechanism of joint action in a '
+        'crisis, or if RATS were shown to run joint operations rather than exchange information; '
+        'the data would show the first as a new treaty coded defense or consultation for the SCO.'
+    ),
+    rubric=[
+        ('Gives a clear verdict and the criterion it judges by (stated aims, instruments, record).', 2),
+        ("Uses at least three pieces of evidence from the lesson or the data (RATS, Peace Mission, membership dates, Uzbekistan's pattern of participation, 'not a military bloc').", 2),
+        ('Weighs evidence on both sides and judges what enlargement (India and Pakistan 2017, Iran 2023, Belarus 2024) does to cohesion.', 2),
+        ('Names evidence that would change the verdict, concretely enough to check.', 2),
+    ],
+    hints=[
+        'Separate three tests: what the Charter and its officials say the SCO is for, which tools it has, and what it did when its members faced a crisis.',
+        "data.members('SCO') gives the membership spells; the lesson's section on the SCO has RATS and the Peace Mission exercises.",
+    ],
+)
+
+# Practice questions for the lesson's 'Check your understanding' quizzes: not graded, not in the
+# exercise set (casecurity.practice).
+PRACTICE = practice_set(
+    p1=ChoiceQuestion(
+        "What is the SCO's Regional Anti-Terrorist Structure (RATS)?",
+        options={
+            'a': "The CSTO's rapid-reaction force for unrest inside its member states",
+            'b': 'A Russian-led border force on the Tajik-Afghan frontier',
+            'c': "The joint command of the SCO's Peace Mission exercises",
+            'd': "The SCO's permanent body for security cooperation, in Tashkent",
+        },
+        answer='d',
+        explanations={
+            'a': "The CSTO's forces are a separate thing; RATS belongs to the SCO.",
+            'b': 'Border protection is national; RATS is an SCO body that coordinates security services.',
+            'c': "The Peace Mission exercises are run by the members' armed forces; RATS coordinates security services.",
+            'd': "Right: RATS, in Tashkent, coordinates the members' security services against what the SCO calls terrorism, separatism and extremism.",
+        },
+    ),
+    p2=ChoiceQuestion(
+        'Turkmenistan takes part in which of these formats?',
+        options={
+            'a': 'The CSTO, as a member with frozen participation',
+            'b': 'The C5+1 with the United States, as one of the five',
+            'c': 'The SCO, as a full member since its founding in 2001',
+            'd': 'The Eurasian Economic Union, as an observer state',
+        },
+        answer='b',
+        explanations={
+            'a': 'Turkmenistan never joined the CSTO; Armenia is the member that froze its participation.',
+            'b': 'Right: the C5+1 brings all five Central Asian states together with the United States; neutrality does not bar it.',
+            'c': 'Turkmenistan is not an SCO member; it attends only as a guest.',
+            'd': 'Turkmenistan is not an observer of the Eurasian Economic Union; its neutrality keeps it out of such blocs.',
+        },
+    ),
+    p3=ChoiceQuestion(
+        "What does NATO's Partnership for Peace (PfP) give the Central Asian states that joined it?",
+        options={
+            'a': 'Practical cooperation with NATO without a defence guarantee',
+            'b': "NATO's Article 5 guarantee in return for hosting NATO bases",
+            'c': 'Membership of NATO after a probation period',
+            'd': "A vote on the North Atlantic Council's decisions",
+        },
+        answer='a',
+        explanations={
+            'a': 'Right: PfP is a programme of practical cooperation with NATO (training, exercises, disaster response) with no defence pledge.',
+            'b': 'Article 5 protects NATO members only; partners get no guarantee.',
+            'c': 'PfP does not lead to membership by itself.',
+            'd': 'Partners have no seat or vote in the North Atlantic Council.',
+        },
+    ),
 )
 
 define_lesson(__name__, title="Alliances: the CSTO, the SCO and the rest", notebook="02_alliances")

@@ -5,8 +5,9 @@ so a correction to ``data/treaties.csv`` or ``data/treaty_parties.csv`` updates 
 answer key too.
 
 Besides the question types of :mod:`casecurity.exercises`, this module defines
-:class:`CodeSetQuestion`: the learner codes a treaty by hand (a set of obligation
-words) and is compared with the dataset's coding. The helpers
+:class:`ExcerptCodingQuestion` for the treaty-coding workshop (q7): the learner codes short
+excerpts of official texts (:data:`EXCERPTS`) with the ATOP codebook's obligations and is
+compared with the course's coding, with Cohen's kappa (:mod:`casecurity.coding`). The helpers
 :func:`obligations_by_decade` and :func:`bilateral_partners` build the tables the
 lesson shows; no package function builds them yet (see the lesson-03 report).
 """
@@ -16,6 +17,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from casecurity.coding import cohens_kappa
+from casecurity.errors import CourseError
 from casecurity.exercises import (
     ChoiceQuestion,
     CountrySetQuestion,
@@ -27,11 +30,26 @@ from casecurity.exercises import (
     define_lesson,
 )
 from casecurity.exercises import a_type as _a_type
+from casecurity.practice import practice_set
 
-# The obligation words a learner uses in q7: the ATOP-style security core of the vocabulary.
+# The obligation words of the dataset's security core (used by the lesson's tables).
 SECURITY_CODES = ("defense", "nonaggression", "neutrality", "consultation", "basing", "declaration")
-# The treaty q7 asks the learner to code (a real row of data/treaties.csv).
+# The treaty row of data/treaties.csv that the lesson reads as an example of an "allied" treaty.
 CODED_TREATY = "kaz_uzb_allied_relations_2022"
+# The treaty-coding workshop (q7): the five obligation types of the ATOP codebook, plus "none".
+ATOP_CODES = ("defense", "offense", "neutrality", "nonaggression", "consultation", "none")
+ATOP_DEFINITIONS = {
+    "defense": "a promise of active military support to a partner whose sovereignty or territory is attacked",
+    "offense": "a promise of active military support in a conflict the partner starts, or in circumstances "
+               "other than an attack on a partner",
+    "neutrality": "a promise not to help any state that acts militarily against a partner (staying out, "
+                  "not lending territory or support to the attacker)",
+    "nonaggression": "a promise not to attack the partner, or not to use or threaten force against it",
+    "consultation": "a promise to consult the partner in a crisis that could become a military conflict, "
+                    "with the aim of coordinating policy (a general promise to talk about common problems "
+                    "is not enough)",
+    "none": "the excerpt states none of these five obligations (cooperation, principles, procedure ...)",
+}
 # The layer name q8 looks for in the learner's map.
 BORDER_LAYER = "Border treaties"
 # Reading order of the obligation words (the vocabulary of docs/design.md).
@@ -106,16 +124,7 @@ def bilateral_partners(partner: str, on=None):
     return table[columns].sort_values("with", kind="stable").reset_index(drop=True)
 
 
-# ---------------------------------------------------------------------------------- CodeSetQuestion
-
-
-def _code_items(answer) -> list | None:
-    """The answer's items: a "a; b" / "a, b" string split, or the items of a list/set/Series."""
-    if isinstance(answer, str):
-        return [part for part in answer.replace(",", ";").split(";") if part.strip()]
-    if isinstance(answer, bytes | bytearray | dict) or not isinstance(answer, Iterable):
-        return None
-    return list(answer)[:50]
+# ------------------------------------------------------------------------------ code words
 
 
 def _normalise_code(text: str) -> str:
@@ -125,66 +134,156 @@ def _normalise_code(text: str) -> str:
             "bases": "basing", "base": "basing"}.get(word, word)  # fmt: skip
 
 
-class CodeSetQuestion(Question):
-    """A set of obligation words (e.g. ``{"consultation", "nonaggression"}``), any case or order.
+# ------------------------------------------------------------------------ the treaty-coding workshop
 
-    ``expected`` returns the accepted set; ``vocabulary`` lists the words the learner may use.
-    "defence" is read as "defense". The mistake predicates receive the frozenset of words.
+# Short excerpts of official texts, in the course's own words with at most a short quoted phrase.
+# Each names the article and the official (or best available) text it was read in. The course's own
+# codes are the expected answer of q7 and are not shown in the notebooks.
+EXCERPTS = (
+    {"id": "E1", "document": "Collective Security Treaty (Tashkent, 15 May 1992)", "article": "Article 1",
+     "text": "The parties confirm their obligation to abstain from the use or threat of force in relations "
+             "between states, and undertake to settle all their disagreements, among themselves and with "
+             "other states, by peaceful means.",
+     "url": "http://www.odkb.gov.ru/b/azbengl.htm"},
+    {"id": "E2", "document": "Collective Security Treaty (Tashkent, 15 May 1992)", "article": "Article 2",
+     "text": "The parties consult one another on important questions of international security that affect "
+             "them. If the security, territorial integrity or sovereignty of one or more parties is "
+             "threatened, they will \"immediately put into action the mechanism of joint consultations\" "
+             "to coordinate their positions and take measures to remove the threat.",
+     "url": "http://www.odkb.gov.ru/b/azbengl.htm"},
+    {"id": "E3", "document": "Collective Security Treaty (Tashkent, 15 May 1992)", "article": "Article 4",
+     "text": "Aggression against one party is regarded as aggression against all. If an act of aggression "
+             "is committed against a party, the others give it \"necessary assistance, including "
+             "military\", and support it with the means at their disposal, as collective self-defence "
+             "under Article 51 of the UN Charter.",
+     "url": "http://www.odkb.gov.ru/a/aengl.htm"},
+    {"id": "E4", "document": "Treaty on Allied Relations between Kazakhstan and Uzbekistan (Tashkent, "
+                             "22 Dec 2022)", "article": "the article on a threat of armed attack",
+     "text": "If a situation arises in which a third state threatens an armed attack on one of the parties, "
+             "the two will hold consultations, bilaterally and in the international organisations they "
+             "belong to, and immediately take measures towards a peaceful settlement.",
+     "url": "http://www.theasian.asia/archives/176110"},
+    {"id": "E5", "document": "Treaty on Allied Relations between Kazakhstan and Uzbekistan (Tashkent, "
+                             "22 Dec 2022)", "article": "the article on blocs and territory",
+     "text": "Neither party joins blocs or alliances, or takes part in actions, directed against the other; "
+             "neither lets its territory or resources be used to prepare or carry out aggression against "
+             "the other.",
+     "url": "https://en.trend.az/casia/kazakhstan/3867856.html"},
+    {"id": "E6", "document": "United States-Uzbekistan Declaration on the Strategic Partnership and "
+                             "Cooperation Framework (Washington, 12 Mar 2002)", "article": "security cooperation",
+     "text": "The United States affirms that it \"would regard with grave concern\" any external threat to "
+             "Uzbekistan's security and territorial integrity; the two sides expect to develop their "
+             "military cooperation.",
+     "url": "https://2001-2009.state.gov/r/pa/prs/ps/2002/8736.htm"},
+    {"id": "E7", "document": "Treaty of Permanent Good-Neighbourliness, Friendship and Cooperation between "
+                             "China and the five Central Asian states (Astana, 17 Jun 2025)",
+     "article": "the article on force and disputes",
+     "text": "The parties reaffirm that they renounce the use or threat of force against one another and "
+             "will settle their disputes peacefully.",
+     "url": "https://socialistchina.org/2025/06/22/china-signs-landmark-treaty-with-central-asian-countries/"},
+    {"id": "E8", "document": "Treaty of Permanent Good-Neighbourliness, Friendship and Cooperation between "
+                             "China and the five Central Asian states (Astana, 17 Jun 2025)", "article": "Article 3",
+     "text": "The parties do not take part in any alliance or grouping directed against another party, do "
+             "not support actions hostile to another party, and prohibit on their territory activities "
+             "that violate another party's sovereignty and territorial integrity.",
+     "url": "https://www.fredgao.com/p/china-central-asia-summit"},
+    {"id": "E9", "document": "Treaty of Permanent Good-Neighbourliness, Friendship and Cooperation between "
+                             "China and the five Central Asian states (Astana, 17 Jun 2025)",
+     "article": "the article on defence and security",
+     "text": "In line with their laws and other international obligations, the parties will strengthen "
+             "mutual trust in defence, the defence industry and security, and widen their cooperation in "
+             "these fields.",
+     "url": "https://socialistchina.org/2025/06/22/china-signs-landmark-treaty-with-central-asian-countries/"},
+    {"id": "E10", "document": "Agreement between Kazakhstan and Russia on joint planning of the use of "
+                              "troops (Moscow, 16 Jan 2004)", "article": "preamble and Article 1",
+     "text": "Recalling their 1992 friendship treaty, the Collective Security Treaty and their 1994 "
+             "military-cooperation treaty, the two states plan jointly how coalition groupings of their "
+             "troops, under joint command, would be used for their joint security.",
+     "url": "https://zakonpravo.kz/en/zakony/zakon-o-ratifikatsii-soglasheniya-mezhdu-respublikoy-kazahstan-i-"
+            "rossiyskoy-federatsiey-o-sovmestnom-planirovanii-primeneniya-voysk-sil-v-interesah-"
+            "obespecheniya-sovmestnoy-bezopasnosti-respubliki-kazahstan-i-rossiyskoy-federatsii"},
+)
+
+
+def workshop_excerpts():
+    """The workshop's excerpts as a table (id, document, article, text, url), for reading in a notebook."""
+    import pandas as pd
+
+    return pd.DataFrame(list(EXCERPTS), columns=["id", "document", "article", "text", "url"]).set_index("id")
+
+
+def print_excerpts() -> None:
+    """Print each excerpt with its document, article and source, ready to code."""
+    for item in EXCERPTS:
+        print(f"{item['id']}. {item['document']}, {item['article']}\n   {item['text']}\n   [{item['url']}]\n")
+
+
+def _course_codes() -> dict[str, str]:
+    """The course's coding of the excerpts, with the ATOP definitions (the expected answer of q7)."""
+    return {"E1": "nonaggression", "E2": "consultation", "E3": "defense", "E4": "consultation",
+            "E5": "neutrality", "E6": "none", "E7": "nonaggression", "E8": "neutrality", "E9": "none",
+            "E10": "none"}  # fmt: skip
+
+
+def _atop_word(text: str) -> str:
+    word = _normalise_code(text)
+    return {"defensive": "defense", "offensive": "offense", "neutral": "neutrality", "consult": "consultation",
+            "no_obligation": "none", "nothing": "none"}.get(word, word)  # fmt: skip
+
+
+class ExcerptCodingQuestion(Question):
+    """One code per excerpt (a dict ``{"E1": "defense", ...}``), compared with the course's coding.
+
+    Correct when every code matches; otherwise the message gives how many match and Cohen's kappa
+    with the course's codes, never which excerpts differ (that is for the partner discussion).
     """
 
-    kind = "codes"
+    kind = "excerpt-codes"
 
     def __init__(self, prompt, expected, *, vocabulary: Iterable[str], **kwargs):
         super().__init__(prompt, **kwargs)
         self.expected = expected
         self.vocabulary = list(vocabulary)
 
-    def _compute_expected(self) -> frozenset[str]:
-        return frozenset(self._expected(self.expected))
+    def _compute_expected(self) -> dict[str, str]:
+        return dict(self._expected(self.expected))
 
     def _wanted(self):
-        return "a set of obligation words, e.g. {'consultation', 'basing'}"
+        return "a dict with one code per excerpt, e.g. {'E1': 'consultation', 'E2': 'none', ...}"
 
-    def _grade(self, answer, expected: frozenset[str]):
-        items = _code_items(answer)
-        if items is None:
-            return (
-                "incorrect",
-                (f"give a set of words such as {{'consultation', 'basing'}}, not {_a_type(answer)}."),
-                None,
-            )
-        words = set()
-        for item in items:
-            if not isinstance(item, str):
-                return "incorrect", f"{item!r} is not a word: give the obligation words as text.", None
-            word = _normalise_code(item)
+    def _grade(self, answer, expected: dict[str, str]):
+        if not isinstance(answer, dict):
+            return "incorrect", f"give a dict such as {{'E1': 'none', 'E2': ...}}, not {_a_type(answer)}.", None
+        if not answer:
+            return "incorrect", "your dict is empty: give one code per excerpt.", None
+        given = {str(key).strip().upper(): value for key, value in answer.items()}
+        missing = [key for key in expected if key not in given]
+        if missing:
+            return "incorrect", f"code every excerpt: {', '.join(missing)} has no code yet.", None
+        extra = sorted(set(given) - set(expected))
+        if extra:
+            return "incorrect", f"{', '.join(extra)} is not one of the excerpts (E1 to E{len(expected)}).", None
+        codes = {}
+        for key in expected:
+            value = given[key]
+            if not isinstance(value, str):
+                return "incorrect", f"{key}: {value!r} is not a code; write one word such as 'consultation'.", None
+            word = _atop_word(value)
             if word not in self.vocabulary:
                 close = difflib.get_close_matches(word, self.vocabulary, n=1, cutoff=0.6)
                 tip = f" Did you mean {close[0]!r}?" if close else ""
-                return (
-                    "incorrect",
-                    (
-                        f"{item.strip()!r} is not one of the words to use here "
-                        f"({', '.join(self.vocabulary)}).{tip}"
-                    ),
-                    None,  # no mistake message: the vocabulary message is the useful one
-                )
-            words.add(word)
-        found = frozenset(words)
-        if found == expected:
-            return (
-                "correct",
-                f"{', '.join(sorted(found)) or 'no code'}: the same coding as the dataset.",
-                found,
-            )
-        if not found:
-            return "incorrect", "your set is empty.", found
-        parts = []
-        if expected - found:
-            parts.append(f"missing {len(expected - found)} code(s)")
-        if found - expected:
-            parts.append(f"{', '.join(sorted(found - expected))} should not be there")
-        return "incorrect", "; ".join(parts) + ".", found
+                return "incorrect", (f"{key}: {value.strip()!r} is not one of the codes "
+                                     f"({', '.join(self.vocabulary)}).{tip}"), None
+            codes[key] = word
+        alike = sum(codes[key] == expected[key] for key in expected)
+        if alike == len(expected):
+            return "correct", f"all {alike} excerpts coded as the course codes them.", codes
+        try:
+            kappa = f"Cohen's kappa with the course's coding = {cohens_kappa(codes, expected):.2f}"
+        except CourseError:
+            kappa = "kappa is undefined: you gave every excerpt the same code"
+        return "incorrect", (f"{alike} of {len(expected)} excerpts coded as the course codes them; {kappa}. "
+                             "Reread the definitions, then compare with your partner."), codes
 
 
 # ----------------------------------------------------------------------------------------- answers
@@ -232,10 +331,6 @@ def defence_or_basing_in_force(on=None):
     wanted = table["obligations"].map(lambda cell: bool(_codes(cell) & {"defense", "basing"}))
     binding = table["parties"].map(lambda cell: bool(set(cell.split(";")) & states))
     return table.loc[wanted & binding, ["id", "obligations"]].reset_index(drop=True)
-
-
-def _coded_treaty_codes() -> frozenset[str]:
-    return frozenset(_codes(_treaty_row(CODED_TREATY)["obligations"]) & set(SECURITY_CODES))
 
 
 def border_treaty_states(on=None) -> list[str]:
@@ -458,37 +553,19 @@ q6 = TableQuestion(
     ],
 )
 
-q7 = CodeSetQuestion(
-    f"Code a treaty yourself. Read the summary and the note of {CODED_TREATY} (data.load('treaties')), "
-    f"then give the set of the words from {', '.join(SECURITY_CODES)} that apply to it. The checker "
-    "compares your set with the dataset's coding.",
-    expected=_coded_treaty_codes,
-    vocabulary=SECURITY_CODES,
+q7 = ExcerptCodingQuestion(
+    "Treaty-coding workshop. Read the ten excerpts (ex.print_excerpts()) and give each ONE code from the "
+    f"ATOP codebook's obligations: {', '.join(ATOP_CODES)} (ex.ATOP_DEFINITIONS defines them). Answer "
+    "with a dict {'E1': ..., ..., 'E10': ...}. The check compares your codes with the course's and "
+    "reports how many match and Cohen's kappa; then compare with a partner's codes.",
+    expected=_course_codes,
+    vocabulary=ATOP_CODES,
     hints=[
-        "defense = a promise to help a party that is attacked; nonaggression = not to attack or join actions "
-        "against the other; consultation = to consult when a threat arises; declaration = a political text, "
-        "not a treaty.",
-        "The note says what the text promises if a third state threatens an armed attack: consultation and "
-        "peaceful measures, or assistance?",
-    ],
-    mistakes=[
-        (
-            lambda got: "defense" in got,
-            "The word 'allied' in the title is not a pledge: the text promises immediate consultations and "
-            "peaceful measures, not assistance to a party under attack, so it is not coded defense.",
-        ),
-        (
-            lambda got: "declaration" in got,
-            "This is a treaty, ratified by Kazakhstan in 2024, not a political declaration.",
-        ),
-        (
-            lambda got: "basing" in got,
-            "Nothing in it lets one party station forces on the other's territory.",
-        ),
-        (
-            lambda got: "nonaggression" not in got,
-            "Reread the summary: neither joins blocs or actions directed against the other. Which word is that?",
-        ),
+        "Code what the excerpt obliges the parties to do, not the document's title or how close the "
+        "partners are: ask 'if a party is attacked or threatened, what must the others do?'",
+        "Tell neighbouring codes apart: defense promises help to the victim; neutrality promises not to "
+        "help the attacker; nonaggression promises not to attack; consultation promises talks in a "
+        "crisis aimed at a common policy. A statement of concern or of cooperation is none of them.",
     ],
 )
 
@@ -554,6 +631,103 @@ q9 = ReflectionQuestion(
         "For your candidate, use data.treaties() to see who is bound today and which obligations it carries; "
         "then ask what happened when it was tested (the lesson's section on the CST).",
     ],
+)
+
+q10 = ReflectionQuestion(
+    "Coding memo (300-450 words). After the workshop (q7), compare your codes with a partner's and with the "
+    "course's. Report your agreement (how many excerpts alike, and Cohen's kappa), take the two excerpts on "
+    "which you disagreed most and argue, from the codebook's definitions, which reading is right. Then "
+    "judge: do the region's 'allied' treaties deserve the name? End with one limit of coding from excerpts.",
+    model_answer=(
+        "My partner and I coded eight of the ten excerpts alike (kappa about 0.74); against the course's "
+        "coding I had nine of ten. Our first disagreement was the clause in which each party promises not to "
+        "join blocs directed against the other and not to let its territory be used for aggression against "
+        "it. My partner read it as non-aggression, because it is about not harming the partner. The codebook "
+        "separates the two: non-aggression is a promise not to attack the partner, neutrality a promise not "
+        "to help whoever attacks it. Denying one's territory and support to an attacker is the second, so "
+        "neutrality is the better code; the course's own dataset uses the wider word nonaggression for such "
+        "clauses, which shows how a vocabulary choice moves a count. Our second disagreement was the US "
+        "declaration of 2002. 'Grave concern' sounds like a commitment, but the codebook's consultation "
+        "obligation needs a promise to consult in a crisis with the aim of a common policy, and defence needs "
+        "a promise of military support; the sentence makes neither, so it is none. Do the 'allied' treaties "
+        "deserve the name? Only in part. The Kazakh-Uzbek treaty of 2022 promises consultations and peaceful "
+        "measures when a third state threatens attack, plus non-aggression and neutrality between the two; "
+        "nowhere does it promise help to a victim, which is what an alliance in the ATOP sense requires. "
+        "Its value is political: it commits two former rivals to talk first and not to be used against each "
+        "other. The only bilateral defence promise of a Central Asian state in the data is with Russia (2005). "
+        "A limit: several excerpts were read in translation or in news summaries of the text rather than in "
+        "the official text, and two key documents - the CSTO Charter's decision rule and the articles of the "
+        "1992 Kazakh-Russian treaty - were not read at all, so the coding of the region's web is incomplete."
+    ),
+    rubric=[
+        ("Reports agreement with the partner and the course as counts and Cohen's kappa, and says what the "
+         "kappa means (agreement beyond chance).", 2),
+        ("Argues each of two disagreements from the codebook's definitions (defence vs neutrality vs "
+         "non-aggression vs consultation), not from titles or impressions.", 2),
+        ("Judges whether the 'allied' treaties deserve the name, with evidence from the excerpts or the "
+         "data (e.g. consultation and peaceful settlement rather than assistance).", 2),
+        ("Names a real limit of coding from excerpts (translation, summaries, unread articles, one code per "
+         "excerpt) and what it does to the result.", 2),
+    ],
+    hints=[
+        "Start with the numbers: ex.q7.check(...) gives your kappa with the course's codes; "
+        "coding.agreement_summary(your_codes, partner_codes) gives it with your partner.",
+        "For each disagreement, quote the definition that decides it (ex.ATOP_DEFINITIONS) and say which "
+        "words of the excerpt meet it or fail it.",
+    ],
+)
+
+# Practice questions for the lesson's 'Check your understanding' quizzes: not graded, not in the
+# exercise set (casecurity.practice).
+PRACTICE = practice_set(
+    p1=ChoiceQuestion(
+        "In the course's vocabulary of obligations, what does the code 'declaration' mark?",
+        options={
+            'a': 'A treaty that declares war or a state of emergency',
+            'b': 'A political text, not a treaty, whatever it promises',
+            'c': 'A treaty whose text has been officially published',
+            'd': 'A treaty in force for all parties on the as-of date',
+        },
+        answer='b',
+        explanations={
+            'a': 'No: the code says what kind of document it is, not what it is about.',
+            'b': 'Right: a declaration is a political statement (the 2002 US-Uzbek one, the 2025 Kazakh-Russian one); it is never coded defense.',
+            'c': 'Publication has nothing to do with it; most treaties in the data are published.',
+            'd': 'Being in force is recorded in in_force_date, not in the obligation codes.',
+        },
+    ),
+    p2=ChoiceQuestion(
+        'What did the Semipalatinsk treaty of 2006 oblige the five states to do?',
+        options={
+            'a': 'Host no foreign military bases of any kind on their soil',
+            'b': 'Defend one another against any nuclear-armed state',
+            'c': 'Leave the CSTO within ten years of entry into force',
+            'd': 'Not make, acquire or station nuclear weapons at home',
+        },
+        answer='d',
+        explanations={
+            'a': "Bases are not its subject; Russia's bases stayed.",
+            'b': 'It promises no defence; it creates a nuclear-weapon-free zone.',
+            'c': 'It leaves CSTO membership untouched, although Western nuclear powers objected to its relation to the 1992 treaty.',
+            'd': 'Right: the treaty, in force since 21 March 2009, makes Central Asia a nuclear-weapon-free zone binding all five.',
+        },
+    ),
+    p3=ChoiceQuestion(
+        'What did the Kyrgyz-Tajik treaty of 13 March 2025 do?',
+        options={
+            'a': 'It created a joint CSTO peacekeeping force in Batken',
+            'b': 'It gave Uzbekistan a corridor through the Fergana valley',
+            'c': "It fixed the line of the two states' common border",
+            'd': "It ended both states' membership of the CSTO",
+        },
+        answer='c',
+        explanations={
+            'a': 'No CSTO force was created; the CSTO stayed out of the dispute.',
+            'b': 'Uzbekistan is not a party to it; the point where the three borders meet was settled at Khujand on 31 March 2025.',
+            'c': 'Right: it is a treaty on the state border, settling the line whose disputes led to the clashes of 2021 and 2022.',
+            'd': 'Both remain CSTO members.',
+        },
+    ),
 )
 
 define_lesson(__name__, title="Treaties: the legal web", notebook="03_treaties")

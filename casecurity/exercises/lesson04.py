@@ -24,6 +24,7 @@ from casecurity.exercises import (
     ValueQuestion,
     define_lesson,
 )
+from casecurity.practice import practice_set
 
 # Dates the questions ask about (named once so prompts, answers and tests agree).
 TABLE_QUESTION_DATE = "2005-01-01"
@@ -487,6 +488,101 @@ q9 = ReflectionQuestion(
         'Take the powers one at a time and list what each brings (bases, arms, money, markets, training, legitimacy) using the facilities and treaties tables.',
         'Then ask what each wants back (basing rights, votes, loyalty in a bloc, market access) and mark which claims the lesson calls confirmed and which only reported.',
     ],
+)
+
+q10 = ReflectionQuestion(
+    (
+        'Policy judgement (250-450 words). Is Russia still the main security provider of Central '
+        "Asia as of the dataset's as-of date? Weigh Russia's bases, treaties and the January 2022 "
+        "deployment to Kazakhstan against China's and the West's security roles. Separate "
+        'confirmed facts from reports, and say which evidence would change your judgement.'
+    ),
+    model_answer=(
+        'Russia is still the main military security provider of Kazakhstan, Kyrgyzstan and '
+        'Tajikistan, but it is no longer the only provider for the region, and for Uzbekistan and '
+        'Turkmenistan it never was. '
+        "The confirmed evidence is on Russia's side. It runs the largest foreign military sites "
+        'in the region in the course data: the base in Tajikistan, kept under a 2012 agreement '
+        'until 2042, and the air base at Kant in Kyrgyzstan, part of a unified base since 2017. '
+        'Kazakhstan, Kyrgyzstan and Tajikistan are bound to Russia by Article 4 of the 1992 '
+        'treaty, and in January 2022 Russia led the only real CSTO deployment, about 2,030 troops '
+        "sent to Kazakhstan at President Tokayev's request and withdrawn within two weeks. That "
+        'operation showed what Russia provides best: help to a government facing unrest, more '
+        'than defence against an outside attacker. '
+        "China's role is growing but different. It settled its borders with Kazakhstan, "
+        'Kyrgyzstan and Tajikistan by treaty, and in 2025 signed a treaty with all five in which '
+        'the parties renounce force against one another and refuse to join groupings directed '
+        'against each other. A Chinese outpost in the Pamirs is reported by journalists and '
+        "denied by governments, so the course counts it apart as 'reported', not as a base. The "
+        'United States left its last base, Manas, in 2014; the West offers training, border aid '
+        'and diplomacy, not guarantees. '
+        'My judgement would change if a Chinese site were confirmed, if Russia reduced its forces '
+        'in Tajikistan or Kyrgyzstan, or if a Central Asian state asked an outside power other '
+        'than Russia for help in a crisis.'
+    ),
+    rubric=[
+        ('Gives a clear judgement, qualified by state and by kind of security (external defence, regime security, border security).', 2),
+        ('Uses confirmed evidence from the data (facilities and their dates, treaties, the 2022 deployment) and keeps reported claims (e.g. the Chinese outpost in the Pamirs) apart.', 2),
+        ('Compares at least two other powers on what they offer and ask, without treating trade or investment as security by default.', 2),
+        ('Names evidence that would change the judgement.', 2),
+    ],
+    hints=[
+        'data.facilities(on=data.AS_OF) shows who runs which site today; presence-years (q7) show who has been there longest.',
+        "Ask 'provider of what?': a base, a guarantee, arms, training, help against unrest, border forces.",
+    ],
+)
+
+# Practice questions for the lesson's 'Check your understanding' quizzes: not graded, not in the
+# exercise set (casecurity.practice).
+PRACTICE = practice_set(
+    p1=ChoiceQuestion(
+        'What was Karshi-Khanabad (K2)?',
+        options={
+            'a': 'A US air base in Uzbekistan, used from 2001 until 2005',
+            'b': 'A Russian air base in Kyrgyzstan near Bishkek',
+            'c': 'A Chinese outpost in the Tajik Pamirs near Murghab',
+            'd': 'A German transit base in the southern Uzbek city of Termez',
+        },
+        answer='a',
+        explanations={
+            'a': 'Right: the US used K2 after 2001; Uzbekistan gave notice on 29 July 2005 and the last aircraft left on 21 November 2005.',
+            'b': 'That is Kant, opened in 2003.',
+            'c': 'That is the reported outpost near Shaymak, which no government acknowledges.',
+            'd': "Germany's transit base was at Termez, a different site.",
+        },
+    ),
+    p2=ChoiceQuestion(
+        "On what does Russia's military base in Tajikistan rest today?",
+        options={
+            'a': 'Article 4 of the Collective Security Treaty alone',
+            'b': 'A 1999 declaration of eternal friendship with Dushanbe',
+            'c': 'A 2012 base agreement that runs until 2042',
+            'd': 'A lease that the SCO renews every five years',
+        },
+        answer='c',
+        explanations={
+            'a': 'Article 4 is a pledge of assistance; it stations no troops.',
+            'b': 'The 1999 documents were an allied-cooperation treaty and a ten-year basing treaty; the base now rests on a later agreement.',
+            'c': 'Right: the agreement of 5 October 2012 keeps the base until 2042.',
+            'd': "The SCO has no role in Russia's bases.",
+        },
+    ),
+    p3=ChoiceQuestion(
+        "Why does the course count a 'reported' facility apart from the confirmed ones?",
+        options={
+            'a': 'Because reported sites are always smaller than real bases',
+            'b': 'Because the CSTO forbids counting Chinese sites',
+            'c': 'Because reported sites all closed before the as-of date',
+            'd': 'Because no government has confirmed that the site exists',
+        },
+        answer='d',
+        explanations={
+            'a': 'Size is not the point: the question is whether the site is confirmed.',
+            'b': 'No such rule exists.',
+            'c': 'A reported site is not a closed one; its status is unconfirmed.',
+            'd': "Right: a site that journalists report and governments deny cannot be counted as fact, so the course keeps it apart as 'reported'.",
+        },
+    ),
 )
 
 define_lesson(

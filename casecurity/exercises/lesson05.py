@@ -19,6 +19,7 @@ from casecurity.exercises import (
     ValueQuestion,
     define_lesson,
 )
+from casecurity.practice import practice_set
 
 # The GCI edition whose ranks q1 asks about, and the first edition published as tiers.
 GCI_RANK_EDITION = 2020
@@ -439,6 +440,105 @@ q10 = ReflectionQuestion(
         'List the threats of the lesson and, for each, which outside power has both a motive and an instrument (a base, a treaty, an organisation) to act on it.',
         'Support your choice with two pieces of evidence: an event from data.events(), a data row or a cited source, and say what would change your mind.',
     ],
+)
+
+q11 = ReflectionQuestion(
+    (
+        'Explanatory essay (250-450 words). Why did neither the CSTO nor the Central Asian '
+        "states' own summit format prevent or stop the Kyrgyz-Tajik border clashes of 2021 and "
+        "2022, and what did the 2025 border treaties change? Explain with the clashes' casualty "
+        "ranges from the data, the CSTO's rules, and one explanation from the lesson for why the "
+        'five rarely act together.'
+    ),
+    model_answer=(
+        'The Kyrgyz-Tajik clashes were fought between two members of the same alliance, and the '
+        "region's institutions are built to protect governments from outsiders and from unrest, "
+        'not to judge between members. That is the main reason none of them stopped the fighting. '
+        ''
+        "The clashes were serious. The course's data give the deaths of April 2021 and of "
+        "September 2022 as ranges, because the two governments' figures and independent counts "
+        'differ; the 2022 fighting was the deadlier of the two at both ends of its range. Yet the '
+        "CSTO's defence pledge, Article 4 of the 1992 treaty, concerns aggression by a state from "
+        'outside: when both sides are members, taking a side would break the alliance, and a '
+        'response needs a decision of its Collective Security Council that neither side would '
+        'accept against itself, so the organisation offered calls for restraint and nothing more. '
+        ''
+        "The Central Asian states' own format is weaker still for this purpose. Their "
+        'consultative summits have no secretariat, no forces and no dispute mechanism, and each '
+        'state puts its sovereignty first: border lines, water and roads in the Fergana valley '
+        'are matters neither Bishkek nor Dushanbe will let a third party decide. The uneven '
+        "forces and Uzbekistan's and Turkmenistan's distance from blocs leave no neighbour able "
+        'or willing to impose a settlement. '
+        'What changed was bilateral. In March 2025 the two presidents signed a treaty on their '
+        'state border, and at the end of that month the two of them and Uzbekistan signed the '
+        'Khujand treaty on the point where their borders meet. These settle the line on paper. '
+        'They leave open demarcation on the ground, access to water and roads across the '
+        'enclaves, and whether local incidents can be kept from escalating - tasks for the two '
+        'states, not for the CSTO.'
+    ),
+    rubric=[
+        ('Explains the non-intervention with a causal argument (why), not a narrative (what happened).', 2),
+        ("Uses the clashes' casualty ranges from the data correctly, as ranges, with their dates.", 2),
+        ("Applies one explanation for why the five rarely act together (sovereignty first, regime security, uneven forces, Uzbekistan's and Turkmenistan's positions) to this case.", 2),
+        ('Says what the 2025 treaties settled and what they left open.', 2),
+    ],
+    hints=[
+        "data.load('events') has the 2021 and 2022 clashes with low and high casualty figures; quote both.",
+        'Article 4 is about aggression by an outside state: what does the CSTO do when both sides are members?',
+    ],
+)
+
+# Practice questions for the lesson's 'Check your understanding' quizzes: not graded, not in the
+# exercise set (casecurity.practice).
+PRACTICE = practice_set(
+    p1=ChoiceQuestion(
+        'Why does the course give the deaths in the Kyrgyz-Tajik border clashes as ranges?',
+        options={
+            'a': 'Because the clashes lasted for several months each',
+            'b': 'Because official and independent counts differ',
+            'c': 'Because the CSTO publishes only rounded figures',
+            'd': 'Because only one side reported its casualties',
+        },
+        answer='b',
+        explanations={
+            'a': 'They lasted days: 28 April to 1 May 2021, 14 to 17 September 2022.',
+            'b': "Right: the two governments' counts and later counts differ, so the honest answer runs from the lowest to the highest sourced figure.",
+            'c': 'The CSTO publishes no casualty figures for these clashes.',
+            'd': 'Both sides reported, and their figures differ.',
+        },
+    ),
+    p2=ChoiceQuestion(
+        'Which dispute set off the Kyrgyz-Tajik clashes of April 2021?',
+        options={
+            'a': 'Surveillance cameras at a water-distribution point',
+            'b': 'A Russian base being moved to the Batken region',
+            'c': 'A Chinese road project across the high Pamir mountains',
+            'd': 'An Uzbek dam blocking a river to both states',
+        },
+        answer='a',
+        explanations={
+            'a': 'Right: a quarrel over cameras at a water-distribution point near Kok-Tash escalated into fighting between troops.',
+            'b': "No base was moved; Russia's base in Tajikistan stayed where it was.",
+            'c': 'The Pamirs are far from Batken and Vorukh, where the fighting was.',
+            'd': 'Uzbekistan was not a party to the clash.',
+        },
+    ),
+    p3=ChoiceQuestion(
+        "Which group is the Islamic State's branch in Afghanistan?",
+        options={
+            'a': 'The Islamic Movement of Uzbekistan, known as the IMU',
+            'b': 'Hizb ut-Tahrir, a transnational party',
+            'c': "The Taliban's own interior ministry",
+            'd': "ISIS-K, the Islamic State's Khorasan branch",
+        },
+        answer='d',
+        explanations={
+            'a': "The IMU began in the Fergana valley in the 1990s; it is not the Islamic State's branch.",
+            'b': 'Hizb ut-Tahrir is an Islamist party banned in the region, not an armed branch of the Islamic State.',
+            'c': 'The Taliban fight ISIS-K; they are its enemy.',
+            'd': "Right: ISIS-K, the Islamic State's Khorasan Province, is active in Afghanistan and has recruited Central Asians.",
+        },
+    ),
 )
 
 define_lesson(__name__, title="Threats and challenges", notebook="05_threats")

@@ -30,6 +30,7 @@ from casecurity.exercises import (
     TableQuestion,
     define_lesson,
 )
+from casecurity.practice import practice_set
 
 #: The five states the course is about, in the order tables list them.
 #: Outside powers compared in the lesson (the EU is not a state, so it has no treaty rows of its own).
@@ -566,6 +567,160 @@ q8 = TableQuestion(
 )
 
 
+# ---------------------------------------------------------------------------------- the policy memo
+
+MEMO_MIN_WORDS, MEMO_MAX_WORDS = 1500, 2000
+
+# The one rubric of the policy memo (q9): the grader's criteria, the student's copy in the exercise set
+# and the teacher's guide are all rendered from this list (memo_rubric_markdown), so they cannot differ.
+MEMO_RUBRIC = (
+    ("Question and recommendation", 3,
+     "A precise policy question for a named decision-maker; the recommendation stated in the first paragraph.",
+     "A question, but the recommendation is vague or comes late."),
+    ("Argument", 4,
+     "Weighs at least two positions of the scholarly or policy debate and argues for one, answering the "
+     "strongest objection.",
+     "Presents positions without weighing them, or ignores the strongest objection."),
+    ("Evidence", 4,
+     "At least three numbers from the map, the table or data/, each dated ('as of ...'), and at least three "
+     "cited sources, one of them a primary text (a treaty, an official statement).",
+     "Fewer numbers or sources, numbers without dates, or no primary text."),
+    ("Accuracy", 3,
+     "Facts are right and dated; contested points give both sides; reported claims are kept apart from "
+     "confirmed facts; declarations are not called treaties, nor partners allies.",
+     "A minor error, or a contested point given one-sidedly."),
+    ("Options and indicators", 3,
+     "Compares at least two policy options with their costs and risks, and names indicators (with the table "
+     "that would show them) and what would change the recommendation.",
+     "One option only, or indicators without a way to observe them."),
+    ("Form", 3,
+     "1,500-2,000 words under headings; the map and the table are annexes the text refers to; plain language "
+     "for a busy reader.",
+     "Within the word range but hard to follow, or the annexes are not used."),
+)
+
+
+def memo_rubric_markdown() -> str:
+    """The memo's rubric as a markdown table: the student's and the teacher's copy (one source)."""
+    total = sum(points for _name, points, _full, _part in MEMO_RUBRIC)
+    rows = [f"| {name} | {points} | {full} | {part} |" for name, points, full, part in MEMO_RUBRIC]
+    return "\n".join([
+        f"The memo is marked on {len(MEMO_RUBRIC)} criteria, {total} points in all. Full points when the "
+        "first description holds; about half when the second does; none when the criterion is missing. "
+        "The map (q7) and the table (q8) are checked automatically.",
+        "",
+        "| Criterion | Points | Full points when | About half when |",
+        "|---|---|---|---|",
+        *rows,
+    ])
+
+
+def model_memo(table: pd.DataFrame | None = None) -> str:
+    """A model policy memo (q9), built around the model briefing, its numbers read from the q8 table."""
+    briefing = model_briefing(table)
+    evidence = briefing.split("\n\n", 1)[1].rsplit("\n\nScenario.", 1)[0]
+    day = f"{data.AS_OF.day} {data.AS_OF:%B %Y}"
+    return "\n\n".join([
+        f"To: the foreign minister of Kazakhstan. From: a policy analyst. Date: {day}.",
+        "Question: should Kazakhstan keep relying on the Collective Security Treaty Organization (CSTO) and "
+        "its bilateral alliance with Russia as the core of its external security, or should it shift weight "
+        "towards regional and other partners?",
+        "Recommendation: keep the CSTO and the Russian alliance as the legal core of Kazakhstan's defence, "
+        "but stop treating them as sufficient. Invest in three things that reduce dependence without "
+        "provoking Moscow: the Central Asian consultative format and the bilateral allied treaties with "
+        "neighbours; border and crisis capacity of Kazakhstan's own; and working security ties with China, "
+        "Türkiye, the European Union and the United States that stop short of bases or guarantees.",
+        "1. Why the question matters now",
+        "Kazakhstan is the one member that has received a CSTO deployment. In January 2022, at President "
+        "Tokayev's request, the organisation sent about 2,030 troops, most of them Russian, who arrived on "
+        "6 January and had left by 19 January. The operation showed that the alliance can act fast when a "
+        "member government asks for help against unrest. It also showed its limits as a defence alliance: "
+        "it was framed under Article 4 of the 1992 treaty, which speaks of aggression by a state or group "
+        "of states, although the threat was internal. Since 2022 Russia's attention, forces and credibility "
+        "have been bound up in the war in Ukraine, and the region's governments have had to ask what the "
+        "alliance is worth to them.",
+        "The neighbourhood has changed too. The Taliban took Kabul on 15 August 2021, and on 3 July 2025 "
+        "Russia became the first state to recognise their government, while Tajikistan, a fellow CSTO "
+        "member with the longest border with Afghanistan, had been the most openly hostile neighbour. Two "
+        "CSTO members, Kyrgyzstan and Tajikistan, fought each other in April 2021 and again in September "
+        "2022, and the organisation stayed aside; the two settled their border by treaty only on 13 March "
+        "2025. Uzbekistan, the region's most populous state, has been outside the CSTO since its suspension "
+        "in 2012, and Turkmenistan has stood outside every bloc since the UN recognised its neutrality in "
+        "December 1995. An alliance that covers only three of the five, cannot act between its own members "
+        "and is led by a power whose Afghan policy differs from its members', is a narrow basis for a "
+        "country's security. That is the case for looking beyond it; the rest of this memo asks how far, "
+        "and at what cost.",
+        "2. What the evidence shows",
+        evidence,
+        "Three further facts frame the choice. First, Article 4 of the Collective Security Treaty, signed in "
+        "Tashkent on 15 May 1992, is the only defence pledge that binds Kazakhstan: aggression against one "
+        "party is aggression against all, and the others give necessary assistance, including military "
+        "(CSTO, treaty text, odkb.gov.ru). In practice, assistance depends on a decision of the Collective "
+        "Security Council: Kyrgyzstan's request for troops in June 2010 was turned down, and Armenia's "
+        "appeal in September 2022 brought only a monitoring mission. Second, Kazakhstan's bilateral treaties "
+        "with Russia, from the 1992 friendship treaty to the 2013 treaty on alliance, have no automatic "
+        "assistance clause in any text the course could read; the 2025 declaration of a comprehensive "
+        "strategic partnership and alliance is a political declaration, not a treaty. Third, the allied "
+        "treaty with Uzbekistan of 22 December 2022, ratified by Kazakhstan in 2024, promises consultations "
+        "and peaceful measures if a third state threatens attack, not military help (Trend, 28 Feb 2024; "
+        "zakonpravo.kz, law of 20 May 2024).",
+        "3. The debate behind the choice",
+        "Two readings of the CSTO compete. The first sees it as a collective-defence alliance under Russian "
+        "leadership: its value lies in deterrence, Russia's forces and the legal pledge of Article 4, and "
+        "Kazakhstan should invest in it because no other power offers a guarantee. The second sees it as an "
+        "instrument of regime security and 'protective integration': governments join Russian-led bodies to "
+        "gain support against domestic challenges and to keep Moscow's goodwill, while the pledge against "
+        "outside attack has never been tested in Central Asia. The record fits the second reading better. "
+        "The one deployment served a government against unrest; the two requests that looked most like "
+        "calls for defence, Kyrgyzstan's in 2010 and Armenia's in 2022, did not bring troops.",
+        "A third position, common in the region's own foreign-policy concepts, treats the choice as false: "
+        "a multi-vector policy keeps every partner engaged and none dominant. Kazakhstan's pattern of "
+        "memberships in the table fits this reading: the CSTO and the Eurasian Economic Union sit beside "
+        "the SCO, the Organization of Turkic States and the C5+1 with the United States. The strongest "
+        "objection to my recommendation comes from the first reading: that hedging weakens the only "
+        "guarantee Kazakhstan has, and that Moscow punishes partners who drift. The answer is that the "
+        "recommendation keeps every legal commitment in place and adds capacity rather than alignments; "
+        "what Moscow has tolerated since 2022 - the C5+1 leaders' summits, the EU strategic partnership of "
+        "April 2025, the June 2025 treaty with China - shows that the room for manoeuvre is real.",
+        "4. Options",
+        "Option A, rely on the alliance: keep the present balance and treat Russia as the provider of last "
+        "resort. Cost: none in the short run. Risk: Russian capacity and attention stay tied to the war, and "
+        "Kazakhstan's security depends on a partner whose choices it cannot shape; its leverage over Moscow "
+        "shrinks as dependence grows.",
+        "Option B, hedge inside the legal framework (recommended): keep the CSTO and the Russian treaties, "
+        "build up the Central Asian format and the allied treaties with Uzbekistan and Kyrgyzstan, fund "
+        "Kazakhstan's own border and crisis forces, and widen training and equipment ties with Türkiye, the "
+        "EU and the United States. Cost: money and diplomatic care. Risk: Moscow reads it as drift; the "
+        "regional format may stay a talking shop, since it has no secretariat, forces or dispute mechanism.",
+        "Option C, re-align: freeze participation in the CSTO as Armenia did in February 2024 and seek new "
+        "guarantees. Cost and risk: high. No outside power offers a guarantee - China's 2025 treaty renounces "
+        "force and hostile groupings but promises no help, and the United States offers partnership, not "
+        "defence - so Kazakhstan would trade a weak guarantee for none, and provoke its largest neighbour.",
+        "5. Indicators and what would change this recommendation",
+        "Watch four indicators. (1) The facilities table: a new site with a non-Russian operator and status "
+        "'active', above all a Chinese one, would mean the outside balance has moved. (2) The memberships "
+        "table: any change to Armenia's 'frozen' spell, or a Central Asian member following Armenia's path. "
+        "(3) The treaties table: a treaty between Central Asian states coded defense rather than "
+        "consultation would show regional self-reliance growing teeth. (4) The events table: a border clash "
+        "between members in which the CSTO again stays aside.",
+        "The recommendation would change in two cases. If Russia used the alliance to press Kazakhstan on "
+        "its foreign policy - for example by tying help to recognition of annexations or to sanctions "
+        "evasion - Option C would have to be reconsidered. If a regional crisis showed that the Central "
+        "Asian format can settle a dispute without outside help, the weight of Option B should shift further "
+        "towards the neighbours.",
+        "6. Limits of this memo",
+        "The numbers come from the course's dataset, which records treaties and facilities as published, "
+        "not secret annexes or informal arrangements; a 'reported' site is counted apart because no "
+        "government confirms it. Several texts were read in translation or in summaries rather than in the "
+        "original, and the middle articles of the 1992 Kazakh-Russian treaty were not read. The memo also "
+        "judges intentions from public records; a minister will know more about what Moscow and Beijing "
+        "have said in private.",
+        "Annexes: the map (question 7) shows the confirmed foreign military facilities on the as-of date; "
+        "the table (question 8) gives each state's full memberships, treaties and confirmed foreign "
+        "facilities.",
+    ])
+
+
 class _AssessmentQuestion(ReflectionQuestion):
     """A reflection with a word range: a briefing that runs long is sent back, like one that is too short."""
 
@@ -577,7 +732,7 @@ class _AssessmentQuestion(ReflectionQuestion):
         if isinstance(answer, str) and len(answer.split()) > self.max_words:
             return (
                 "incorrect",
-                f"{len(answer.split())} words: a briefing should be at most {self.max_words}; "
+                f"{len(answer.split())} words: the piece should be at most {self.max_words}; "
                 "cut it down to the strongest evidence.",
                 answer,
             )
@@ -585,32 +740,77 @@ class _AssessmentQuestion(ReflectionQuestion):
 
 
 q9 = _AssessmentQuestion(
-    "Capstone, part 3 — the written assessment (200–400 words). State your question, give your answer in "
-    "one sentence, support it with evidence from your map and table (and at least one cited source), "
-    "name the scenario(s) it points to and two indicators a reader should watch next, and say what would "
-    "change your mind.",
+    "Capstone, part 3 - the policy memo (1,500-2,000 words). Write a memo to a named decision-maker on one "
+    "question about Central Asia's security: state the question and your recommendation first; argue from "
+    "the debate, weighing at least two positions and the strongest objection; support it with dated numbers "
+    "from your map and table (q7, q8) and at least three cited sources, one of them a primary text; compare "
+    "at least two options with their costs and risks; name indicators to watch and what would change your "
+    "recommendation.",
     # computed from the data at check time (also the solution in solutions/06_future_solutions.ipynb)
-    model_answer=model_briefing,
-    rubric=[
-        "Question: states one precise, answerable question and answers it in a sentence (the 'bottom line').",
-        "Evidence: uses at least two numbers from the map/table, each with its date (as of ...), and at least "
-        "one cited source for a fact that is not in the data.",
-        "Accuracy: no repeated seed errors (e.g. CSTO 'founded in 1992'; Uzbekistan or Turkmenistan as "
-        "CSTO members; the 2002 US-Uzbek declaration as a defence pact); contested points give both sides.",
-        "Scenarios: links the evidence to at least one scenario and names two concrete indicators with the "
-        "table that would show them.",
-        "Judgement: says what evidence would change the assessment; separates facts from reports ('reported' "
-        "facilities) and from opinion.",
-        "Form: 200-400 words; the map has a 'Briefing' layer and a readable legend; the table has one row "
-        "per state.",
-    ],
-    min_words=MIN_WORDS,
-    max_words=MAX_WORDS,
+    model_answer=model_memo,
+    rubric=[(f"{name}: {full}", points) for name, points, full, _part in MEMO_RUBRIC],
+    min_words=MEMO_MIN_WORDS,
+    max_words=MEMO_MAX_WORDS,
     hints=[
-        "Structure: question and bottom line (2 sentences); evidence (map, then table); scenario and "
-        "indicators; what would change your mind.",
-        'Write your answer between triple quotes: answer = """...""" and count words with len(answer.split()).',
+        "Structure: question and recommendation (one paragraph); why it matters now; the evidence (map, "
+        "table, sources); the debate; two or three options; indicators and what would change your mind; "
+        "limits. Put headings on each part.",
+        'Write your memo between triple quotes: answer = """...""" and count words with len(answer.split()); '
+        "the rubric is printed above the question.",
     ],
+)
+
+# Practice questions for the lesson's 'Check your understanding' quizzes: not graded, not in the
+# exercise set (casecurity.practice).
+PRACTICE = practice_set(
+    p1=ChoiceQuestion(
+        'Which state became a full member of the SCO in 2024?',
+        options={
+            'a': 'Iran, which became a full member',
+            'b': 'Belarus, until then an observer',
+            'c': 'Turkmenistan, after ending neutrality',
+            'd': "Mongolia, the SCO's oldest observer",
+        },
+        answer='b',
+        explanations={
+            'a': 'Iran joined in 2023.',
+            'b': "Right: Belarus became the SCO's tenth member in 2024.",
+            'c': 'Turkmenistan keeps its neutrality and is not a member.',
+            'd': 'Mongolia remains an observer.',
+        },
+    ),
+    p2=ChoiceQuestion(
+        'What was the main outcome of the first EU-Central Asia summit (Samarkand, 4 April 2025)?',
+        options={
+            'a': 'A strategic partnership and a 12-billion-euro investment package',
+            'b': 'An EU security guarantee for the five Central Asian states',
+            'c': 'A free-trade area between the EU and the five, from 2026',
+            'd': 'EU observer status in the CSTO and the SCO from 2025',
+        },
+        answer='a',
+        explanations={
+            'a': 'Right: the leaders raised relations to a strategic partnership, and the Commission announced a 12-billion-euro Global Gateway package.',
+            'b': 'The EU offers no security guarantee; its security role is border management and aid.',
+            'c': 'No free-trade area was agreed.',
+            'd': 'The EU is not an observer in either organisation.',
+        },
+    ),
+    p3=ChoiceQuestion(
+        "A CSTO force sent at a member's request, like Kazakhstan's in January 2022, fits which scenario of section 7?",
+        options={
+            'a': 'Regional self-reliance among the five',
+            'b': 'A growing Chinese security footprint',
+            'c': "Fragmentation of the region's formats",
+            'd': 'Russian-led consolidation of the CSTO',
+        },
+        answer='d',
+        explanations={
+            'a': 'A Russian-led CSTO force is the opposite of the five managing on their own.',
+            'b': 'China played no part in the 2022 deployment.',
+            'c': 'A deployment the members agreed on shows cohesion, not fragmentation.',
+            'd': "Right: a CSTO force led by Russia at a member's request is what Russian-led consolidation predicts.",
+        },
+    ),
 )
 
 define_lesson(__name__, title="Where it is heading — and a capstone briefing", notebook="06_future")
