@@ -28,7 +28,9 @@ _LESSON = re.compile(r"lesson\d+$")
 _QUESTION = re.compile(r"q\d+[a-z]?$")
 # what a learner does with a question: check, quiz buttons, hints, the model solution, reading its prompt
 _QUESTION_PUBLIC = {"check", "quiz", "hint", "solution", "prompt", "points", "name", "lesson", "kind", "options",
-                    "min_words", "max_words"}
+                    "min_words", "max_words", "id", "hints", "rubric",
+                    # a per-student variant's parameters (a date, a country): the question's own input
+                    "params"}
 # the checking modules of casecurity.exercises (the lesson modules and the package's public names are fine)
 _INTERNAL_MODULES = {"kinds", "question", "quiz", "answers", "recording", "feedback", "solutions", "progress_store",
                      "lessons", "countries"}

@@ -397,7 +397,7 @@ def test_q10_model_answer_says_who_ran_the_october_2021_drills(ex):
     # Issue 22, minor error 5: the Oct 2021 drills were CSTO exercises run by the CSTO Joint Staff (its chief
     # opened them, Interfax-AVN 18 Oct 2021); the Central Military District supplied the Russian contingent
     # (TASS, 5 Oct 2021, https://tass.com/defense/1345851).
-    answer = ex.q10.model_answer
+    answer = ex.LESSON.questions["q10"].model_answer
     assert "led by Russia's Central Military District" not in answer
     assert "run by the CSTO Joint Staff" in answer and "Russian contingent from the Central Military District" in answer
 

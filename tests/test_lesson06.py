@@ -298,7 +298,7 @@ def test_q9_memo_has_one_rubric_in_the_module_the_exercise_set_and_the_guide():
     import json
     import re
 
-    assert [text for text, _points in ex.q9.criteria] == [f"{name}: {full}" for name, _p, full, _h in ex.MEMO_RUBRIC]
+    assert [text for text, _points in ex.LESSON.questions["q9"].criteria] == [f"{name}: {full}" for name, _p, full, _h in ex.MEMO_RUBRIC]
     assert ex.q9.points == sum(points for _n, points, _f, _h in ex.MEMO_RUBRIC) == 20
     rubric = ex.memo_rubric_markdown()
     for folder, name in (("solutions", "06_future_solutions.ipynb"), ("exercises", "06_future_exercises.ipynb")):
@@ -309,7 +309,7 @@ def test_q9_memo_has_one_rubric_in_the_module_the_exercise_set_and_the_guide():
     guide = (REPO / "docs" / "teaching.md").read_text(encoding="utf-8")
     between = re.search(r"<!-- memo-rubric -->\n(.*?)\n<!-- /memo-rubric -->", guide, flags=re.S)
     assert between and between.group(1).strip() == rubric.strip(), "teaching.md's memo rubric differs"
-    words = " ".join([rubric, guide, *(c for c, _p in ex.q9.criteria)]).lower()
+    words = " ".join([rubric, guide, *(c for c, _p in ex.LESSON.questions["q9"].criteria)]).lower()
     assert "seed error" not in words and "seed-error" not in words  # no internal jargon
 
 

@@ -44,11 +44,25 @@ def notebooks_in(args: list[str]) -> list[Path]:
 
 
 def execute(path: Path) -> float:
+    """Execute ``path`` in a fresh kernel and save it byte-stably; return the seconds it took.
+
+    Each execution gets its own empty progress file, so what a notebook shows of the learner's
+    progress (attempts, ever right) is the same on every run.
+    """
     nb = nbformat.read(path, as_version=4)
-    started = time.perf_counter()
-    NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
-                   resources={"metadata": {"path": str(path.parent)}}).execute()
-    elapsed = time.perf_counter() - started
+    previous = os.environ.get("CASECURITY_PROGRESS")
+    with tempfile.TemporaryDirectory(prefix="casecurity-outputs-") as scratch:
+        os.environ["CASECURITY_PROGRESS"] = os.path.join(scratch, "progress.json")
+        try:
+            started = time.perf_counter()
+            NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
+                           resources={"metadata": {"path": str(path.parent)}}).execute()
+            elapsed = time.perf_counter() - started
+        finally:
+            if previous is None:
+                os.environ.pop("CASECURITY_PROGRESS", None)
+            else:
+                os.environ["CASECURITY_PROGRESS"] = previous
     # Same code and data -> same bytes, so a re-execution shows only real changes in git.
     stable = nbformat.from_dict(stabilise(nb, seed=path.name))
     write_text_atomically(path, nbformat.writes(stable) + "\n")
@@ -58,7 +72,6 @@ def execute(path: Path) -> float:
 def main() -> None:
     os.environ.pop("CASECURITY_OFFLINE", None)  # saved outputs use online mode (see README)
     os.environ.pop("CASECURITY_RESULTS", None)
-    os.environ["CASECURITY_PROGRESS"] = os.path.join(tempfile.mkdtemp(), "progress.json")
     paths = notebooks_in(sys.argv[1:])
     failed = []
     for number, path in enumerate(paths, 1):
