@@ -351,7 +351,8 @@ def test_q9_reflection_is_submitted_not_graded():
 
 def test_q10_coding_memo_rubric_and_weak_answers():
     assert ex.q10.points == 8 and len(ex.LESSON.questions["q10"].criteria) == 4
-    assert (ex.q10.min_words, ex.q10.max_words) == (300, 450)
+    question = ex.LESSON.questions["q10"]
+    assert (question.min_words, question.max_words) == (300, 450)
     assert ex.q10.check(ex.LESSON.questions["q10"].model_answer).status == "submitted"
     weak = "We agreed on most of them and the treaties are alliances because they say allied in the title. " * 3
     assert ex.q10.check(weak).status == "needs_more"  # far too short for a memo
