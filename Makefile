@@ -60,7 +60,7 @@ test: setup lint
 
 # The inner loop: no browser, no notebook execution, no kernel (tests marked slow/browser).
 check: setup lint
-	$(BIN)/python -m pytest -n 2 -q -m "not slow and not browser" tests $(PYTEST_ARGS)
+	CASECURITY_QUICK=1 $(BIN)/python -m pytest -n 2 -q -m "not slow and not browser" tests $(PYTEST_ARGS)
 
 test-lesson: setup
 	@[ -n "$(N)" ] || { echo "usage: make test-lesson 03   (a lesson number, 00-06)"; exit 2; }

@@ -11,6 +11,7 @@ answer, independently of the engine's own leak guard) in the message.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 
 import folium
@@ -22,6 +23,12 @@ from hypothesis import strategies as st
 from casecurity import data
 from casecurity.exercises import encode, get_lesson, mode
 from casecurity.exercises.answers import _args_key
+
+
+def _examples(full: int) -> int:
+    """Hypothesis examples per test: all of them in `make test`, a quarter in `make check` (quick loop)."""
+    return max(3, full // 4) if os.environ.get("CASECURITY_QUICK") == "1" else full
+
 
 LESSONS = ["00", "01", "02", "03", "04", "05", "06"]
 QUESTIONS = [(number, name) for number in LESSONS for name, q in get_lesson(number).questions.items()
@@ -120,7 +127,7 @@ def _wrong_answer(question, expected, draw):
 
 
 @pytest.mark.parametrize(("number", "name"), QUESTIONS, ids=[f"lesson{n}.{q}" for n, q in QUESTIONS])
-@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=_examples(15), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                 HealthCheck.too_slow])
 @given(draw=st.data())
 def test_no_expected_item_in_any_assessment_message(number, name, draw):
@@ -214,7 +221,7 @@ def _shown(result) -> tuple:
 @pytest.mark.parametrize(("number", "name"), ALL_QUESTIONS := [
     (number, name) for number in LESSONS for name in get_lesson(number).questions],
     ids=[f"lesson{n}.{q}" for n, q in ALL_QUESTIONS])
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+@settings(max_examples=_examples(8), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
                                                                HealthCheck.too_slow])
 @given(draw=st.data())
 def test_assessment_check_never_tells_right_from_wrong(number, name, draw, tmp_path_factory, monkeypatch):

@@ -100,6 +100,7 @@ def private_folder(tmp_path):
     return folder
 
 
+@pytest.mark.slow  # builds handouts and grades them in kernels
 def test_private_question_is_handed_out_per_student_and_graded_against_each_variant(private_folder, tmp_path):
     import os
 
