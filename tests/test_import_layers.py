@@ -2,8 +2,8 @@
 importing another module's ``_private`` names.
 
 Read with ``ast`` from the source, so the test sees imports anywhere in a file (also inside functions,
-where a cycle would otherwise hide until the function runs). ``if TYPE_CHECKING:`` imports are skipped:
-they never run.
+where a cycle would otherwise hide until the function runs). ``if TYPE_CHECKING:`` imports count too:
+they never run, but a reader (and a type checker) still sees the two modules lean on each other.
 """
 
 from __future__ import annotations
@@ -24,12 +24,6 @@ def _module_name(path: Path) -> str:
 MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
 
 
-def _is_type_checking(node: ast.If) -> bool:
-    test = node.test
-    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
-
-
 def _imports(path: Path, name: str) -> list[tuple[str, list[str], int]]:
     """(imported module, names taken from it, line) for every import in the file that runs."""
     package = name if path.name == "__init__.py" else name.rpartition(".")[0]
@@ -37,10 +31,6 @@ def _imports(path: Path, name: str) -> list[tuple[str, list[str], int]]:
 
     def visit(node):
         for child in ast.iter_child_nodes(node):
-            if isinstance(child, ast.If) and _is_type_checking(child):
-                for other in child.orelse:
-                    visit(other)
-                continue
             if isinstance(child, ast.Import):
                 found.extend((alias.name, [], child.lineno) for alias in child.names)
             elif isinstance(child, ast.ImportFrom):

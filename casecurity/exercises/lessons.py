@@ -7,12 +7,13 @@ import importlib
 import os
 import sys
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import Any
 
 from casecurity.errors import CourseError
 
-if TYPE_CHECKING:  # the registry only needs the name: question sits above it
-    from casecurity.exercises.question import Question
+# The registry sits below the question layer, so it never imports Question, not even for type
+# checking: a question is any object with an ``id`` (casecurity.exercises.question.Question).
+Question = Any
 
 class LessonInfo:
     """A lesson's number, title, notebook stem and questions (in declaration order)."""
