@@ -23,9 +23,16 @@ import sys
 from pathlib import Path
 
 from casecurity.errors import CourseError
-from casecurity.exercises import get_lesson, lesson_number
+from casecurity.exercises import LessonInfo, get_lesson, lesson_number
 from casecurity.files import write_text_atomically
-from casecurity.handout import metadata_for, read_roster, read_secret, setup_source, use_question_folder
+from casecurity.handout import (
+    metadata_for,
+    personalise_markdown,
+    read_roster,
+    read_secret,
+    setup_source,
+    use_question_folder,
+)
 
 COURSE_EXERCISES = Path(__file__).resolve().parents[1] / "exercises"
 
@@ -42,9 +49,10 @@ def exercise_notebook(number: str, questions: Path | None) -> Path:
                          if questions else ""))
 
 
-def handout(exercise: dict, meta: dict) -> dict:
-    """The exercise notebook with the student's setup cell first and the signed variants in its metadata."""
-    notebook = copy.deepcopy(exercise)
+def handout(exercise: dict, meta: dict, info: LessonInfo) -> dict:
+    """The exercise notebook with the student's setup cell first, the signed variants in its metadata,
+    and each question's markdown in the student's own version."""
+    notebook = personalise_markdown(copy.deepcopy(exercise), info, meta["params"])
     cell = {"cell_type": "code", "execution_count": None, "id": "casecurity-handout", "metadata": {"editable": False,
             "deletable": False, "tags": ["casecurity-handout"]}, "outputs": [], "source": setup_source(meta)}
     notebook["cells"] = [cell, *notebook.get("cells", [])]
@@ -79,7 +87,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     stem = exercise_notebook(number, args.questions).name
     for student in students:
-        notebook = handout(exercise, metadata_for(info, secret, student.student_id))
+        notebook = handout(exercise, metadata_for(info, secret, student.student_id), info)
         safe_id = "".join(c if c.isalnum() or c in "-_" else "_" for c in student.student_id)
         write_text_atomically(args.out / f"{safe_id}_{stem}", json.dumps(notebook, indent=1, ensure_ascii=False) + "\n")
     varied = sum(q.has_variants for q in info.questions.values())

@@ -10,14 +10,16 @@ grader derives every student's params again from the secret instead of trusting 
 from __future__ import annotations
 
 import csv
+import datetime as _dt
 import json
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 from casecurity.errors import CourseError
 from casecurity.exercises import LessonInfo, add_lesson_folders
-from casecurity.exercises.variants import seed_for, sign, signature_ok
+from casecurity.exercises.variants import seed_for, sign, signature_ok, using
 
 SETUP_MARK = "# casecurity handout: your own version of the questions (do not edit this cell)"
 
@@ -81,6 +83,75 @@ def setup_source(meta: dict) -> str:
     params = json.dumps(meta["params"], sort_keys=True)
     return (f"{SETUP_MARK}\nfrom casecurity.exercises import use_handout\n"
             f"use_handout({meta['student']!r}, {params})")
+
+
+QUESTION_HEADING = re.compile(r"^## Question (\d+)\b")
+OPTION_LINE = re.compile(r"^- (\*\*)?\(([a-z])\)(\*\*)? (.*)$")
+
+
+def _default_traces(question) -> list[str]:
+    """How the default variant's values may be written in a question's markdown (2015-01-01, 1 January 2015)."""
+    traces = []
+    for value in question.default_params.values():
+        if isinstance(value, bool) or not isinstance(value, str | int):
+            continue
+        traces.append(str(value))
+        try:
+            day = _dt.date.fromisoformat(str(value))
+        except ValueError:
+            continue
+        traces.append(f"{day.day} {day:%B %Y}")
+    return [t for t in traces if len(t) >= 2]
+
+
+def _shown_options(markdown: str, question, params: dict) -> str:
+    """The option list of a multiple-choice cell, reordered as the student's variant shows it."""
+    lines = markdown.split("\n")
+    found = [(i, OPTION_LINE.match(line)) for i, line in enumerate(lines)]
+    found = [(i, m) for i, m in found if m]
+    written = getattr(question, "written_options", {})
+    if not found or {m.group(4) for _, m in found} != set(written.values()):
+        return markdown  # options not listed in the markdown: ex.qK shows them in the student's order
+    with using({question.id: params}):
+        shown = list(question.options.items())
+    for (i, match), (letter, text) in zip(found, shown, strict=True):
+        bold = match.group(1) or ""
+        lines[i] = f"- {bold}({letter}){bold} {text}"
+    return "\n".join(lines)
+
+
+def _own_prompt(markdown: str, question, params: dict) -> str:
+    """A data question's markdown with the student's own prompt in place of the default wording."""
+    heading, _, body = markdown.partition("\n")
+    paragraphs = [p for p in body.strip().split("\n\n") if p.strip()]
+    with using({question.id: params}):
+        prompt = question.prompt
+    traces = _default_traces(question)
+    kept = [p for p in paragraphs[1:] if not any(t in p for t in traces)]
+    return "\n\n".join([heading, f"**Your version of this question:** {prompt}", *kept])
+
+
+def personalise_markdown(notebook: dict, info: LessonInfo, params_by_question: dict[str, dict]) -> dict:
+    """Each question's markdown in a handout says what the student's own variant asks.
+
+    A data question's first paragraph becomes its filled-in prompt (paragraphs naming the default
+    variant's values go); a multiple-choice list is reordered as the student's checks expect.
+    """
+    for cell in notebook.get("cells", []):
+        if cell.get("cell_type") != "markdown":
+            continue
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else str(source)
+        match = QUESTION_HEADING.match(text)
+        question = info.questions.get(f"q{match.group(1)}") if match else None
+        params = params_by_question.get(question.id) if question is not None else None
+        if params is None or params == question.default_params:
+            continue
+        if getattr(question, "written_options", None) is not None:
+            cell["source"] = _shown_options(text, question, params)
+        elif question.templated:
+            cell["source"] = _own_prompt(text, question, params)
+    return notebook
 
 
 def check_handout(notebook: dict, info: LessonInfo, secret: bytes, student_id: str) -> str:

@@ -211,3 +211,49 @@ def test_model_solution_is_right_on_every_variant(number, name):
             answers.add(json.dumps(encode(answer), sort_keys=True, default=str))
         assert result.status == "correct", f"{question.id} with {params}: {result}"
     assert len(answers) >= 2, f"{question.id}: every variant has the same answer"
+
+
+STUDENTS = [f"student-{i:03d}" for i in range(40)]
+
+
+def test_a_handout_shows_each_students_own_question_text(tmp_path):
+    """The markdown above each question says what that student's variant asks, and a multiple-choice
+    list is in the student's own order; only the first cell and the metadata say more."""
+    import re
+
+    from casecurity import assign
+    from casecurity.exercises import get_lesson
+
+    secret = tmp_path / "secret.txt"
+    secret.write_text(SECRET.decode(), encoding="utf-8")
+    roster = tmp_path / "roster.csv"
+    roster.write_text("student_id\n" + "\n".join(STUDENTS[:12]) + "\n", encoding="utf-8")
+    assert assign.main(["--lesson", "02", "--roster", str(roster), "--secret", str(secret),
+                        "--out", str(tmp_path / "out")]) == 0
+    info = get_lesson("02")
+    checked_prompts = checked_options = 0
+    for path in sorted((tmp_path / "out").glob("*.ipynb")):
+        book = json.loads(path.read_text(encoding="utf-8"))
+        params = book["metadata"]["casecurity"]["handout"]["params"]
+        cells = {}
+        for cell in book["cells"]:
+            text = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+            found = re.match(r"## Question (\d+)", text) if cell["cell_type"] == "markdown" else None
+            if found:
+                cells[f"q{found.group(1)}"] = text
+        for name, question in info.questions.items():
+            own = params.get(question.id)
+            if own is None or own == question.default_params:
+                continue
+            with using({question.id: own}):
+                if question.kind == "choice":
+                    listed = re.findall(r"^- (?:\*\*)?\(([a-z])\)(?:\*\*)? (.*)$", cells[name], re.M)
+                    if listed:
+                        assert dict(listed) == question.options, (path.name, name)
+                        checked_options += 1
+                elif question.templated:
+                    assert question.prompt in cells[name], (path.name, name)
+                    assert question.default_params["date"] not in cells[name]
+                    assert "1 January 2015" not in cells[name]
+                    checked_prompts += 1
+    assert checked_prompts >= 5 and checked_options >= 10, (checked_prompts, checked_options)
