@@ -50,11 +50,13 @@ from __future__ import annotations
 
 import argparse
 import ast
+import atexit
 import concurrent.futures
 import io
 import json
 import os
 import re
+import shutil
 import sys
 import tempfile
 import threading
@@ -799,6 +801,7 @@ def main(argv: list[str] | None = None) -> int:
     # the grader never loads compiled files from the course's __pycache__ folders (a notebook run
     # without a sandbox could plant one there); and everything it judges with is imported now
     sys.pycache_prefix = tempfile.mkdtemp(prefix="casecurity-grader-pycache-")
+    atexit.register(shutil.rmtree, sys.pycache_prefix, True)  # a class of runs must not fill /tmp
     import casecurity.exercises  # noqa: F401
     hidden = (*[Path(p).absolute() for p in args.submissions], out.absolute(), graded_path(out).absolute(),
               report_path.absolute(), journal.path.absolute(), *([Path(args.feedback).absolute()] if args.feedback else []))

@@ -83,6 +83,8 @@ def _env(tmp_path):
     env = dict(os.environ)
     env["CASECURITY_LESSONS_PATH"] = str(FIXTURES / "lessons")
     env["CASECURITY_PROGRESS"] = str(tmp_path / "teacher-progress.json")
+    (tmp_path / "tmp").mkdir(exist_ok=True)
+    env["TMPDIR"] = str(tmp_path / "tmp")  # the grader's own temporary folders land here, to be counted
     return env
 
 
@@ -107,6 +109,14 @@ def test_rows_are_exactly_the_expected_ones(graded):
            for r in rows}
     assert len(rows) == len(got)  # one row per submission and question
     assert got == EXPECTED
+
+
+@pytest.mark.slow
+def test_the_grader_leaves_no_temporary_folder_behind(graded):
+    process, _, _, tmp_path = graded
+    assert process.returncode == 0, process.stderr
+    left = sorted(p.name for p in (tmp_path / "tmp").iterdir())
+    assert left == [], f"the grader left {left} in its temporary folder"
 
 
 @pytest.mark.slow
