@@ -14,7 +14,9 @@ import json
 import pytest
 
 from casecurity import data
+from casecurity.exercises import get_lesson
 from casecurity.exercises import lesson00 as ex
+from casecurity.exercises.variants import using
 
 # The five former Soviet republics of Central Asia: an independently known fact.
 FIVE = {"KAZ", "KGZ", "TJK", "TKM", "UZB"}
@@ -201,3 +203,82 @@ def test_q7_northernmost_capital():
     assert not southern.correct and "ascending=False" in southern.message
     assert not ex.q7.check([r["iso3"] for r in rows[:3]]).correct  # three countries are not one
     assert not ex.q7.check(rows[1]["iso3"]).correct
+
+
+# ---- variants (issue #18): each student's own version is judged on its own answer ------------
+
+VARIED = ["q5", "q6", "q7"]
+
+
+def _variants(name: str) -> list[dict]:
+    question = get_lesson("00").questions[name]
+    seen = {}
+    for seed in range(200):
+        params = question.variant_params(seed)
+        seen[json.dumps(params, sort_keys=True)] = params
+    return list(seen.values())
+
+
+@pytest.mark.parametrize("name", VARIED)
+def test_the_default_version_is_one_of_the_variants(name):
+    question = get_lesson("00").questions[name]
+    assert question.default_params in _variants(name)
+    assert len(_variants(name)) >= 6
+
+
+def test_q5_external_powers_variant_rejects_the_neighbours():
+    q5 = get_lesson("00").questions["q5"]
+    rows = _csv_rows("countries")
+    neighbours = sorted(row["iso3"] for row in rows if row["group"] == "neighbour")
+    powers = sorted(row["iso3"] for row in rows if row["group"] == "external_power")
+    params = next(p for p in _variants("q5") if p["value"] == "external_power")
+    with using({q5.id: params}):
+        assert "external powers" in q5.prompt
+        assert q5.grade_record(q5.record_answer(neighbours)).status != "correct"
+        assert q5.grade_record(q5.record_answer(powers)).status == "correct"
+        with_five = q5.grade_record(q5.record_answer(powers + sorted(FIVE)))
+        assert with_five.status != "correct" and "'external_power'" in with_five.message
+
+
+def test_q5_capital_variant_filters_on_the_number():
+    q5 = get_lesson("00").questions["q5"]
+    params = next(p for p in _variants("q5") if p["column"] == "capital_lat" and p["operator"] == ">")
+    north = sorted(row["iso3"] for row in _csv_rows("countries") if float(row["capital_lat"]) > params["value"])
+    neighbours = sorted(row["iso3"] for row in _csv_rows("countries") if row["group"] == "neighbour")
+    assert "KAZ" in north  # Astana lies north of 50° N: a Central Asian state that belongs in this answer
+    with using({q5.id: params}):
+        assert q5.grade_record(q5.record_answer(neighbours)).status != "correct"
+        assert q5.grade_record(q5.record_answer(north)).status == "correct"
+
+
+def test_q6_another_date_has_another_count():
+    q6 = get_lesson("00").questions["q6"]
+    rows = _csv_rows("events")
+    default_count = sum(1 for row in rows if row["start_date"] >= ex.PRIMER_DATE)
+    for params in _variants("q6"):
+        if params["date"] == ex.PRIMER_DATE:
+            continue
+        since = sum(1 for row in rows if row["start_date"] >= params["date"])
+        with using({q6.id: params}):
+            assert params["date"] in q6.prompt
+            assert q6.grade_record(q6.record_answer(default_count)).status != "correct"
+            assert q6.grade_record(q6.record_answer(since)).status == "correct"
+
+
+def test_q7_other_directions_and_places():
+    q7 = get_lesson("00").questions["q7"]
+    rows = _csv_rows("countries")
+    northernmost = max(rows, key=lambda r: float(r["capital_lat"]))["iso3"]
+    for params in _variants("q7"):
+        ranked = sorted(rows, key=lambda r: float(r[params["column"]]), reverse=not params["ascending"])
+        right = ranked[params["position"]]["iso3"]
+        other_end = ranked[::-1][params["position"]]["iso3"]
+        with using({q7.id: params}):
+            assert q7.grade_record(q7.record_answer(right)).status == "correct", params
+            if right != northernmost:
+                assert q7.grade_record(q7.record_answer(northernmost)).status != "correct"
+            reversed_sort = q7.grade_record(q7.record_answer(other_end))
+            assert reversed_sort.status != "correct" and "ascending" in reversed_sort.message
+    west = next(p for p in _variants("q7") if p["which"] == "furthest west")
+    with using({q7.id: west}):
+        assert "lowest first" in q7.prompt and "ascending=True" in q7.hints[0]

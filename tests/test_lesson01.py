@@ -8,13 +8,16 @@ copied from the question module.
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import folium
 import pandas as pd
 import pytest
 
 from casecurity import data, maps
+from casecurity.exercises import get_lesson
 from casecurity.exercises import lesson01 as ex
+from casecurity.exercises.variants import using
 
 FIVE = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
 # Verified facts (see docs and seed-corrections): the 15 May 1992 signatories, and the
@@ -293,3 +296,99 @@ def test_a_year_precision_date_does_not_pass_for_the_earliest_example():
     assert row["earliest_example"].startswith("Shanghai Convention") and row["signed"] == "2001-06-15"
     order = list(data.treaties(obligation="counter_terrorism")["id"])
     assert order.index("sco_shanghai_convention_2001") < order.index("manas_coalition_agreement_2001")
+
+
+# ------------------------------------------------------------------ variants (issue #18)
+# Each checker is tried on a version other than the lesson's own: the default's answer must fail
+# there, and an answer computed here from the raw tables must pass.
+
+VARIED = ["q1", "q3", "q4", "q6", "q7"]
+# Verified facts: China borders Kazakhstan, Kyrgyzstan and Tajikistan; Uzbekistan borders the other four.
+CHINESE_NEIGHBOURS = {"KAZ", "KGZ", "TJK"}
+UZBEK_NEIGHBOURS = {"KAZ", "KGZ", "TJK", "TKM"}
+
+
+def _variants(name: str) -> list[dict]:
+    question = get_lesson("01").questions[name]
+    seen = {}
+    for seed in range(300):
+        params = question.variant_params(seed)
+        seen[json.dumps(params, sort_keys=True)] = params
+    return list(seen.values())
+
+
+def _variant(name: str, **wanted) -> dict:
+    return next(p for p in _variants(name) if all(p[k] == v for k, v in wanted.items()))
+
+
+def _judged(name: str, params: dict, answer) -> object:
+    question = get_lesson("01").questions[name]
+    with using({question.id: params}):
+        return question.grade_record(question.record_answer(answer))
+
+
+@pytest.mark.parametrize("name", VARIED)
+def test_the_default_version_is_one_of_the_variants(name):
+    question = get_lesson("01").questions[name]
+    assert question.default_params in _variants(name)
+    assert len(_variants(name)) >= 6
+
+
+def test_q1_neighbours_latitude_variant():
+    params = _variant("q1", group="neighbour", column="capital_lat")
+    countries = _raw("countries")
+    five = countries.loc[countries["iso3"].isin(FIVE), ["name", "capital"]]
+    right = countries.loc[countries["group"] == "neighbour", ["name", "capital_lat"]].astype({"capital_lat": float})
+    assert _judged("q1", params, five).status != "correct"
+    assert _judged("q1", params, right).status == "correct"
+    too_many = _judged("q1", params, countries[["name", "capital_lat"]].astype({"capital_lat": float}))
+    assert too_many.status != "correct" and "'neighbour'" in too_many.message
+
+
+def test_q3_diplomacy_2025_variant():
+    params = _variant("q3", category="diplomacy", year=2025)
+    events = _raw("events")
+    chosen = events[(events["category"] == "diplomacy") & events["start_date"].str.startswith("2025")]
+    right = chosen[["id", "start_date", "countries"]].assign(start_date=lambda f: pd.to_datetime(f["start_date"]))
+    assert _judged("q3", params, _independence_1991()).status != "correct"
+    assert _judged("q3", params, right.sort_values("start_date")).status == "correct"
+    assert "not in order" in _judged("q3", params, right.sort_values("start_date", ascending=False)).message
+
+
+def test_q4_csto_charter_variant():
+    params = _variant("q4", treaty="csto_charter_2002")
+    treaties = _raw("treaties").set_index("id")
+    parties = _raw("treaty_parties")
+    signed = treaties.loc["csto_charter_2002", "signed_date"]
+    right = set(parties.loc[(parties["treaty_id"] == "csto_charter_2002") & (parties["signed_date"] == signed), "iso3"])
+    assert "BLR" in right and "UZB" not in right  # Belarus signed the 2002 Charter; Uzbekistan joined later
+    assert _judged("q4", params, sorted(TASHKENT_SIGNATORIES)).status != "correct"
+    assert _judged("q4", params, sorted(right)).status == "correct"
+    with_uzbekistan = _judged("q4", params, sorted(right | {"UZB"}))
+    assert with_uzbekistan.status != "correct" and "another day" in with_uzbekistan.message
+    assert "Belarus did not sign" not in _judged("q4", params, sorted(right - {"KAZ"})).message
+
+
+def test_q6_semipalatinsk_variant():
+    params = _variant("q6", treaty="canwfz_2006")
+    treaties = _raw("treaties").set_index("id")
+    in_force = pd.Timestamp(treaties.loc["canwfz_2006", "in_force_date"])
+    last = _independence_1991()["start_date"].max()
+    cst = pd.Timestamp(treaties.loc["cst_1992", "in_force_date"])
+    assert _judged("q6", params, (cst - last).days / 365.25).status != "correct"
+    assert _judged("q6", params, (in_force - last).days / 365.25).status == "correct"
+    signed = pd.Timestamp(treaties.loc["canwfz_2006", "signed_date"])
+    signing = _judged("q6", params, (signed - last).days / 365.25)
+    assert signing.status != "correct" and "8 September 2006" in signing.message
+
+
+def test_q7_china_and_uzbekistan_variants():
+    china = _variant("q7", neighbour="CHN")
+    assert _judged("q7", china, sorted(AFGHAN_NEIGHBOURS)).status != "correct"
+    assert _judged("q7", china, sorted(CHINESE_NEIGHBOURS)).status == "correct"
+    # the Afghan border's messages stay with the Afghan version
+    assert "Termez" not in _judged("q7", china, ["KAZ", "KGZ"]).message
+    uzbekistan = _variant("q7", neighbour="UZB")
+    assert _judged("q7", uzbekistan, sorted(UZBEK_NEIGHBOURS)).status == "correct"
+    itself = _judged("q7", uzbekistan, sorted(UZBEK_NEIGHBOURS | {"UZB"}))
+    assert itself.status != "correct" and "not Uzbekistan itself" in itself.message

@@ -21,14 +21,14 @@ pytestmark = pytest.mark.slow
 # What a learner writes into the blanks, in order, read off the question's text and hints.
 FILL_INS = {
     ("00", "q1"): ['"central_asia"'],
-    ("00", "q5"): ['"neighbour"'],
+    ("00", "q5"): ['countries["group"] == "neighbour"'],
     ("00", "q6"): ['"2022-01-01"'],
-    ("00", "q7"): ['"capital_lat"'],
+    ("00", "q7"): ['"capital_lat"', "False", "0"],
     ("01", "q1"): ['"central_asia"', '"name"', '"capital"'],
-    ("01", "q3"): ['"independence"', '"start_date"'],
+    ("01", "q3"): ['"independence"', '"1991-01-01"', '"1991-12-31"', '"start_date"'],
     ("01", "q4"): ['"cst_1992"', '"1992-05-15"'],
     ("01", "q6"): ['"cst_1992"', "365.25"],
-    ("01", "q7"): ['"AFG"'],
+    ("01", "q7"): ['"AFG"', '"AFG"'],
     ("01", "q8"): ["row.capital_lon"],
     ("02", "q1"): ['"central_asia"', '"CSTO"', '"2015-01-01"'],
     ("03", "q2"): ['"RUS"', "0"],

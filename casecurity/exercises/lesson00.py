@@ -11,6 +11,8 @@ correction to the data never leaves a stale answer key behind.
 
 from __future__ import annotations
 
+from operator import eq, gt, lt
+
 from casecurity.exercises import ChoiceQuestion, CountrySetQuestion, ValueQuestion, define_lesson
 
 
@@ -109,23 +111,50 @@ q4 = ChoiceQuestion(
 # ---- the pandas primer (lesson 00, section 9): select, filter, filter by date, count, sort ----
 
 
-def _neighbours():
-    """ISO3 codes of the countries whose ``group`` is ``neighbour`` in data/countries.csv."""
+# q5's variants: one condition on one column of the countries table each (the first is the lesson's own);
+# `test` is the pandas condition the hints show, `who` and `condition` the prompt's words
+PRIMER_FILTERS = [
+    {"who": "does the course count as neighbours of Central Asia", "condition": "group 'neighbour'",
+     "column": "group", "operator": "==", "value": "neighbour", "test": "countries['group'] == 'neighbour'"},
+    {"who": "does the course count as external powers", "condition": "group 'external_power'",
+     "column": "group", "operator": "==", "value": "external_power", "test": "countries['group'] == 'external_power'"},
+    {"who": "have their capital north of 50° N", "condition": "capital_lat above 50",
+     "column": "capital_lat", "operator": ">", "value": 50, "test": "countries['capital_lat'] > 50"},
+    {"who": "have their capital south of 20° N", "condition": "capital_lat below 20",
+     "column": "capital_lat", "operator": "<", "value": 20, "test": "countries['capital_lat'] < 20"},
+    {"who": "have their capital east of 100° E", "condition": "capital_lon above 100",
+     "column": "capital_lon", "operator": ">", "value": 100, "test": "countries['capital_lon'] > 100"},
+    {"who": "have their capital west of the Greenwich meridian", "condition": "capital_lon below 0",
+     "column": "capital_lon", "operator": "<", "value": 0, "test": "countries['capital_lon'] < 0"},
+]
+
+_COMPARISONS = {"==": eq, ">": gt, "<": lt}
+
+
+def _filtered_countries(column="group", operator="==", value="neighbour", **_wording):
+    """ISO3 codes of the rows of data/countries.csv where ``column operator value`` holds."""
     from casecurity import data
 
     countries = data.load("countries")
-    return set(countries.loc[countries["group"] == "neighbour", "iso3"])
+    return set(countries.loc[_COMPARISONS[operator](countries[column], value), "iso3"])
 
 
+def _filters_on_group() -> bool:
+    return q5.params["column"] == "group"
+
+
+# q6's variants: the first day of the count (the lesson's own is PRIMER_DATE)
 PRIMER_DATE = "2022-01-01"
+PRIMER_DATES = ["2000-01-01", "2005-01-01", "2010-01-01", "2015-01-01", "2018-01-01", "2020-01-01",
+                PRIMER_DATE, "2024-01-01"]
 
 
-def _events_since_primer_date() -> int:
-    """How many rows of events.csv start on or after PRIMER_DATE."""
+def _events_since_primer_date(date=PRIMER_DATE) -> int:
+    """How many rows of events.csv start on or after ``date``."""
     from casecurity import data
 
     events = data.load("events")
-    return int((events["start_date"] >= PRIMER_DATE).sum())
+    return int((events["start_date"] >= date).sum())
 
 
 def _event_count() -> int:
@@ -134,69 +163,99 @@ def _event_count() -> int:
     return len(data.load("events"))
 
 
-def _capitals_by_latitude():
-    """The countries table sorted by the latitude of the capital, northernmost first."""
+# q7's variants: a compass direction (the column and sort order that bring its capital to the top)
+# and a place in that ranking (first or second)
+SORT_DIRECTIONS = {
+    "north": {"column": "capital_lat", "axis": "latitude", "order": "highest", "ascending": False,
+              "extreme": "northernmost", "opposite": "south"},
+    "south": {"column": "capital_lat", "axis": "latitude", "order": "lowest", "ascending": True,
+              "extreme": "southernmost", "opposite": "north"},
+    "east": {"column": "capital_lon", "axis": "longitude", "order": "highest", "ascending": False,
+             "extreme": "easternmost", "opposite": "west"},
+    "west": {"column": "capital_lon", "axis": "longitude", "order": "lowest", "ascending": True,
+             "extreme": "westernmost", "opposite": "east"},
+}
+SORT_PLACES = {0: ("", "first"), 1: ("second ", "second")}
+
+
+def _sort_params(direction: str, position: int) -> dict:
+    """q7's params for one direction and place (0 = the top row)."""
+    way = SORT_DIRECTIONS[direction]
+    rank, row = SORT_PLACES[position]
+    rule = ("sort_values sorts from low to high unless you pass ascending=False" if not way["ascending"]
+            else "sort_values sorts from low to high by default: leave out ascending=False")
+    return {"column": way["column"], "axis": way["axis"], "order": way["order"], "ascending": way["ascending"],
+            "which": f"{rank}furthest {direction}", "opposite": f"{rank}furthest {way['opposite']}",
+            "extreme": way["extreme"], "row": row, "position": position, "sort_rule": rule}
+
+
+def _capitals_ranked(column="capital_lat", ascending=False, position=0, **_wording):
+    """ISO3 codes of the countries whose capital holds this place when the table is sorted (ties: all)."""
     from casecurity import data
 
-    return data.load("countries").sort_values("capital_lat", ascending=False)
+    values = data.load("countries").sort_values(column, ascending=ascending)
+    wanted = values[column].iloc[position]
+    return set(values.loc[values[column] == wanted, "iso3"])
 
 
-def _northernmost_capital():
-    ranking = _capitals_by_latitude()
-    return set(ranking.loc[ranking["capital_lat"] == ranking["capital_lat"].max(), "iso3"])
-
-
-def _is_southernmost_capital(got) -> bool:
-    ranking = _capitals_by_latitude()
-    return got == set(ranking.loc[ranking["capital_lat"] == ranking["capital_lat"].min(), "iso3"])
+def _sorted_the_other_way(got) -> bool:
+    asked = q7.params
+    return got == _capitals_ranked(asked["column"], not asked["ascending"], asked["position"])
 
 
 q5 = CountrySetQuestion(
-    "Primer, select and filter: which countries does the course count as neighbours of Central Asia "
-    "(group 'neighbour' in the countries table)? Give their ISO3 codes or names.",
-    expected=_neighbours,
+    "Primer, select and filter: which countries {who} ({condition} in the countries table)? "
+    "Give their ISO3 codes or names.",
+    expected=_filtered_countries,
+    params=lambda rng: dict(rng.choice(PRIMER_FILTERS)),
+    default_params=PRIMER_FILTERS[0],
     hints=[
-        "countries = data.load('countries'), then keep the rows where countries['group'] == 'neighbour'.",
-        "countries.loc[countries['group'] == 'neighbour', 'iso3'] gives the codes of those rows.",
+        "countries = data.load('countries'), then keep the rows where {test}.",
+        "countries.loc[{test}, 'iso3'] gives the codes of those rows.",
     ],
     mistakes=[
         (
-            lambda got: bool(set(got) & set(_central_asian_states())),
-            "Your list includes Central Asian states: they have group 'central_asia'; neighbours have 'neighbour'.",
+            lambda got, expected: _filters_on_group() and bool((set(got) - expected) & set(_central_asian_states())),
+            "Your list includes Central Asian states: they have group 'central_asia'; "
+            "the states asked for have '{value}'.",
         ),
     ],
 )
 
 q6 = ValueQuestion(
-    f"Primer, filter by a date and count: how many events in the events table started on or after "
-    f"{PRIMER_DATE}? Give a number.",
+    "Primer, filter by a date and count: how many events in the events table started on or after "
+    "{date}? Give a number.",
     expected=_events_since_primer_date,
+    params=lambda rng: {"date": rng.choice(PRIMER_DATES)},
+    default_params={"date": PRIMER_DATE},
     hints=[
-        f"events = data.load('events'); the condition events['start_date'] >= '{PRIMER_DATE}' is True "
+        "events = data.load('events'); the condition events['start_date'] >= '{date}' is True "
         "for the rows you want.",
-        f"Keep those rows with events[events['start_date'] >= '{PRIMER_DATE}'] and count them with len(...).",
+        "Keep those rows with events[events['start_date'] >= '{date}'] and count them with len(...).",
     ],
     mistakes=[
         (
-            lambda got: got == _event_count() and got != _events_since_primer_date(),
+            lambda got, expected: got == _event_count() and got != expected,
             "That is the number of all events in the table: keep only the rows from the date on, then count.",
         ),
     ],
 )
 
 q7 = CountrySetQuestion(
-    "Primer, sort: sort the countries table by the latitude of the capital (column capital_lat), highest "
-    "first. Whose capital lies furthest north? Give the country's ISO3 code or name.",
-    expected=_northernmost_capital,
+    "Primer, sort: sort the countries table by the {axis} of the capital (column {column}), {order} "
+    "first. Whose capital lies {which}? Give the country's ISO3 code or name.",
+    expected=_capitals_ranked,
+    params=lambda rng: _sort_params(rng.choice(sorted(SORT_DIRECTIONS)), rng.choice(sorted(SORT_PLACES))),
+    default_params=_sort_params("north", 0),
     hints=[
-        "countries = data.load('countries'); countries.sort_values('capital_lat', ascending=False) puts the "
-        "northernmost capital first.",
-        "Take the iso3 of the first row: sorted_table['iso3'].iloc[0].",
+        "countries = data.load('countries'); countries.sort_values('{column}', ascending={ascending}) puts the "
+        "{extreme} capital first.",
+        "Take the iso3 of the {row} row: sorted_table['iso3'].iloc[{position}].",
     ],
     mistakes=[
         (
-            _is_southernmost_capital,
-            "That capital lies furthest south: sort_values sorts from low to high unless you pass ascending=False.",
+            _sorted_the_other_way,
+            "That capital lies {opposite}: {sort_rule}.",
         ),
     ],
 )

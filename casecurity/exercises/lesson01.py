@@ -32,6 +32,35 @@ CST_SIGNED = "1992-05-15"
 INDEPENDENCE_YEAR = ("1991-01-01", "1991-12-31")
 DAYS_PER_YEAR = 365.25
 
+# q1's variants: a group of the countries table (its words in the prompt and hints) and a capital column
+CAPITAL_GROUPS = {
+    "central_asia": {"states": "five Central Asian states", "short": "five states"},
+    "neighbour": {"states": "states the course counts as neighbours of Central Asia (group 'neighbour')",
+                  "short": "neighbours"},
+    "external_power": {"states": "states the course counts as external powers (group 'external_power')",
+                       "short": "external powers"},
+}
+CAPITAL_COLUMNS = {"capital": "capitals", "capital_lat": "capitals' latitudes", "capital_lon": "capitals' longitudes"}
+
+# q3's variants: a category of events.csv and a year with at least two such events
+EVENT_CATEGORY_YEARS = [("independence", 1991), ("diplomacy", 2022), ("diplomacy", 2023), ("diplomacy", 2025),
+                        ("exercise", 2021), ("unrest", 2022), ("armed_clash", 2021)]
+
+# q4's variants: treaties whose parties signed together on one day, in a place the data names
+SIGNATORY_TREATIES = [CST_ID, "csto_charter_2002", "ca_friendship_treaty_2022", "shanghai5_confidence_1996",
+                      "sco_charter_2002", "canwfz_2006", "chn_ca_eternal_friendship_2025"]
+# q6's variants: treaties with a day-precise entry into force, at least half a year apart
+IN_FORCE_TREATIES = [CST_ID, "rus_kaz_military_cooperation_1994", "sco_shanghai_convention_2001",
+                     "csto_charter_2002", "canwfz_2006", "sco_good_neighbourliness_2007", "rus_tjk_basing_2012"]
+# the prompts' name of a treaty where the data's full name does not read well in a sentence
+TREATY_TITLES = {CST_ID: "Collective Security Treaty"}
+# the lesson's own wording of q4 and q6 (what _treaty_params(CST_ID) gives)
+CST_PARAMS = {"treaty": CST_ID, "title": "Collective Security Treaty", "place": "Tashkent", "signed": CST_SIGNED,
+              "day": "15 May 1992"}
+
+# q7's variants: the state whose Central Asian neighbours are asked for
+BORDER_QUESTION_STATES = ["AFG", "CHN", "RUS", "IRN", "KAZ", "KGZ", "TJK", "TKM", "UZB"]
+
 # Plain-words meaning of each obligation code, in the order the lesson presents them.
 # The first five are ATOP's categories (Leeds et al. 2002); the rest are this course's
 # additions, as documented in data/README.md ("treaties.obligations").
@@ -105,18 +134,32 @@ def afghan_border_states() -> list[str]:
     A shared border means the two outlines meet: their distance is zero. Kyrgyzstan, the
     nearest of the others, is about a degree away (Tajikistan's Pamirs lie in between).
     """
+    return border_states("AFG")
+
+
+def border_states(neighbour: str = "AFG", **_wording) -> list[str]:
+    """The Central Asian states (other than ``neighbour`` itself) whose outline touches ``neighbour``'s."""
     outlines = _outlines()
-    afghanistan = outlines["AFG"]
-    return [code for code in _data().central_asia() if outlines[code].distance(afghanistan) == 0]
+    other = outlines[neighbour]
+    return [code for code in _data().central_asia() if code != neighbour and outlines[code].distance(other) == 0]
 
 
 # --------------------------------------------------------------------------- expected answers
 
 
-def _capitals():
+def _capital_params(group: str, column: str) -> dict:
+    return {"group": group, "column": column, "what": CAPITAL_COLUMNS[column], **CAPITAL_GROUPS[group]}
+
+
+def _capitals(group="central_asia", column="capital", **_wording):
     countries = _data().load("countries")
-    chosen = countries.loc[countries["group"] == "central_asia", ["name", "capital"]]
+    chosen = countries.loc[countries["group"] == group, ["name", column]]
     return chosen.sort_values("name").reset_index(drop=True)
+
+
+def _events_of(category="independence", year=1991, **_wording):
+    events = _data().events(category=category, between=(f"{year}-01-01", f"{year}-12-31"))
+    return events[["id", "start_date", "countries"]].sort_values(["start_date", "id"]).reset_index(drop=True)
 
 
 def _independence_1991():
@@ -124,44 +167,63 @@ def _independence_1991():
     return events[["id", "start_date", "countries"]].sort_values(["start_date", "id"]).reset_index(drop=True)
 
 
-def _cst_original_signatories():
+def _treaty_params(treaty: str) -> dict:
+    """A treaty's words for a prompt, from data/treaties.csv: id, title, place and day of signature."""
+    row = _data().load("treaties").set_index("id").loc[treaty]
+    day = row["signed_date"]
+    return {"treaty": treaty, "title": TREATY_TITLES.get(treaty, str(row["name"])), "place": str(row["signed_place"]),
+            "signed": day.date().isoformat(), "day": f"{day.day} {day:%B %Y}"}
+
+
+def _original_signatories(treaty=CST_ID, signed=CST_SIGNED, **_wording):
     parties = _data().load("treaty_parties")
-    chosen = (parties["treaty_id"] == CST_ID) & (parties["signed_date"] == CST_SIGNED)
+    chosen = (parties["treaty_id"] == treaty) & (parties["signed_date"] == signed)
     return sorted(parties.loc[chosen, "iso3"].astype(str))
 
 
-def _cst_in_force():
-    treaties = _data().load("treaties").set_index("id")
-    return treaties.loc[CST_ID, "in_force_date"]
+def _later_signatories() -> set[str]:
+    """Parties of q4's treaty that signed or joined on another day than the one asked about."""
+    asked = q4.params
+    parties = _data().load("treaty_parties")
+    treaty = parties.loc[parties["treaty_id"] == asked["treaty"]]
+    return set(treaty["iso3"]) - set(_original_signatories(**asked))
 
 
-def _cst_signed():
+def _in_force(treaty=CST_ID):
     treaties = _data().load("treaties").set_index("id")
-    return treaties.loc[CST_ID, "signed_date"]
+    return treaties.loc[treaty, "in_force_date"]
+
+
+def _signed(treaty=CST_ID):
+    treaties = _data().load("treaties").set_index("id")
+    return treaties.loc[treaty, "signed_date"]
 
 
 def _last_independence():
     return _independence_1991()["start_date"].max()
 
 
-def _years_independence_to_cst():
-    return round((_cst_in_force() - _last_independence()).days / DAYS_PER_YEAR, 2)
+def _years_independence_to_treaty(treaty=CST_ID, **_wording):
+    return round((_in_force(treaty) - _last_independence()).days / DAYS_PER_YEAR, 2)
 
 
-def _years_from(start):
-    return (_cst_in_force() - start).days / DAYS_PER_YEAR
+def _years_from(start, treaty=CST_ID):
+    return (_in_force(treaty) - start).days / DAYS_PER_YEAR
+
+
+def _border_params(neighbour: str) -> dict:
+    five = _data().central_asia()
+    return {"neighbour": neighbour, "country": _data().country_name(neighbour),
+            "others": "the other four states" if neighbour in five else "the five states"}
+
+
+def _about_afghanistan() -> bool:
+    """q7's mistakes that name Afghanistan's borders apply only to its Afghan variant."""
+    return q7.params["neighbour"] == "AFG"
 
 
 def _close_to(value, target, tolerance=0.05):
     return abs(float(value) - float(target)) <= tolerance
-
-
-def _has(code):
-    return lambda got: code in got
-
-
-def _lacks(code):
-    return lambda got: code not in got
 
 
 class OrderedTableQuestion(TableQuestion):
@@ -224,21 +286,26 @@ def _marker_count(answer) -> int:
 # --------------------------------------------------------------------------- questions
 
 q1 = TableQuestion(
-    "Make a table of the five Central Asian states and their capitals: a DataFrame with the "
-    "columns 'name' and 'capital', one row per state.",
+    "Make a table of the {states} and their {what}: a DataFrame with the "
+    "columns 'name' and '{column}', one row per state.",
     expected=_capitals,
     key="name",
+    params=lambda rng: _capital_params(rng.choice(sorted(CAPITAL_GROUPS)), rng.choice(sorted(CAPITAL_COLUMNS))),
+    default_params=_capital_params("central_asia", "capital"),
     hints=[
-        "data.load('countries') has a 'group' column; the five states have group == 'central_asia'.",
-        "countries.loc[countries['group'] == 'central_asia', ['name', 'capital']] keeps the rows and the "
+        "data.load('countries') has a 'group' column; the {short} have group == '{group}'.",
+        "countries.loc[countries['group'] == '{group}', ['name', '{column}']] keeps the rows and the "
         "two columns (double brackets give a DataFrame).",
     ],
     mistakes=[
         (lambda df: df["capital"].astype(str).str.contains("Almaty|Alma-Ata", case=False).any(),
          "Almaty (Alma-Ata) was Kazakhstan's capital in 1991, but the capital moved north to Akmola, now "
          "Astana, in December 1997; use the capital column of the data."),
-        (lambda df: len(df) > 5, "your table has more than five rows: keep only group == 'central_asia' "
-                                 "(Afghanistan, Russia and China are neighbours)."),
+        (lambda df: q1.params["group"] == "central_asia" and len(df) > 5,
+         "your table has more than five rows: keep only group == 'central_asia' "
+         "(Afghanistan, Russia and China are neighbours)."),
+        (lambda df, expected: len(df) > len(expected),
+         "your table has more rows than the question asks for: keep only group == '{group}'."),
     ],
 )
 
@@ -275,38 +342,52 @@ q2 = ChoiceQuestion(
 )
 
 q3 = OrderedTableQuestion(
-    "Which events of category 'independence' happened in 1991? Give a DataFrame with the columns "
+    "Which events of category '{category}' happened in {year}? Give a DataFrame with the columns "
     "'id', 'start_date' and 'countries', sorted by start_date (earliest first).",
-    expected=_independence_1991,
+    expected=_events_of,
     key="id",
     order_by="start_date",
+    params=lambda rng: dict(zip(("category", "year"), rng.choice(EVENT_CATEGORY_YEARS), strict=True)),
+    default_params={"category": "independence", "year": 1991},
     hints=[
-        "data.events(category='independence', between=('1991-01-01', '1991-12-31')) filters the events table.",
+        "data.events(category='{category}', between=('{year}-01-01', '{year}-12-31')) filters the events table.",
         "Keep the three columns with [['id', 'start_date', 'countries']] and sort with .sort_values('start_date').",
     ],
     mistakes=[
-        (lambda df: df["id"].astype(str).str.contains("cis").any(),
-         "the founding of the CIS (21 Dec 1991) is category 'founding', not 'independence'."),
-        (lambda df: len(df) < 5, "fewer than five rows: each of the five states declared independence in 1991 "
-                                 "(check the between= dates cover the whole year)."),
+        (lambda df, expected: (df["id"].astype(str) == "1991_cis_alma_ata").any()
+         and "1991_cis_alma_ata" not in set(expected["id"]),
+         "the founding of the CIS (21 Dec 1991) is category 'founding', not '{category}'."),
+        (lambda df: q3.params["category"] == "independence" and len(df) < 5,
+         "fewer than five rows: each of the five states declared independence in 1991 "
+         "(check the between= dates cover the whole year)."),
+        (lambda df, expected: len(df) < len(expected),
+         "fewer rows than expected: check that the between= dates cover the whole of {year}."),
     ],
 )
 
 q4 = CountrySetQuestion(
-    "Which states signed the Collective Security Treaty in Tashkent on 15 May 1992 (the original "
+    "Which states signed the {title} in {place} on {day} (the original "
     "signatories)? Give names or ISO3 codes.",
-    expected=_cst_original_signatories,
+    expected=_original_signatories,
+    params=lambda rng: _treaty_params(rng.choice(SIGNATORY_TREATIES)),
+    default_params=CST_PARAMS,
     hints=[
-        "data.load('treaty_parties') has one row per party and spell; the treaty id is 'cst_1992'.",
-        "Keep the rows with treaty_id == 'cst_1992' and signed_date == '1992-05-15', then take 'iso3'.",
+        "data.load('treaty_parties') has one row per party and spell; the treaty id is '{treaty}'.",
+        "Keep the rows with treaty_id == '{treaty}' and signed_date == '{signed}', then take 'iso3'.",
     ],
     mistakes=[
-        (_has("BLR"), "Belarus did not sign in 1992: it acceded on 31 December 1993 (a common error, repeated "
-                      "in many summaries that list today's members as the founders)."),
-        (lambda got: bool(got & {"AZE", "GEO"}), "Azerbaijan and Georgia acceded in 1993, not at Tashkent in 1992."),
-        (_lacks("UZB"), "Uzbekistan was an original signatory in 1992 (it left in 1999, rejoined in 2006 and was "
-                        "suspended in 2012): the question asks who signed in 1992."),
-        (_has("TKM"), "Turkmenistan never signed the treaty: it chose neutrality."),
+        (lambda got: q4.params["treaty"] == CST_ID and "BLR" in got,
+         "Belarus did not sign in 1992: it acceded on 31 December 1993 (a common error, repeated "
+         "in many summaries that list today's members as the founders)."),
+        (lambda got: q4.params["treaty"] == CST_ID and bool(got & {"AZE", "GEO"}),
+         "Azerbaijan and Georgia acceded in 1993, not at Tashkent in 1992."),
+        (lambda got: q4.params["treaty"] == CST_ID and "UZB" not in got,
+         "Uzbekistan was an original signatory in 1992 (it left in 1999, rejoined in 2006 and was "
+         "suspended in 2012): the question asks who signed in 1992."),
+        (lambda got: q4.params["treaty"] == CST_ID and "TKM" in got,
+         "Turkmenistan never signed the treaty: it chose neutrality."),
+        (lambda got: bool(got & _later_signatories()),
+         "Your list includes a state that signed or joined on another day: keep signed_date == '{signed}'."),
     ],
 )
 
@@ -340,10 +421,12 @@ q5 = ChoiceQuestion(
 
 q6 = ValueQuestion(
     "How many years passed between the LAST of the five Central Asian declarations of independence "
-    "(events of category 'independence' in 1991) and the entry into force of the Collective Security "
-    "Treaty (column in_force_date of 'cst_1992' in data.load('treaties'))? Count the days and divide "
+    "(events of category 'independence' in 1991) and the entry into force of the {title} "
+    "(column in_force_date of '{treaty}' in data.load('treaties'))? Count the days and divide "
     "by 365.25; answer as a number (two decimals are enough).",
-    expected=_years_independence_to_cst,
+    expected=_years_independence_to_treaty,
+    params=lambda rng: _treaty_params(rng.choice(IN_FORCE_TREATIES)),
+    default_params=CST_PARAMS,
     tolerance=0.02,
     hints=[
         "The last declaration is the latest start_date among the 1991 independence events; the treaty's "
@@ -351,35 +434,42 @@ q6 = ValueQuestion(
         "Subtracting two Timestamps gives a Timedelta: (in_force - last).days / 365.25.",
     ],
     mistakes=[
-        (lambda got: _close_to(got, _years_from(_independence_1991()["start_date"].min())),
+        (lambda got: _close_to(got, _years_from(_independence_1991()["start_date"].min(), q6.params["treaty"])),
          "you started from the FIRST declaration (31 Aug 1991); the question asks from the last one."),
-        (lambda got: _close_to(got, (_cst_signed() - _last_independence()).days / DAYS_PER_YEAR),
-         "you used the signing date (15 May 1992); the question asks for the entry into force (in_force_date)."),
+        (lambda got: _close_to(got, (_signed(q6.params["treaty"]) - _last_independence()).days / DAYS_PER_YEAR),
+         "you used the signing date ({day}); the question asks for the entry into force (in_force_date)."),
         (lambda got: float(got) > 100, "that looks like a number of days: divide by 365.25 to get years."),
         (lambda got: float(got) < 0, "negative: subtract the independence date from the entry-into-force date."),
     ],
 )
 
 q7 = CountrySetQuestion(
-    "Which Central Asian states share a border with Afghanistan? Derive it from the country outlines in "
+    "Which Central Asian states share a border with {country}? Derive it from the country outlines in "
     "data.countries_geo() (for example with shapely: two states share a border when their outlines "
     "meet). Give names or ISO3 codes.",
-    expected=afghan_border_states,
+    expected=border_states,
+    params=lambda rng: _border_params(rng.choice(BORDER_QUESTION_STATES)),
+    default_params={"neighbour": "AFG", "country": "Afghanistan", "others": "the five states"},
     hints=[
-        "from shapely.geometry import shape; outlines = {f['properties']['iso3']: shape(f['geometry']) "
-        "for f in data.countries_geo()['features']}",
-        "Keep the five states whose outline has distance 0 to outlines['AFG'] "
-        "(outlines[code].distance(outlines['AFG']) == 0). The region map in the lesson lets you check by eye.",
+        "from shapely.geometry import shape; outlines = {{f['properties']['iso3']: shape(f['geometry']) "
+        "for f in data.countries_geo()['features']}}",
+        "Keep {others} whose outline has distance 0 to outlines['{neighbour}'] "
+        "(outlines[code].distance(outlines['{neighbour}']) == 0). The region map in the lesson lets you check by eye.",
     ],
     mistakes=[
-        (_has("KGZ"), "Kyrgyzstan does not touch Afghanistan: Tajikistan's Gorno-Badakhshan (the Pamirs) lies "
-                      "between them. Zoom in on the lesson's region map."),
-        (_has("KAZ"), "Kazakhstan is far from Afghanistan: Uzbekistan and Turkmenistan lie in between."),
-        (_lacks("UZB"), "Uzbekistan's Afghan border is short (roughly 135–145 km along the Amu Darya near "
-                        "Termez), but it is real."),
-        (_lacks("TKM"), "Turkmenistan has one of the longest borders with Afghanistan (about 744–804 km "
-                        "depending on the source)."),
-        (_has("AFG"), "the question asks which Central Asian states border Afghanistan, not Afghanistan itself."),
+        (lambda got: _about_afghanistan() and "KGZ" in got,
+         "Kyrgyzstan does not touch Afghanistan: Tajikistan's Gorno-Badakhshan (the Pamirs) lies "
+         "between them. Zoom in on the lesson's region map."),
+        (lambda got: _about_afghanistan() and "KAZ" in got,
+         "Kazakhstan is far from Afghanistan: Uzbekistan and Turkmenistan lie in between."),
+        (lambda got: _about_afghanistan() and "UZB" not in got,
+         "Uzbekistan's Afghan border is short (roughly 135–145 km along the Amu Darya near "
+         "Termez), but it is real."),
+        (lambda got: _about_afghanistan() and "TKM" not in got,
+         "Turkmenistan has one of the longest borders with Afghanistan (about 744–804 km "
+         "depending on the source)."),
+        (lambda got: q7.params["neighbour"] in got,
+         "the question asks which Central Asian states border {country}, not {country} itself."),
     ],
 )
 
