@@ -410,3 +410,172 @@ def test_kgz_tjk_clash_has_both_ceasefires():
     text = _lesson_text()
     assert "a ceasefire was agreed on 1 May" not in text
     assert "a first ceasefire, agreed on 29 April, broke down" in text
+
+
+# ------------------------------------------------------------------ variants (issue #18)
+# Each varied question, judged on a variant other than the default: the default's answer is wrong
+# there, the variant's answer (computed here with pandas on the raw tables) is right, and the
+# mistake messages stay true. The default's texts are the lesson's own.
+
+
+def _judge(name: str):
+    from casecurity.exercises import get_lesson
+
+    return get_lesson("05").questions[name]
+
+
+def _grade(question, answer):
+    return question.grade_record(question.record_answer(answer))
+
+
+def test_variants_keep_the_default_text():
+    assert _judge("q1").prompt.startswith("In the ITU Global Cybersecurity Index 2020, which of the five")
+    assert "the best global rank" in _judge("q1").prompt
+    assert "GCI 2024 tier" in _judge("q3").prompt
+    assert "include both Kyrgyzstan (KGZ) and Tajikistan (TJK)" in _judge("q4").prompt
+    assert "Count the terrorist attacks" in _judge("q6").prompt and "'attacks'" in _judge("q6").prompt
+    assert "the two Kyrgyz–Tajik border clashes (countries exactly 'KGZ;TJK')" in _judge("q7").prompt
+    assert "every armed clash in the events table" in _judge("q9").prompt
+
+
+@pytest.mark.parametrize(("edition", "position"), [(2017, "worst"), (2017, "second-best"), (2020, "third-best")])
+def test_q1_variant(edition, position):
+    from casecurity.exercises.variants import using
+
+    q = _judge("q1")
+    rows = _cyber()
+    ranks = rows[(rows["edition"] == edition) & rows["rank"].notna()].sort_values("rank")["iso3"].tolist()
+    index = {"best": 0, "second-best": 1, "third-best": 2, "second-worst": -2, "worst": -1}[position]
+    if index < 0:  # counting from the worst end is asked only where all five states have a rank
+        assert len(ranks) == 5
+    right = ranks[index]
+    with using({q.id: {"edition": edition, "position": position}}):
+        assert f"Index {edition}" in q.prompt and f"the {position} global rank" in q.prompt
+        assert _grade(q, right).correct
+        assert _grade(q, data.country_name(right)).correct
+        assert _grade(q, "KAZ").status != "correct"  # the default's answer
+        mirrored = ranks[-1 - index]
+        assert "wrong end" in _grade(q, mirrored).message or "highest rank" in _grade(q, mirrored).message
+
+
+def test_q1_variants_counted_from_the_worst_end_are_true_statements():
+    from casecurity.exercises import lesson05
+
+    rows = _cyber()
+    for edition, position in lesson05.GCI_RANK_QUESTIONS:
+        ranks = rows[(rows["edition"] == edition) & rows["rank"].notna()]
+        if "worst" in position:
+            assert len(ranks) == len(rows[rows["edition"] == edition]) == 5
+
+
+@pytest.mark.parametrize(("edition", "column"), [(2017, "rank"), (2020, "score")])
+def test_q3_variant(edition, column):
+    from casecurity.exercises.variants import using
+
+    q = _judge("q3")
+    rows = _cyber()
+    right = rows.loc[rows["edition"] == edition, ["iso3", column]]
+    with using({q.id: {"edition": edition, "column": column}}):
+        assert f"GCI {edition} {column}" in q.prompt
+        assert _grade(q, right).correct
+        assert _grade(q, _tiers_2024()).status != "correct"  # the default's answer
+        other = rows.loc[rows["edition"] == (2020 if edition == 2017 else 2024), ["iso3", column]]
+        _wrong(_grade(q, other), "another edition")
+
+
+@pytest.mark.parametrize(("category", "first", "second"),
+                         [("armed_clash", "TJK", "AFG"), ("terrorist_attack", "TJK", "CHN")])
+def test_q4_variant(category, first, second):
+    from casecurity.exercises.variants import using
+
+    q = _judge("q4")
+    events = _events()
+    columns = ["id", "start_date", "fatalities_low", "fatalities_high"]
+    chosen = events[(events["category"] == category) & events["countries"].apply(lambda c: {first, second} <= _codes(c))]
+    params = {"category": category, "events": category.replace("_", " ") + "s", "first": first,
+              "first_name": data.country_name(first), "second": second, "second_name": data.country_name(second)}
+    with using({q.id: params}):
+        assert f"both {data.country_name(first)} ({first}) and {data.country_name(second)} ({second})" in q.prompt
+        assert len(chosen) >= 1 and _grade(q, chosen[columns]).correct
+        assert _grade(q, _clashes_with_both()).status != "correct"  # the default's answer
+        with_first = events[(events["category"] == category) & events["countries"].apply(lambda c: first in _codes(c))]
+        _wrong(_grade(q, with_first[columns]), f"keep events that list both {first} and {second}")
+        if category == "terrorist_attack":  # one of the two attacks lists AFG too
+            exactly_two = chosen[chosen["countries"].apply(lambda c: _codes(c) == {first, second})]
+            _wrong(_grade(q, exactly_two[columns]), "'include both' does not mean 'exactly these two'")
+
+
+@pytest.mark.parametrize(("category", "column"), [("armed_clash", "clashes"), ("exercise", "exercises")])
+def test_q6_variant(category, column):
+    from casecurity.exercises import lesson05
+    from casecurity.exercises.variants import using
+
+    q = _judge("q6")
+    row = next(r for r in lesson05.DECADE_QUESTIONS if r[0] == category)
+    params = dict(zip(("category", "events", "column", "one", "a_one"), row, strict=True))
+    events = _events()
+    decade = events.loc[events["category"] == category, "start_date"].dt.year // 10 * 10
+    counts = decade.groupby(decade).size()
+    right = pd.DataFrame({"decade": counts.index.astype(int), column: counts.to_numpy()})
+    with using({q.id: params}):
+        assert f"'{column}'" in q.prompt
+        assert _grade(q, right).correct
+        assert _grade(q, _attacks_by_decade()).status != "correct"  # the default's answer
+        everything = (events["start_date"].dt.year // 10 * 10).value_counts().sort_index()
+        too_many = everything.rename_axis("decade").reset_index(name=column)
+        _wrong(_grade(q, too_many), f"filter on category='{category}'")
+
+
+def test_q7_variant():
+    from casecurity.exercises import lesson05
+    from casecurity.exercises.variants import using
+
+    q = _judge("q7")
+    row = next(r for r in lesson05.FATALITY_QUESTIONS if r[1] == "UZB" and r[0] == "terrorist_attack")
+    params = dict(zip(("category", "countries", "subset", "every"), row, strict=True))
+    events = _events()
+    chosen = events[(events["category"] == "terrorist_attack") & (events["countries"] == "UZB")]
+    assert len(chosen) == 2 and set(chosen["start_date"].dt.year) == {1999, 2004}  # as the prompt says
+
+    def kgz_tjk_only(frame):  # right on the default's first test, wrong here
+        return 122, 159
+
+    with using({q.id: params}):
+        assert "the two attacks in Uzbekistan of 1999 and 2004" in q.prompt
+        assert _grade(q, fatality_range).correct
+        assert _grade(q, kgz_tjk_only).status != "correct"
+        _wrong(_grade(q, low_only), "same sum twice")
+
+
+def test_q7_variant_texts_match_the_data():
+    from casecurity.exercises import lesson05
+
+    events = _events()
+    for category, countries, subset, every in lesson05.FATALITY_QUESTIONS:
+        chosen = events[(events["category"] == category) & events["countries"].apply(
+            lambda c, wanted=countries: _codes(c) == set(wanted.split(";")))]
+        assert len(chosen) == 2 and subset.startswith("the "), (subset, len(chosen))
+        assert all(str(year) in subset for year in chosen["start_date"].dt.year) or "two" in subset
+        assert every.startswith("every ")
+
+
+@pytest.mark.parametrize("category", ["terrorist_attack", "exercise", "withdrawal"])
+def test_q9_variant(category):
+    from casecurity.exercises import lesson05
+    from casecurity.exercises.variants import using
+
+    q = _judge("q9")
+    one = dict(lesson05.MAP_QUESTIONS)[category]
+    with using({q.id: {"category": category, "one": one}}):
+        assert f"every {one} in the events table" in q.prompt
+        assert _grade(q, maps.events_map(category=category)).correct
+        assert _grade(q, maps.events_map(category="armed_clash")).status != "correct"  # the default's answer
+        _wrong(_grade(q, maps.events_map()), f"keep only category '{category}'")
+    counts = [_drawn(c) for c, _one in lesson05.MAP_QUESTIONS]
+    assert len(set(counts)) == len(counts)  # no two variants want the same number of markers
+
+
+def _drawn(category: str) -> int:
+    events = _events()
+    chosen = events[events["category"] == category]
+    return int((chosen["lat"].notna() & chosen["lon"].notna()).sum())

@@ -33,7 +33,7 @@ FILL_INS = {
     ("02", "q1"): ['"central_asia"', '"CSTO"', '"2015-01-01"'],
     ("03", "q2"): ['"RUS"', "0"],
     ("04", "q1"): ['"KGZ"', '"2010-01-01"', '"operator_iso3"'],
-    ("05", "q1"): ["2020", '"rank"'],
+    ("05", "q1"): ["2020", '"rank"', "0"],
     ("06", "q2"): ['"ca_friendship_treaty_2022"', '"iso3"'],
     # every map question has a template too (issue #20)
     ("02", "q9"): ['"SCO"', '"2020-01-01"', '"SCO members"'],

@@ -21,14 +21,66 @@ from casecurity.exercises import (
 )
 from casecurity.practice import practice_set
 
-# The GCI edition whose ranks q1 asks about, and the first edition published as tiers.
+# The GCI edition whose ranks q1 asks about by default, and the first edition published as tiers.
 GCI_RANK_EDITION = 2020
 GCI_TIER_EDITION = 2024
 # Tier names as published in GCI 2024 (Kazinform, 13 Sep 2024, quoting the ITU report).
 GCI_TIER_NAMES = {"1": "Role-modelling", "2": "Advancing", "3": "Establishing", "4": "Evolving", "5": "Building"}
 
-# The two Kyrgyz–Tajik interstate clashes are the events whose countries are exactly these two.
-KGZ_TJK = ("KGZ", "TJK")
+# q1's variants: (edition, position). Counting from the worst end is asked only of 2017, the one edition
+# in which all five states have a rank; in 2020 Tajikistan and Turkmenistan have none (the ITU put them in
+# the lowest score band), so the best three positions among the ranked states are still their true order.
+GCI_RANK_POSITIONS = {"best": 0, "second-best": 1, "third-best": 2, "second-worst": -2, "worst": -1}
+GCI_RANK_QUESTIONS = [
+    (2020, "best"), (2020, "second-best"), (2020, "third-best"),
+    (2017, "best"), (2017, "second-best"), (2017, "third-best"), (2017, "second-worst"), (2017, "worst"),
+]
+
+# q3's variants: (edition, column) pairs in which every one of the five states has a row.
+GCI_TABLE_QUESTIONS = [(2024, "tier"), (2017, "rank"), (2020, "rank"), (2020, "score"), (2024, "score")]
+
+# q4's variants: (category, plural label, first state, second state); every pair has at least one event.
+PAIR_QUESTIONS = [
+    ("armed_clash", "armed clashes", "KGZ", "TJK"),
+    ("armed_clash", "armed clashes", "KGZ", "UZB"),
+    ("armed_clash", "armed clashes", "TJK", "UZB"),
+    ("armed_clash", "armed clashes", "TJK", "AFG"),
+    ("terrorist_attack", "terrorist attacks", "TJK", "CHN"),
+    ("terrorist_attack", "terrorist attacks", "TJK", "RUS"),
+]
+
+# q6's variants: category, plural label, column name, one event (bare and with its article).
+DECADE_QUESTIONS = [
+    ("terrorist_attack", "terrorist attacks", "attacks", "attack", "an attack"),
+    ("armed_clash", "armed clashes", "clashes", "clash", "a clash"),
+    ("exercise", "military exercises", "exercises", "exercise", "an exercise"),
+    ("treaty", "treaty events", "treaties", "treaty", "a treaty"),
+    ("unrest", "episodes of unrest", "episodes", "episode", "an episode"),
+    ("deployment", "deployments", "deployments", "deployment", "a deployment"),
+    ("diplomacy", "diplomatic events", "events", "diplomatic event", "a diplomatic event"),
+]
+
+# q7's variants: category, the exact countries value of the first test's events, how the prompt names
+# those events, and how it names the whole category (tests check the counts these texts give).
+FATALITY_QUESTIONS = [
+    ("armed_clash", "KGZ;TJK", "the two Kyrgyz–Tajik border clashes", "every armed clash"),
+    ("armed_clash", "AFG;TJK", "the two Tajik–Afghan border clashes of 2025 and 2026", "every armed clash"),
+    ("armed_clash", "KGZ;TJK;UZB", "the two IMU incursions of 1999 and 2000", "every armed clash"),
+    ("terrorist_attack", "UZB", "the two attacks in Uzbekistan of 1999 and 2004", "every terrorist attack"),
+    ("unrest", "KGZ", "the two episodes of unrest in Kyrgyzstan in 2010", "every episode of unrest"),
+    ("unrest", "UZB", "the unrest of Andijan (2005) and of Karakalpakstan (2022)", "every episode of unrest"),
+]
+
+# q9's variants: a category and one of its events in words; the marker counts all differ.
+MAP_QUESTIONS = [
+    ("armed_clash", "armed clash"),
+    ("terrorist_attack", "terrorist attack"),
+    ("exercise", "military exercise"),
+    ("treaty", "treaty event"),
+    ("withdrawal", "withdrawal of foreign forces"),
+    ("independence", "declaration of independence"),
+    ("diplomacy", "diplomatic event"),
+]
 
 def _data():
     from casecurity import data
@@ -85,18 +137,18 @@ def _gci_edition(edition: int):
     return cyber[cyber["edition"] == edition]
 
 
-def _best_ranked_2020() -> str:
-    ranked = _gci_edition(GCI_RANK_EDITION).dropna(subset=["rank"]).sort_values("rank")
-    return str(ranked.iloc[0]["iso3"])
+def _ranked_codes(edition: int) -> list[str]:
+    """The states with a rank in one edition, best (smallest rank number) first."""
+    ranked = _gci_edition(edition).dropna(subset=["rank"]).sort_values("rank")
+    return [str(code) for code in ranked["iso3"]]
 
 
-def _worst_ranked_2020() -> str:
-    ranked = _gci_edition(GCI_RANK_EDITION).dropna(subset=["rank"]).sort_values("rank")
-    return str(ranked.iloc[-1]["iso3"])
+def _ranked_state(edition=GCI_RANK_EDITION, position="best") -> str:
+    return _ranked_codes(edition)[GCI_RANK_POSITIONS[position]]
 
 
-def _unranked_2020() -> set[str]:
-    rows = _gci_edition(GCI_RANK_EDITION)
+def _unranked(edition: int) -> set[str]:
+    rows = _gci_edition(edition)
     return set(rows.loc[rows["rank"].isna(), "iso3"].astype(str))
 
 
@@ -114,34 +166,39 @@ def _is_state(answer, code: str) -> bool:
         return False
 
 
-def _tiers_2024():
-    rows = _gci_edition(GCI_TIER_EDITION)
-    table = rows[["iso3", "tier"]].sort_values("iso3").reset_index(drop=True)
-    return table
+def _gci_column(edition=GCI_TIER_EDITION, column="tier"):
+    rows = _gci_edition(edition)
+    return rows[["iso3", column]].sort_values("iso3").reset_index(drop=True)
 
 
 def _involves_all(countries, codes) -> bool:
     return set(codes) <= set(str(countries or "").split(";"))
 
 
-def _kgz_tjk_armed_clashes():
-    """Armed clashes whose countries include both KGZ and TJK (others may be listed too)."""
-    events = _data().events(category="armed_clash")
-    mask = events["countries"].apply(lambda c: _involves_all(c, KGZ_TJK))
+def _events_with_both(category="armed_clash", first="KGZ", second="TJK", **_labels):
+    """Events of one category whose countries include both states (others may be listed too)."""
+    events = _data().events(category=category)
+    mask = events["countries"].apply(lambda c: _involves_all(c, (first, second)))
     return events.loc[mask, ["id", "start_date", "fatalities_low", "fatalities_high"]].reset_index(drop=True)
 
 
-def _interstate_kgz_tjk_clashes():
-    """The Kyrgyz–Tajik border clashes proper: armed clashes whose countries are exactly KGZ and TJK."""
-    events = _data().events(category="armed_clash")
-    mask = events["countries"].apply(lambda c: set(str(c or "").split(";")) == set(KGZ_TJK))
+def _pair_params(category: str, events: str, first: str, second: str) -> dict:
+    names = _data().country_name
+    return {"category": category, "events": events, "first": first, "first_name": names(first),
+            "second": second, "second_name": names(second)}
+
+
+def _events_exactly(category: str, countries: str):
+    """Events of one category whose countries are exactly these (e.g. the Kyrgyz–Tajik border clashes)."""
+    events = _data().events(category=category)
+    mask = events["countries"].apply(lambda c: set(str(c or "").split(";")) == set(countries.split(";")))
     return events.loc[mask].reset_index(drop=True)
 
 
-def _attacks_by_decade():
-    attacks = _data().events(category="terrorist_attack")
-    decades = (attacks["start_date"].dt.year // 10 * 10).astype(int)
-    table = decades.value_counts().sort_index().rename_axis("decade").reset_index(name="attacks")
+def _events_by_decade(category="terrorist_attack", column="attacks", **_labels):
+    chosen = _data().events(category=category)
+    decades = (chosen["start_date"].dt.year // 10 * 10).astype(int)
+    table = decades.value_counts().sort_index().rename_axis("decade").reset_index(name=column)
     return table
 
 
@@ -149,21 +206,16 @@ def _sum_range(events) -> tuple[int, int]:
     return int(events["fatalities_low"].sum()), int(events["fatalities_high"].sum())
 
 
-def _fatality_cases():
-    data = _data()
-    clashes = _interstate_kgz_tjk_clashes()
-    all_clashes = data.events(category="armed_clash")
-    one_row = clashes.head(1)
-    return [((frame,), _sum_range(frame)) for frame in (clashes, all_clashes, one_row)]
+def _fatality_cases(category="armed_clash", countries="KGZ;TJK", **_labels):
+    chosen = _events_exactly(category, countries)
+    whole_category = _data().events(category=category)
+    one_row = chosen.head(1)
+    return [((frame,), _sum_range(frame)) for frame in (chosen, whole_category, one_row)]
 
 
-def _armed_clash_markers() -> int:
-    events = _data().events(category="armed_clash")
-    return int((events["lat"].notna() & events["lon"].notna()).sum())
-
-
-def _all_drawn_events() -> int:
-    events = _data().events()
+def _drawn_events(category=None, **_labels) -> int:
+    """How many events (of one category, or all) have coordinates: one marker each."""
+    events = _data().events(category=category)
     return int((events["lat"].notna() & events["lon"].notna()).sum())
 
 
@@ -177,7 +229,74 @@ def _marker_count(m) -> int | None:
     return sum(isinstance(e, folium.Marker) for e in _walk(m))
 
 
-# --------------------------------------------------------------------------- mistakes (q7)
+# --------------------------------------------------------------------------- mistakes
+# Predicates get (answer, expected) only; those that need the variant read it from the question.
+
+
+def _worst_of_ranked(got, expected) -> bool:
+    """A best-end question answered with the state that has the largest rank number."""
+    params = q1.params
+    worst = _ranked_codes(params["edition"])[-1]
+    return GCI_RANK_POSITIONS[params["position"]] >= 0 and worst not in expected and _is_state(got, worst)
+
+
+def _counted_from_the_other_end(got, expected) -> bool:
+    params = q1.params
+    mirrored = _ranked_codes(params["edition"])[-1 - GCI_RANK_POSITIONS[params["position"]]]
+    return mirrored not in expected and _is_state(got, mirrored)
+
+
+def _has_no_rank(got) -> bool:
+    return any(_is_state(got, code) for code in _unranked(q1.params["edition"]))
+
+
+def _is_tier_question(expected) -> bool:
+    return "tier" in expected.columns
+
+
+def _asked_column_empty(df, expected) -> bool:
+    column = expected.columns[-1]
+    return bool(df[column].isna().all()) and bool(expected[column].notna().any())
+
+
+def _another_editions_values(df, expected) -> bool:
+    """The asked column holds the values of another edition (filtered on the wrong edition)."""
+    column = expected.columns[-1]
+    given = dict(zip(df["iso3"].astype(str), df[column].astype(str), strict=True))
+    cyber = _data().load("cyber_index")
+    for edition, rows in cyber.groupby("edition"):
+        if edition == q3.params["edition"] or rows[column].isna().all():
+            continue
+        if given == dict(zip(rows["iso3"].astype(str), rows[column].astype(str), strict=True)):
+            return True
+    return False
+
+
+def _pair_event_codes(df) -> list[set[str]]:
+    """The countries of each event in the learner's table (events the data does not know are skipped)."""
+    known = _data().load("events").set_index("id")["countries"]
+    return [set(str(known[i]).split(";")) for i in df["id"] if i in known.index]
+
+
+def _lists_one_of_the_pair(df) -> bool:
+    pair = {q4.params["first"], q4.params["second"]}
+    return any(len(codes & pair) == 1 for codes in _pair_event_codes(df))
+
+
+def _lists_neither_of_the_pair(df) -> bool:
+    pair = {q4.params["first"], q4.params["second"]}
+    return any(not codes & pair for codes in _pair_event_codes(df))
+
+
+def _other_category(df) -> bool:
+    categories = _data().load("events").set_index("id")["category"]
+    return any(categories[i] != q4.params["category"] for i in df["id"] if i in categories.index)
+
+
+def _left_out_wider_events(df, expected) -> bool:
+    """Events that list a third state besides the pair are expected, and none of them was given."""
+    wider = {i for i, codes in zip(expected["id"], _pair_event_codes(expected), strict=True) if len(codes) > 2}
+    return bool(wider) and wider.isdisjoint(set(df["id"]))
 
 
 def _call_first_case(function, cases):
@@ -201,32 +320,41 @@ def _list_not_tuple(function, cases) -> bool:
     return isinstance(given, list) and tuple(int(v) for v in given) == wanted
 
 
-def _included_imu(function, cases) -> bool:
-    # The learner's function may filter on its own; compare with the sums over every KGZ+TJK clash.
-    given, _wanted = _call_first_case(function, cases)
-    broad = _sum_range(_kgz_tjk_armed_clashes())
-    return tuple(int(v) for v in given) == broad
-
+def _filtered_itself(function, cases) -> bool:
+    # The learner's function may filter on its own: compare with the sums over every event of the
+    # category that lists at least the first test's states (for the default, the IMU incursions too).
+    params = q7.params
+    given, wanted = _call_first_case(function, cases)
+    broad = _data().events(category=params["category"])
+    broad = broad[broad["countries"].apply(lambda c: _involves_all(c, params["countries"].split(";")))]
+    values = tuple(int(v) for v in given)
+    return values != wanted and values == _sum_range(broad)
 
 # --------------------------------------------------------------------------- questions
 
 q1 = ValueQuestion(
-    f"In the ITU Global Cybersecurity Index {GCI_RANK_EDITION}, which of the five Central Asian states had the "
-    "best global rank? Give its name or ISO3 code.",
-    expected=lambda: _names_for(_best_ranked_2020()),
+    "In the ITU Global Cybersecurity Index {edition}, which of the five Central Asian states had the "
+    "{position} global rank? Give its name or ISO3 code.",
+    expected=lambda edition, position: _names_for(_ranked_state(edition, position)),
+    params=lambda rng: dict(zip(("edition", "position"), rng.choice(GCI_RANK_QUESTIONS), strict=True)),
+    default_params={"edition": GCI_RANK_EDITION, "position": "best"},
     hints=[
-        "Load data.load('cyber_index') and keep the rows of the 2020 edition.",
-        "Rank 1 is the best position in the world, so you want the smallest rank number; rows with an empty "
-        "rank were not published or not found — drop them (dropna(subset=['rank'])) before sort_values('rank').",
+        "Load data.load('cyber_index') and keep the rows of the {edition} edition.",
+        "Rank 1 is the best position in the world, so a smaller rank number is a better position; rows with "
+        "an empty rank were not published or not found — drop them (dropna(subset=['rank'])) before "
+        "sort_values('rank'), then count from the right end of the sorted table.",
     ],
     mistakes=[
-        (lambda got: _is_state(got, _worst_ranked_2020()),
+        (_worst_of_ranked,
          "That state has the highest rank *number*, which is the worst position: rank 1 is the best."),
-        (lambda got: any(_is_state(got, code) for code in _unranked_2020()),
-         "That state has no 2020 rank in the data (empty cell: not published or not found), so it cannot be "
-         "the best-ranked one."),
+        (_counted_from_the_other_end,
+         "You counted from the wrong end: a larger rank *number* is a worse position (rank 1 is the best)."),
+        (_has_no_rank,
+         "That state has no {edition} rank in the data (empty cell: not published or not found), so it cannot "
+         "be the {position}-ranked one."),
     ],
 )
+
 
 q2 = ChoiceQuestion(
     f"In cyber_index.csv every {GCI_TIER_EDITION} row has a tier but an empty rank. Why?",
@@ -251,47 +379,66 @@ q2 = ChoiceQuestion(
 )
 
 q3 = TableQuestion(
-    f"Make a DataFrame with the GCI {GCI_TIER_EDITION} tier of each of the five states: columns 'iso3' and "
-    "'tier', one row per state.",
-    expected=_tiers_2024,
+    "Make a DataFrame with the GCI {edition} {column} of each of the five states: columns 'iso3' and "
+    "'{column}', one row per state.",
+    expected=_gci_column,
+    params=lambda rng: dict(zip(("edition", "column"), rng.choice(GCI_TABLE_QUESTIONS), strict=True)),
+    default_params={"edition": GCI_TIER_EDITION, "column": "tier"},
     key="iso3",
-    columns=["iso3", "tier"],
     hints=[
         "Filter data.load('cyber_index') on the edition column.",
-        "Keep the columns with double brackets: rows[['iso3', 'tier']].",
+        "Keep the columns with double brackets: rows[['iso3', '{column}']].",
     ],
     mistakes=[
-        (lambda df: "rank" in df.columns and "tier" not in df.columns,
+        (lambda df, expected: _is_tier_question(expected) and "rank" in df.columns and "tier" not in df.columns,
          "2024 uses tiers, not ranks: the rank column is empty for that edition — keep the 'tier' column."),
-        (lambda df: df["tier"].isna().all(),
+        (lambda df, expected: _is_tier_question(expected) and df["tier"].isna().all(),
          "Your tier column is empty: only the 2024 edition has tiers — check the edition you filtered on."),
-        (lambda df: df["tier"].astype(str).str.contains("tier", case=False).any(),
+        (lambda df, expected: _is_tier_question(expected)
+         and df["tier"].astype(str).str.contains("tier", case=False).any(),
          "Keep the tier as it is in the data (e.g. '2'), without the word 'Tier'."),
+        (_asked_column_empty,
+         "Your '{column}' column is empty: check that you kept the rows of the {edition} edition."),
+        (_another_editions_values,
+         "Those are the values of another edition: keep the rows where edition == {edition}."),
     ],
 )
 
+
 q4 = TableQuestion(
-    "Make a DataFrame of the armed clashes whose countries include both Kyrgyzstan (KGZ) and Tajikistan (TJK), "
-    "with the columns 'id', 'start_date', 'fatalities_low' and 'fatalities_high'.",
-    expected=_kgz_tjk_armed_clashes,
+    "Make a DataFrame of the {events} whose countries include both {first_name} ({first}) and "
+    "{second_name} ({second}), with the columns 'id', 'start_date', 'fatalities_low' and 'fatalities_high'.",
+    expected=_events_with_both,
+    params=lambda rng: _pair_params(*rng.choice(PAIR_QUESTIONS)),
+    default_params={"category": "armed_clash", "events": "armed clashes", "first": "KGZ",
+                    "first_name": "Kyrgyzstan", "second": "TJK", "second_name": "Tajikistan"},
     key="id",
     hints=[
-        "data.events(category='armed_clash', country='KGZ') keeps the clashes that involve Kyrgyzstan.",
-        "Then keep the rows whose 'countries' also contain TJK, e.g. df[df['countries'].str.contains('TJK')], "
-        "and select the four columns.",
+        "data.events(category='{category}', country='{first}') keeps the {events} that involve {first_name}.",
+        "Then keep the rows whose 'countries' also contain {second}, e.g. "
+        "df[df['countries'].str.contains('{second}')], and select the four columns.",
     ],
     mistakes=[
-        (lambda df: "1992_tjk_civil_war" in set(df["id"]),
-         "The Tajik civil war involved only Tajikistan in the data: keep events that list both KGZ and TJK."),
-        (lambda df: "2021_taliban_kabul" in set(df["id"]),
-         "The Taliban's capture of Kabul involves neither state: filter on the countries column."),
-        (lambda df: {"1999_batken_incursion", "2000_imu_incursions"}.isdisjoint(set(df["id"])),
-         "The IMU incursions of 1999 and 2000 list KGZ and TJK too (with UZB): 'include both' does not mean "
-         "'exactly these two'."),
+        (lambda df, expected: "1992_tjk_civil_war" in set(df["id"]) and "1992_tjk_civil_war" not in set(expected["id"]),
+         "The Tajik civil war involved only Tajikistan in the data: keep events that list both {first} and "
+         "{second}."),
+        (_lists_neither_of_the_pair,
+         "Some of your events involve neither {first_name} nor {second_name}: filter on the countries column."),
+        (_lists_one_of_the_pair,
+         "Some of your events list only one of the two states: keep events that list both {first} and {second}."),
+        (_other_category, "Some of your events are not {events}: filter on category='{category}'."),
+        (lambda df, expected: {"1999_batken_incursion", "2000_imu_incursions"} <= set(expected["id"])
+         and {"1999_batken_incursion", "2000_imu_incursions"}.isdisjoint(set(df["id"])),
+         "The IMU incursions of 1999 and 2000 list {first} and {second} too (their countries are "
+         "'KGZ;TJK;UZB'): 'include both' does not mean 'exactly these two'."),
+        (_left_out_wider_events,
+         "Events that list {first} and {second} together with another state count too: 'include both' does "
+         "not mean 'exactly these two'."),
         (lambda df: "fatalities_low" not in df.columns or "fatalities_high" not in df.columns,
          "Keep both fatality columns: the sources give a range (low–high), never one agreed number."),
     ],
 )
+
 
 q5 = ChoiceQuestion(
     "Kyrgyzstan and Tajikistan fought over their border in April 2021 and September 2022. Why did the CSTO not "
@@ -322,31 +469,37 @@ q5 = ChoiceQuestion(
 )
 
 q6 = TableQuestion(
-    "Count the terrorist attacks in the events table by decade: a DataFrame with the columns 'decade' "
-    "(e.g. 1990) and 'attacks', one row per decade that has at least one attack.",
-    expected=_attacks_by_decade,
+    "Count the {events} in the events table by decade: a DataFrame with the columns 'decade' "
+    "(e.g. 1990) and '{column}', one row per decade that has at least one {one}.",
+    expected=_events_by_decade,
+    params=lambda rng: dict(zip(("category", "events", "column", "one", "a_one"), rng.choice(DECADE_QUESTIONS),
+                                strict=True)),
+    default_params=dict(zip(("category", "events", "column", "one", "a_one"), DECADE_QUESTIONS[0], strict=True)),
     key="decade",
     hints=[
-        "data.events(category='terrorist_attack') gives the attacks; their year is df['start_date'].dt.year.",
+        "data.events(category='{category}') gives the {events}; their year is df['start_date'].dt.year.",
         "year // 10 * 10 turns 1999 into 1990; then value_counts().sort_index(), and "
-        ".rename_axis('decade').reset_index(name='attacks').",
+        ".rename_axis('decade').reset_index(name='{column}').",
     ],
     mistakes=[
         (lambda df: (df["decade"].astype(int) < 1000).all(),
          "Your decades look like 199 and 200: multiply year // 10 by 10 again to get 1990, 2000, ..."),
-        (lambda df, expected: int(df["attacks"].sum()) > int(expected["attacks"].sum()),
-         "You counted more events than there are attacks: filter on category='terrorist_attack' first."),
-        (lambda df: (df["attacks"] == 0).any(),
-         "Leave out decades without an attack (the question asks for decades with at least one)."),
+        (lambda df, expected: int(df[expected.columns[-1]].sum()) > int(expected[expected.columns[-1]].sum()),
+         "You counted more events than there are {events}: filter on category='{category}' first."),
+        (lambda df, expected: (df[expected.columns[-1]] == 0).any(),
+         "Leave out decades without {a_one} (the question asks for decades with at least one)."),
     ],
 )
+
 
 q7 = FunctionQuestion(
     "Write fatality_range(events) that takes a DataFrame of events and returns the tuple (low, high): the sum "
     "of 'fatalities_low' and the sum of 'fatalities_high' (missing values count as unknown, i.e. are skipped). "
-    "It is tested on the two Kyrgyz–Tajik border clashes (countries exactly 'KGZ;TJK'), on every armed clash "
-    "and on a single event.",
+    "It is tested on {subset} (countries exactly '{countries}'), on {every} and on a single event.",
     cases=_fatality_cases,
+    params=lambda rng: dict(zip(("category", "countries", "subset", "every"), rng.choice(FATALITY_QUESTIONS),
+                                strict=True)),
+    default_params=dict(zip(("category", "countries", "subset", "every"), FATALITY_QUESTIONS[0], strict=True)),
     hints=[
         "pandas' .sum() already skips missing values: events['fatalities_low'].sum().",
         "Return both sums as a tuple of plain ints: return int(low), int(high).",
@@ -359,10 +512,12 @@ q7 = FunctionQuestion(
          "Your function returned None: did you forget the return statement?"),
         (_single_number, "Return a pair (low, high), not a single number: the sources do not agree on one figure."),
         (_list_not_tuple, "The sums are right; return them as a tuple (low, high), not a list."),
-        (_included_imu,
-         "Your function filters the events itself and keeps the IMU incursions: use the DataFrame it is given."),
+        (_filtered_itself,
+         "Your function filters the events itself and keeps events that list other states too: use the "
+         "DataFrame it is given."),
     ],
 )
+
 
 q8 = ChoiceQuestion(
     "After the Taliban took Kabul on 15 August 2021, what did the CSTO actually do?",
@@ -392,20 +547,23 @@ q8 = ChoiceQuestion(
 )
 
 q9 = MapQuestion(
-    "Build a map of every armed clash in the events table (one marker per event that has coordinates), "
+    "Build a map of every {one} in the events table (one marker per event that has coordinates), "
     "centred on Central Asia.",
-    markers=_armed_clash_markers,
+    markers=_drawn_events,
+    params=lambda rng: dict(zip(("category", "one"), rng.choice(MAP_QUESTIONS), strict=True)),
+    default_params=dict(zip(("category", "one"), MAP_QUESTIONS[0], strict=True)),
     hints=[
-        "maps.events_map(category='armed_clash') does it in one call.",
+        "maps.events_map(category='{category}') does it in one call.",
         "With folium: folium.Map(location=[42, 68], zoom_start=4), then one folium.CircleMarker per row of "
-        "data.events(category='armed_clash').dropna(subset=['lat', 'lon']).",
+        "data.events(category='{category}').dropna(subset=['lat', 'lon']).",
     ],
     mistakes=[
-        (lambda m: _marker_count(m) == _all_drawn_events(),
-         "You drew every event: keep only category 'armed_clash'."),
-        (lambda m: _marker_count(m) == 0, "The map has no markers: add one per armed clash."),
+        (lambda m: _marker_count(m) == _drawn_events(),
+         "You drew every event: keep only category '{category}'."),
+        (lambda m: _marker_count(m) == 0, "The map has no markers: add one per {one}."),
     ],
 )
+
 
 q10 = ReflectionQuestion(
     "Which threat covered in this lesson is most likely to draw an external power deeper into Central Asia, "
