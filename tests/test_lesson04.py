@@ -417,3 +417,171 @@ def test_lesson_says_which_leased_russian_ranges_the_table_leaves_out():
     readme = (Path(__file__).resolve().parent.parent / "data" / "README.md").read_text(encoding="utf-8")
     left_out = readme.split("## What the tables leave out", 1)[1].split("\n## ", 1)[0]
     assert "929th State Flight Test Centre" in left_out and "Kapustin Yar" in left_out
+
+
+# ------------------------------------------------------------------ per-student variants (issue #18)
+# Each varied question is graded on a variant other than the default: the default's answer is wrong
+# there, and the right answer, recomputed with plain pandas, is right.
+
+
+def _question(name: str):
+    from casecurity.exercises import get_lesson
+
+    return get_lesson("04").questions[name]
+
+
+def _variant(name: str, **wanted) -> dict:
+    """The params of the first seed whose variant has these values (so the variant is one students get)."""
+    question = _question(name)
+    for seed in range(2000):
+        params = question.variant_params(seed)
+        if all(params.get(key) == value for key, value in wanted.items()):
+            return params
+    raise AssertionError(f"no seed gives {name} the variant {wanted}")
+
+
+def _grade(name: str, params: dict, answer):
+    from casecurity.exercises.variants import using
+
+    question = _question(name)
+    with using({question.id: params}):
+        return question.grade_record(question.record_answer(answer))
+
+
+def test_variant_lists_match_the_data():
+    operators = sorted(data.load("facilities")["operator_iso3"].dropna().astype(str).unique())
+    assert ex.FACILITY_OPERATORS == operators  # q7's and q8's default variants cover every operator
+    for host, day in ex.HOST_QUESTION_VARIANTS:  # q1: someone to name, only foreign operators, none merely reported
+        open_there = _open_on(day).query("host_iso3 == @host")
+        assert len(open_there) and host not in set(open_there["operator_iso3"])
+        confirmed = open_there[open_there["status"] != "reported"]
+        assert set(confirmed["operator_iso3"]) == set(open_there["operator_iso3"]), (host, day)
+    table = data.load("facilities")
+    for operator, host in ex.LAST_CLOSURE_VARIANTS:  # q2: "the last ... facility" has closed
+        rows = table[(table["operator_iso3"] == operator) & ((table["host_iso3"] == host) if host else True)]
+        assert len(rows) and rows["closed"].notna().all(), (operator, host)
+    for day in ex.TABLE_QUESTION_DATES:  # q4: at least two operators each day
+        assert _open_on(day)["operator_iso3"].nunique() >= 2, day
+
+
+def test_q1_variant_in_tajikistan_wants_its_own_operators():
+    params = _variant("q1", host="TJK", date="2005-01-01")
+    assert "Tajikistan on 2005-01-01" in _question_prompt("q1", params)
+    right = sorted(set(_open_on("2005-01-01").query("host_iso3 == 'TJK'")["operator_iso3"]))
+    assert right == ["FRA", "IND", "RUS"]  # the 201st base and Okno, the French detachment, Ayni
+    assert _grade("q1", params, right).correct
+    assert _grade("q1", params, ["Russia", "United States"]).status != "correct"  # the default's answer
+
+
+def test_q1_variant_mistake_messages_fit_the_variant():
+    uzbekistan = _variant("q1", host="UZB", date="2003-01-01")
+    half = _grade("q1", uzbekistan, ["USA"])  # Termez is missing, not Kant
+    assert not half.correct and "Kant" not in half.message and "Manas" not in half.message
+    with_host = _grade("q1", uzbekistan, ["USA", "DEU", "UZB"])
+    assert not with_host.correct and "Uzbekistan is the host" in with_host.message
+    china = _grade("q1", _variant("q1", host="KAZ"), ["RUS", "CHN"])
+    assert not china.correct and "Chinese facility open in Kazakhstan" in china.message
+
+
+def _question_prompt(name: str, params: dict) -> str:
+    from casecurity.exercises.variants import using
+
+    question = _question(name)
+    with using({question.id: params}):
+        return question.prompt
+
+
+def test_q2_variant_about_germany_wants_termez_closing_year():
+    params = _variant("q2", operator="DEU")
+    assert "last German military facility in Central Asia" in _question_prompt("q2", params)
+    table = data.load("facilities")
+    right = int(table.loc[table["operator_iso3"] == "DEU", "closed"].max().year)
+    assert right == 2015  # Termez, decommissioned December 2015
+    assert _grade("q2", params, right).correct
+    assert _grade("q2", params, 2014).status != "correct"  # the default's answer
+    k2 = _grade("q2", params, 2005)
+    assert not k2.correct and "Karshi-Khanabad" not in k2.message  # the US hint is for US variants only
+    afghanistan = _grade("q2", params, 2021)
+    assert not afghanistan.correct and "no German military facility in Central Asia" in afghanistan.message
+
+
+def test_q2_variant_about_the_us_in_uzbekistan_wants_k2s_year():
+    params = _variant("q2", operator="USA", host="UZB")
+    assert "last US military facility in Uzbekistan" in _question_prompt("q2", params)
+    table = data.load("facilities")
+    chosen = (table["operator_iso3"] == "USA") & (table["host_iso3"] == "UZB")
+    right = int(table.loc[chosen, "closed"].max().year)
+    assert right == 2005  # K2: the last aircraft left on 21 November 2005
+    assert _grade("q2", params, right).correct
+    assert _grade("q2", params, 2014).status != "correct"
+
+
+def test_q2_an_earlier_closing_year_is_explained_in_every_variant():
+    params = _variant("q2", operator="IND")
+    result = _grade("q2", params, 2008)  # Farkhor (reported) closed in 2008, Ayni only in 2022
+    assert not result.correct and "earlier Indian facility" in result.message
+
+
+def test_q4_variant_of_2023_wants_that_days_counts():
+    params = _variant("q4", date="2023-01-01")
+    open_then = _open_on("2023-01-01")
+    counts = open_then["operator_iso3"].astype(str).value_counts().sort_index()
+    right = pd.DataFrame({"operator_iso3": counts.index, "facilities": counts.to_numpy()})
+    assert set(right["operator_iso3"]) == {"CHN", "RUS"}  # India left Ayni in 2022
+    assert _grade("q4", params, right).correct
+    assert _grade("q4", params, _reference_table()).status != "correct"  # the default's (2005) table
+    today = data.load("facilities").query("status == 'active'")["operator_iso3"].astype(str).value_counts()
+    by_status = _grade("q4", params, pd.DataFrame({"operator_iso3": today.index, "facilities": today.to_numpy()}))
+    assert not by_status.correct and "not 2023-01-01" in by_status.message
+
+
+def test_q7_every_variant_tests_each_rule_of_the_prompt():
+    counts_reported = lambda op: _years(op, "all")  # noqa: E731
+    divides_by_365 = lambda op: _years(op) * 365.25 / 365  # noqa: E731
+    for operators in ex.PRESENCE_CASE_SETS:
+        params = _variant("q7", operators=list(operators))
+        assert _grade("q7", params, _reference_function).correct
+        assert _grade("q7", params, counts_reported).status != "correct", operators
+        assert _grade("q7", params, divides_by_365).status != "correct", operators
+
+
+def test_q7_variant_checks_its_own_operators():
+    params = _variant("q7", operators=["CHN", "RUS", "TJK", "USA"])
+
+    def wrong_for_germany(operator):
+        return 0.0 if operator == "DEU" else _years(operator)
+
+    assert _grade("q7", params, wrong_for_germany).correct  # Germany is not among this variant's cases
+    assert not ex.q7.check(wrong_for_germany).correct  # the default tests every operator
+
+
+def _map_of(operators) -> folium.Map:
+    m = folium.Map(location=[42, 68], zoom_start=4)
+    table = data.load("facilities")
+    for code, rows in table[table["operator_iso3"].isin(operators)].groupby("operator_iso3", observed=True):
+        layer = folium.FeatureGroup(name=str(code))
+        for row in rows.itertuples():
+            folium.CircleMarker([row.lat, row.lon], radius=5).add_to(layer)
+        layer.add_to(m)
+    return m
+
+
+def test_q8_variant_wants_a_map_of_its_own_operators():
+    params = _variant("q8", operators=["DEU", "FRA", "USA"])
+    assert "whose operator_iso3 is DEU, FRA or USA" in _question_prompt("q8", params)
+    assert _grade("q8", params, _map_of(["DEU", "FRA", "USA"])).correct
+    assert _grade("q8", params, _layered_map()).status != "correct"  # the default's map of every facility
+    assert _grade("q8", params, _map_of(["DEU", "USA"])).status != "correct"
+
+
+def test_every_variant_can_be_written_into_a_handout():
+    # the handout's setup cell passes the params to use_handout(...) as JSON text read as Python,
+    # so only strings, numbers and lists of them survive (no None, True or False)
+    import ast
+    import json
+
+    for name in ("q1", "q2", "q4", "q7", "q8"):
+        question = _question(name)
+        for seed in range(40):
+            params = question.variant_params(seed)
+            assert ast.literal_eval(json.dumps(params, sort_keys=True)) == params, (name, params)

@@ -29,6 +29,41 @@ from casecurity.practice import practice_set
 # Dates the questions ask about (named once so prompts, answers and tests agree).
 TABLE_QUESTION_DATE = "2005-01-01"
 KYRGYZSTAN_QUESTION_DATE = "2010-01-01"
+
+# Per-student variants (issue #18); the first entry of each list is the default (practice) variant.
+# q1: (host, date) pairs with at least one foreign operator in the host that day, none of which is
+# there only through a 'reported' facility (so every answer is clear-cut).
+HOST_QUESTION_VARIANTS = [
+    ("KGZ", KYRGYZSTAN_QUESTION_DATE), ("KGZ", "2000-01-01"), ("KGZ", "2005-01-01"), ("TJK", "2005-01-01"),
+    ("TJK", "2010-01-01"), ("TJK", "2015-01-01"), ("UZB", "2003-01-01"), ("UZB", "2010-01-01"),
+    ("KAZ", "2018-01-01"),
+]
+# q2: (operator, host) whose facilities there have all closed; host "" means all of Central Asia
+# (params are written into the handout as Python literals, so no None).
+LAST_CLOSURE_VARIANTS = [("USA", ""), ("DEU", ""), ("FRA", ""), ("IND", ""), ("USA", "UZB"), ("USA", "KGZ")]
+# how q2's prompt names each operator ("the last US military facility")
+POWER_ADJECTIVES = {"USA": "US", "DEU": "German", "FRA": "French", "IND": "Indian"}
+# q4: days whose per-operator counts all differ from one another
+TABLE_QUESTION_DATES = [
+    TABLE_QUESTION_DATE, "2000-01-01", "2003-01-01", "2008-06-30", "2015-01-01", "2016-06-30", "2018-01-01",
+    "2023-01-01",
+]
+# Every operating state in data/facilities.csv (a test keeps this equal to the data): q7 tests all of
+# them and q8 draws all of them by default.
+FACILITY_OPERATORS = ["CHN", "DEU", "FRA", "IND", "RUS", "TJK", "USA"]
+# q7: the operators a variant's test cases call. Each set has Russia (reported sites confirmed up to
+# last_confirmed), one operator whose only site is reported and never confirmed or undated (CHN, IND's
+# Farkhor, TJK) and one operator with closed facilities, so every rule of the prompt is tested.
+PRESENCE_CASE_SETS = [
+    FACILITY_OPERATORS, ["CHN", "RUS", "TJK", "USA"], ["DEU", "IND", "RUS", "TJK"], ["CHN", "FRA", "IND", "RUS"],
+    ["IND", "RUS", "TJK", "USA"], ["CHN", "DEU", "FRA", "RUS"], ["CHN", "IND", "RUS", "USA"],
+    ["FRA", "RUS", "TJK", "USA"],
+]
+# q8: the operators a variant's map shows (three foreign powers each).
+MAP_OPERATOR_SETS = [
+    FACILITY_OPERATORS, ["DEU", "RUS", "USA"], ["CHN", "IND", "RUS"], ["DEU", "FRA", "USA"], ["FRA", "IND", "RUS"],
+    ["CHN", "IND", "USA"], ["DEU", "FRA", "IND"], ["CHN", "RUS", "USA"],
+]
 # A year has 365.25 days on average (leap years included): presence-years = days / 365.25.
 DAYS_PER_YEAR = 365.25
 # The first New Year after the Alma-Ata Declaration (21 Dec 1991) that ended the USSR:
@@ -193,28 +228,42 @@ def facilities_explorer(year: int = 2005, show_map: bool = True):
 # ----------------------------------------------------------------------------- expected answers
 
 
-def _active_by_operator():
-    """Facilities open on TABLE_QUESTION_DATE, counted per operator (the q4 reference)."""
-    frame = _data().facilities(active_on=TABLE_QUESTION_DATE)
+def _active_by_operator(date=TABLE_QUESTION_DATE):
+    """Facilities open on the day, counted per operator (the q4 reference)."""
+    frame = _data().facilities(active_on=date)
     counts = frame.groupby("operator_iso3", observed=True).size().rename("facilities").reset_index()
     return counts.sort_values("operator_iso3").reset_index(drop=True)
 
 
-def _powers_in_kyrgyzstan():
-    return _data().facilities(host="KGZ", active_on=KYRGYZSTAN_QUESTION_DATE)["operator_iso3"]
+def _host_variant(host: str, date: str) -> dict:
+    return {"host": host, "country": _data().country_name(host), "date": date}
 
 
-def _last_us_closure_year():
-    closed = _data().facilities(operator="USA")["closed"].dropna()
-    return int(closed.max().year)
+def _powers_in_host(host="KGZ", date=KYRGYZSTAN_QUESTION_DATE, **_names):
+    return _data().facilities(host=host, active_on=date)["operator_iso3"]
+
+
+def _closure_variant(operator: str, host: str) -> dict:
+    where = _data().country_name(host) if host else "Central Asia"
+    call = f"operator={operator!r}" + (f", host={host!r}" if host else "")
+    return {"operator": operator, "host": host, "power": POWER_ADJECTIVES[operator], "where": where, "call": call}
+
+
+def _closure_years(operator="USA", host="", **_names) -> list[int]:
+    closed = _data().facilities(operator=operator, host=host or None)["closed"].dropna()
+    return sorted({int(day.year) for day in closed})
+
+
+def _last_closure_year(operator="USA", host="", **_names):
+    return _closure_years(operator, host)[-1]
 
 
 def _operators():
     return sorted(_data().load("facilities")["operator_iso3"].dropna().astype(str).unique())
 
 
-def _presence_cases():
-    return [((code,), presence_years(code)) for code in _operators()]
+def _presence_cases(operators=FACILITY_OPERATORS):
+    return [((code,), presence_years(code)) for code in operators]
 
 
 def _close(a, b, rel=1e-6) -> bool:
@@ -239,36 +288,64 @@ def _counted_every_facility(frame) -> bool:
 # ----------------------------------------------------------------------------- questions
 
 
+def _names_a_host(got) -> bool:
+    return bool(set(got) & set(_data().central_asia()))
+
+
 q1 = CountrySetQuestion(
-    f"Which foreign powers had a military facility open in Kyrgyzstan on {KYRGYZSTAN_QUESTION_DATE}? "
+    "Which foreign powers had a military facility open in {country} on {date}? "
     "Give names or ISO3 codes of the operating states.",
-    expected=_powers_in_kyrgyzstan,
+    expected=_powers_in_host,
+    params=lambda rng: _host_variant(*rng.choice(HOST_QUESTION_VARIANTS)),
+    default_params={"host": "KGZ", "country": "Kyrgyzstan", "date": KYRGYZSTAN_QUESTION_DATE},
     hints=[
         "data.facilities() takes host= and active_on= filters.",
-        f"data.facilities(host='KGZ', active_on='{KYRGYZSTAN_QUESTION_DATE}')['operator_iso3'] lists the operators.",
+        "data.facilities(host='{host}', active_on='{date}')['operator_iso3'] lists the operators.",
     ],
     mistakes=[
-        (lambda got: got == frozenset({"RUS"}),
+        # of the variants, only Kyrgyzstan's (2005, 2010) have exactly these two: days between Kant's
+        # opening (Oct 2003) and Manas's closing (Jun 2014)
+        (lambda got, expected: got == frozenset({"RUS"}) and expected == frozenset({"RUS", "USA"}),
          "Russia is right, but you forgot Manas: the US used it from December 2001 until June 2014."),
-        (lambda got: got == frozenset({"USA"}),
+        (lambda got, expected: got == frozenset({"USA"}) and expected == frozenset({"RUS", "USA"}),
          "The US ran Manas, but Russia was there too: Kant air base opened in October 2003."),
-        (lambda got: "KGZ" in got, "Kyrgyzstan is the host; the question asks for the foreign operators."),
-        (lambda got: "CHN" in got, "No Chinese facility in Kyrgyzstan is recorded in the data."),
+        (_names_a_host, "The Central Asian states host the facilities ({country} is the host here); the question "
+                        "asks for the foreign operators."),
+        (lambda got, expected: "CHN" in got and "CHN" not in expected,
+         "The data records no Chinese facility open in {country} on {date}."),
     ],
 )
 
+
+def _about_us_with_manas() -> bool:
+    """q2's variant asks about US facilities in a region that includes Manas (Kyrgyzstan)."""
+    return q2.params["operator"] == "USA" and q2.params["host"] in ("", "KGZ")
+
+
+def _earlier_closure(got, expected) -> bool:
+    return got != expected and got in _closure_years(**q2.params)
+
+
 q2 = ValueQuestion(
-    "In which year did the last US military facility in Central Asia close? Answer with a year (a number).",
-    expected=_last_us_closure_year,
+    "In which year did the last {power} military facility in {where} close? Answer with a year (a number).",
+    expected=_last_closure_year,
+    params=lambda rng: _closure_variant(*rng.choice(LAST_CLOSURE_VARIANTS)),
+    default_params={"operator": "USA", "host": "", "power": "US", "where": "Central Asia",
+                    "call": "operator='USA'"},
     hints=[
-        "Filter the facilities table to operator 'USA' and look at the 'closed' column.",
-        "data.facilities(operator='USA')['closed'].max().year",
+        "Filter the facilities table to operator '{operator}' and look at the 'closed' column.",
+        "data.facilities({call})['closed'].max().year",
     ],
     mistakes=[
-        (lambda got: got == 2005, "2005 is when the US left Karshi-Khanabad (K2) in Uzbekistan; Manas stayed open."),
-        (lambda got: got == 2021,
-         "2021 is when US forces left Afghanistan; the US had no facility in Central Asia by then."),
-        (lambda got: got == 2009, "In 2009 Manas was renamed the Transit Center, but it stayed open."),
+        (lambda got: got == 2005 and _about_us_with_manas(),
+         "2005 is when the US left Karshi-Khanabad (K2) in Uzbekistan; Manas stayed open."),
+        (lambda got, expected: got == 2021 and expected < 2021,
+         "2021 is when US forces left Afghanistan; no {power} military facility in {where} was open by then."),
+        (lambda got: got == 2009 and _about_us_with_manas(),
+         "In 2009 Manas was renamed the Transit Center, but it stayed open."),
+        (_earlier_closure,
+         "That year an earlier {power} facility in {where} closed, but not the last one: take the latest "
+         "closing date."),
     ],
 )
 
@@ -303,18 +380,20 @@ q3 = ChoiceQuestion(
 )
 
 q4 = TableQuestion(
-    f"How many facilities did each operating state have open on {TABLE_QUESTION_DATE}? Give a DataFrame "
+    "How many facilities did each operating state have open on {date}? Give a DataFrame "
     "with the columns 'operator_iso3' and 'facilities' (one row per operator with at least one).",
     expected=_active_by_operator,
     key="operator_iso3",
+    params=lambda rng: {"date": rng.choice(TABLE_QUESTION_DATES)},
+    default_params={"date": TABLE_QUESTION_DATE},
     hints=[
-        f"data.facilities(active_on='{TABLE_QUESTION_DATE}') keeps the facilities open that day.",
+        "data.facilities(active_on='{date}') keeps the facilities open that day.",
         "Then .groupby('operator_iso3', observed=True).size().rename('facilities').reset_index().",
     ],
     mistakes=[
         (_used_status_column,
          "You counted the facilities whose status is 'active' today; the status column describes the "
-         "as-of date, not 2005. Filter on the dates with active_on=."),
+         "as-of date, not {date}. Filter on the dates with active_on=."),
         (_counted_every_facility,
          "You counted every facility ever recorded; keep only those opened on or before the date and "
          "not yet closed (active_on=)."),
@@ -407,6 +486,8 @@ q7 = FunctionQuestion(
     "whose status is 'reported' counts only through its last_confirmed date (its end is last_confirmed "
     "plus one day, if that is earlier), and not at all if last_confirmed is empty.",
     cases=_presence_cases,
+    params=lambda rng: {"operators": list(rng.choice(PRESENCE_CASE_SETS))},
+    default_params={"operators": list(FACILITY_OPERATORS)},
     hints=[
         "Start from rows = data.facilities(operator=operator); drop rows without 'opened' and the "
         "'reported' rows whose 'last_confirmed' is empty.",
@@ -428,8 +509,24 @@ q7 = FunctionQuestion(
 )
 
 
-def _layer_names():
-    return _operators()
+def _map_variant(operators: list[str]) -> dict:
+    if operators == FACILITY_OPERATORS:
+        return {"operators": list(operators), "run_by": "", "rows": "data.facilities()"}
+    codes = sorted(operators)
+    return {"operators": codes, "run_by": f" whose operator_iso3 is {', '.join(codes[:-1])} or {codes[-1]},",
+            "rows": f'data.facilities().query("operator_iso3 in {codes}")'}
+
+
+def _layer_names(operators=FACILITY_OPERATORS, **_texts):
+    return [code for code in _operators() if code in operators]
+
+
+def _marker_count(operators=FACILITY_OPERATORS, **_texts):
+    """A variant's map needs one marker per facility it asks for: its layers alone would also accept the
+    map of every facility. The map of every facility (the default) is checked on its layers, as always."""
+    if set(operators) >= set(_operators()):
+        return None
+    return int(_data().facilities()["operator_iso3"].isin(operators).sum())
 
 
 def _named_like_package_map(folium_map) -> bool:
@@ -442,12 +539,15 @@ def _named_like_package_map(folium_map) -> bool:
 
 
 q8 = MapQuestion(
-    "Build a folium map of every facility in data.facilities() with one folium.FeatureGroup per operating "
+    "Build a folium map of every facility in data.facilities(){run_by} with one folium.FeatureGroup per operating "
     "state, each named with the operator's ISO3 code (e.g. 'RUS'), and centre it on Central Asia.",
     layers=_layer_names,
+    markers=_marker_count,
+    params=lambda rng: _map_variant(rng.choice(MAP_OPERATOR_SETS)),
+    default_params={"operators": list(FACILITY_OPERATORS), "run_by": "", "rows": "data.facilities()"},
     hints=[
         "m = folium.Map(location=[42, 68], zoom_start=4); then loop over "
-        "data.facilities().groupby('operator_iso3', observed=True).",
+        "{rows}.groupby('operator_iso3', observed=True).",
         "For each group: layer = folium.FeatureGroup(name=code); add a folium.CircleMarker per row; "
         "layer.add_to(m); finally folium.LayerControl().add_to(m).",
     ],
