@@ -82,7 +82,7 @@ def setup_source(meta: dict) -> str:
     """The handout's first code cell: this kernel's variants, and assessment mode."""
     params = json.dumps(meta["params"], sort_keys=True)
     return (f"{SETUP_MARK}\nfrom casecurity.exercises import use_handout\n"
-            f"use_handout({meta['student']!r}, {params})")
+            f"use_handout({meta['student']!r}, {params!r})")
 
 
 QUESTION_HEADING = re.compile(r"^## Question (\d+)\b")

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -51,6 +52,22 @@ def test_a_templated_question_follows_its_variant_and_keeps_the_default_text():
         assert q.prompt == f"Double {n}." and q.hints == [f"Multiply {n} by two."]
         assert q.grade_record(encode(2 * n)).correct
         assert not q.grade_record(encode(42)).correct or n == 21
+
+
+def test_the_handout_setup_cell_restores_any_json_params(monkeypatch):
+    """JSON's null, true and false are not Python: the setup cell must pass them through unchanged."""
+    from casecurity.exercises import variants
+    from casecurity.handout import setup_source
+
+    params = {"lesson04.q2": {"host": None, "all": True, "none": False, "codes": ["KAZ"], "year": 2005}}
+    before = dict(variants._HANDOUT)
+    for name in ("CASECURITY_MODE", "CASECURITY_STUDENT"):  # set by the cell; restored after the test
+        monkeypatch.delenv(name, raising=False)
+    try:
+        exec(compile(setup_source({"student": "s'1", "params": params}), "setup", "exec"), {})
+        assert variants.active_params("lesson04.q2") == params["lesson04.q2"]
+    finally:
+        variants.use_handout_variants(before)
 
 
 def test_choice_options_are_shuffled_per_student_and_the_key_follows():

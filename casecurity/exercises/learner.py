@@ -10,6 +10,7 @@ options). The course is open, so this is no lock: it keeps the learner's API fre
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import sys
@@ -129,8 +130,14 @@ def define_lesson(module_name: str, *, title: str = "", notebook: str | None = N
     return info
 
 
-def use_handout(student: str, params_by_question: dict, mode: str = "assessment") -> None:
-    """A handout's first cell: this kernel's variants of the questions, and (by default) assessment mode."""
+def use_handout(student: str, params_by_question: dict | str, mode: str = "assessment") -> None:
+    """A handout's first cell: this kernel's variants of the questions, and (by default) assessment mode.
+
+    The variants may come as JSON text, which is how the handout writes them (JSON's null, true and
+    false are not Python).
+    """
+    if isinstance(params_by_question, str):
+        params_by_question = json.loads(params_by_question)
     use_handout_variants(params_by_question)
     os.environ["CASECURITY_MODE"] = mode
     os.environ["CASECURITY_STUDENT"] = str(student)
