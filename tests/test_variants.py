@@ -119,7 +119,6 @@ def private_folder(tmp_path):
 
 @pytest.mark.slow  # builds handouts and grades them in kernels
 def test_private_question_is_handed_out_per_student_and_graded_against_each_variant(private_folder, tmp_path):
-
     env = dict(os.environ, CASECURITY_PROGRESS=str(tmp_path / "progress.json"))
     env.pop("CASECURITY_LESSONS_PATH", None)
     secret = tmp_path / "secret.txt"
