@@ -21,7 +21,9 @@ import pytest
 
 from casecurity import data, maps
 from casecurity.errors import CourseError
+from casecurity.exercises import get_lesson
 from casecurity.exercises import lesson06 as ex
+from casecurity.exercises.variants import using
 
 REPO = Path(__file__).resolve().parent.parent
 CENTRAL_ASIA = ["KAZ", "KGZ", "TJK", "TKM", "UZB"]
@@ -53,8 +55,8 @@ def _spells_on(day: pd.Timestamp) -> pd.DataFrame:
     return spells.loc[mask]
 
 
-def _org_counts(statuses: set[str]) -> pd.DataFrame:
-    spells = _spells_on(AS_OF)
+def _org_counts(statuses: set[str], day: pd.Timestamp = AS_OF) -> pd.DataFrame:
+    spells = _spells_on(day)
     rows = []
     for code in CENTRAL_ASIA:
         own = spells.loc[(spells["iso3"] == code) & spells["status"].isin(statuses)]
@@ -214,6 +216,114 @@ def test_q5_stub_and_non_function():
 
     assert ex.q5.check(members_at_end_of).status == "not_attempted"
     assert ex.q5.check(6).status == "incorrect"
+
+
+# ------------------------------------------------------------------- variants of q2, q3, q5 (issue 18)
+
+
+def _judged(name: str, params: dict, answer):
+    """``answer`` graded against the variant ``params`` of question ``name`` (as the grader does)."""
+    question = get_lesson("06").questions[name]
+    with using({question.id: params}):
+        return question.grade_record(question.record_answer(answer))
+
+
+def _signers(treaty_id: str, day: str) -> set[str]:
+    parties = _csv("treaty_parties")
+    own = parties.loc[parties["treaty_id"] == treaty_id]
+    return {code for code, signed in zip(own["iso3"], own["signed_date"], strict=True)
+            if signed and pd.Timestamp(signed) <= pd.Timestamp(day)}
+
+
+def _q2_params(treaty_id: str, day: str) -> dict:
+    return next(
+        params for params in (get_lesson("06").questions["q2"].variant_params(seed) for seed in range(200))
+        if (params["treaty_id"], params["date"]) == (treaty_id, day)
+    )
+
+
+def test_q2_default_variant_keeps_todays_text():
+    q2 = get_lesson("06").questions["q2"]
+    assert q2.prompt.startswith("Which states had signed the 2022 Treaty on Friendship, Good-Neighbourliness "
+                                "and Cooperation for the Development of Central Asia in the 21st Century by "
+                                "data.AS_OF?")
+    treaties = _csv("treaties").set_index("id")
+    assert q2.default_params["treaty"] == f"the 2022 {treaties.at['ca_friendship_treaty_2022', 'name']}"
+
+
+def test_q2_the_1992_treaty_before_georgia_and_belarus_acceded():
+    params = _q2_params("cst_1992", "1993-10-31")
+    right = _signers("cst_1992", "1993-10-31")
+    assert right == {"ARM", "KAZ", "KGZ", "RUS", "TJK", "UZB", "AZE"}  # Azerbaijan acceded on 24 Sep 1993
+    assert _judged("q2", params, sorted(right)).status == "correct"
+    assert _judged("q2", params, ["KAZ", "KGZ", "UZB", "TJK"]).status != "correct"  # the default's answer
+    originals = _judged("q2", params, sorted(right - {"AZE"}))
+    assert originals.status == "incorrect" and "own signed_date" in originals.message
+    every_party = _judged("q2", params, sorted(right | {"GEO", "BLR"}))
+    assert every_party.status == "incorrect" and "only after '1993-10-31'" in every_party.message
+    outsider = _judged("q2", params, sorted(right | {"CHN"}))
+    assert outsider.status == "incorrect" and "not a party to this treaty" in outsider.message
+    turkmen = _judged("q2", params, sorted(right | {"TKM"}))
+    assert "Turkmen signature" in turkmen.message and "'1993-10-31'" in turkmen.message
+
+
+def test_q2_the_2022_treaty_before_tajikistan_signed():
+    params = _q2_params("ca_friendship_treaty_2022", "2024-01-01")
+    assert _signers("ca_friendship_treaty_2022", "2024-01-01") == {"KAZ", "KGZ", "UZB"}
+    assert _judged("q2", params, ["Kazakhstan", "Kyrgyzstan", "Uzbekistan"]).status == "correct"
+    default_answer = _judged("q2", params, ["KAZ", "KGZ", "UZB", "TJK"])
+    assert default_answer.status == "incorrect" and "only after '2024-01-01'" in default_answer.message
+
+
+def test_q2_the_csto_charter_has_no_uzbek_signature():
+    params = _q2_params("csto_charter_2002", "2010-01-01")
+    right = _signers("csto_charter_2002", "2010-01-01")
+    assert right == {"ARM", "BLR", "KAZ", "KGZ", "RUS", "TJK"}
+    assert _judged("q2", params, sorted(right)).status == "correct"
+    # Uzbekistan was a CSTO member in 2010 (back from 2006) but its Charter row has no signed_date
+    with_uzbekistan = _judged("q2", params, sorted(right | {"UZB"}))
+    assert with_uzbekistan.status == "incorrect" and "no signed_date" in with_uzbekistan.message
+
+
+def test_q3_on_another_date_counts_that_days_memberships():
+    params = {"date": "2013-06-30", "date_name": "'2013-06-30'"}
+    day = pd.Timestamp("2013-06-30")
+    right = _org_counts({"member"}, day)
+    assert right.set_index("iso3")["organisations"].to_dict() == {"KAZ": 5, "KGZ": 5, "TJK": 4, "TKM": 0, "UZB": 3}
+    assert _judged("q3", params, right).status == "correct"
+    assert _judged("q3", params, _org_counts({"member"})).status != "correct"  # the as-of date's counts
+    suspended = _judged("q3", params, _org_counts({"member", "suspended", "frozen"}, day))
+    assert suspended.status == "incorrect" and "suspended" in suspended.message
+    partner = _judged("q3", params, _org_counts({"member", "partner"}, day))
+    assert partner.status == "incorrect" and "Partnership for Peace" in partner.message
+    with using({ex.q3.id: params}):
+        assert "on '2013-06-30'?" in ex.q3.prompt and "on='2013-06-30'" in ex.q3.hints[0]
+
+
+def test_q3_before_uzbekistans_suspension_the_suspended_count_is_no_mistake():
+    params = {"date": "2010-06-30", "date_name": "'2010-06-30'"}
+    day = pd.Timestamp("2010-06-30")
+    assert _judged("q3", params, _org_counts({"member", "suspended", "frozen"}, day)).status == "correct"
+    every = _judged("q3", params, _org_counts({"member", "observer", "associate", "guest", "partner"}, day))
+    assert every.status == "incorrect" and "every status" in every.message
+
+
+def test_q5_other_organisations_are_tested():
+    params = {"org": "EAEU", "other_org": "CIS"}
+    with using({ex.q5.id: params}):
+        assert "(e.g. 'EAEU', 'CIS')" in ex.q5.prompt and "f'{year}-12-31'" in ex.q5.hints[1]
+    assert _judged("q5", params, _reference_counter()).status == "correct"
+
+    def answers_of_the_default_cases(org, year):  # right for the SCO and the CSTO only
+        return _reference_counter()(org, year) if org in ("SCO", "CSTO") else 0
+
+    assert _judged("q5", params, answers_of_the_default_cases).status != "correct"
+    # the EAEU began on 1 Jan 2015 and Kyrgyzstan joined in August, so 1 January gives a wrong 2015 count
+    first_january = _judged("q5", params, _reference_counter(month_day="01-01"))
+    assert first_january.status == "incorrect" and "END of 2017" in first_january.message
+    # Moldova has been an EAEU observer since 2018, Turkmenistan a CIS associate since 2005
+    any_status = _judged("q5", params, _reference_counter({"member", "observer", "associate"}))
+    assert any_status.status == "incorrect" and "observers" in any_status.message
 
 
 # --------------------------------------------------------------------------------- q7 map

@@ -37,6 +37,35 @@ from casecurity.practice import practice_set
 POWERS = ("RUS", "CHN", "USA", "TUR")
 #: The 2022 regional treaty (treaties.csv id).
 CA_TREATY = "ca_friendship_treaty_2022"
+#: q2's variants: a treaty and a date on either side of a later signature or accession (the 2022 treaty:
+#: Tajikistan signed on 28 Aug 2025; the 1992 treaty: Azerbaijan, Georgia and Belarus acceded in 1993; the
+#: CSTO Charter: Uzbekistan came back into the CSTO in 2006 without a signature of it in the data).
+TREATY_QUESTION_VARIANTS = [
+    (CA_TREATY, "2024-01-01"),
+    (CA_TREATY, "2025-12-31"),
+    ("cst_1992", "1992-12-31"),
+    ("cst_1992", "1993-10-31"),
+    ("cst_1992", "1993-12-20"),
+    ("cst_1992", "1994-06-30"),
+    ("csto_charter_2002", "2010-01-01"),
+]
+#: q3's variants: days from 2006 on (Tajikistan is a Partnership for Peace partner from 2002 and
+#: Turkmenistan holds weaker statuses in most of its organisations), each with different counts.
+MEMBERSHIP_COUNT_DATES = ["2006-01-01", "2008-06-30", "2010-06-30", "2013-06-30", "2015-06-30", "2016-06-30",
+                          "2019-06-30"]
+#: q5's test cases: years per organisation chosen so that counting observers (or associates), counting on
+#: 1 January, or counting Armenia's frozen CSTO spell each gives a wrong number somewhere.
+MEMBER_COUNT_YEARS = {
+    "SCO": (2001, 2005, 2016, 2017, 2023, 2024, 2025),
+    "CSTO": (2005, 2010, 2013, 2024),
+    "EAEU": (2014, 2015, 2018, 2024),
+    "CIS": (2004, 2005, 2009, 2018),
+    "OTS": (2009, 2018, 2019, 2024),
+    "CICA": (2002, 2010, 2014, 2022),
+}
+#: q5's variants: the two organisations its test cases (and its prompt's examples) use.
+MEMBER_COUNT_PAIRS = [("SCO", "CSTO"), ("EAEU", "CSTO"), ("OTS", "CSTO"), ("CICA", "CSTO"), ("CIS", "CSTO"),
+                      ("SCO", "CIS"), ("EAEU", "CIS"), ("OTS", "CIS"), ("CICA", "CIS")]
 #: The name of the layer the capstone map must carry.
 BRIEFING_LAYER = "Briefing"
 #: Word limits of the capstone's written assessment.
@@ -210,23 +239,90 @@ def _same_counts(got: pd.DataFrame, other: pd.DataFrame) -> bool:
     return given == wanted
 
 
-def _treaty_signers(on: object = None) -> list[str]:
-    """States that had signed the 2022 Central Asian treaty on ``on`` (default: the as-of date)."""
-    day = pd.Timestamp(data.AS_OF if on is None else on)
+def _treaty_rows(treaty_id: str) -> pd.DataFrame:
     parties = data.load("treaty_parties")
-    own = parties.loc[parties["treaty_id"] == CA_TREATY]
-    return sorted(own.loc[own["signed_date"].notna() & (own["signed_date"] <= day), "iso3"])
+    return parties.loc[parties["treaty_id"] == treaty_id]
+
+
+def _treaty_signers(treaty_id: str = CA_TREATY, date: object = None, **_texts) -> list[str]:
+    """States that had signed ``treaty_id`` on ``date`` (default: the 2022 Central Asian treaty, the as-of date).
+
+    q2's answer key; ``_texts`` are the variant's words for the prompt (its title, the date as written).
+    """
+    day = pd.Timestamp(data.AS_OF if date is None else date)
+    own = _treaty_rows(treaty_id)
+    return sorted(set(own.loc[own["signed_date"].notna() & (own["signed_date"] <= day), "iso3"]))
+
+
+def _treaty_question(treaty_id: str, date: str) -> dict:
+    """q2's params for one treaty and date: the title as the prompt names it, the date as code writes it."""
+    treaty = data.treaties().set_index("id").loc[treaty_id]
+    return {"treaty_id": treaty_id, "treaty": f"the {treaty['signed_date'].year} {treaty['name']}",
+            **_dated(date)}
+
+
+def _q2_rows() -> pd.DataFrame:
+    """The treaty_parties rows of the treaty in the q2 variant in force."""
+    return _treaty_rows(q2.params["treaty_id"])
+
+
+def _signed_on_treaty_date_only(got: set, expected) -> bool:
+    """True when ``got`` is the parties that signed on the treaty's own date, and that is not the answer."""
+    treaty = data.treaties().set_index("id").loc[q2.params["treaty_id"]]
+    rows = _q2_rows()
+    return got != set(expected) and got == set(rows.loc[rows["signed_date"] == treaty["signed_date"], "iso3"])
+
+
+def _signed_later(got: set, expected) -> bool:
+    """True when ``got`` lists a party that signed only after the variant's date."""
+    rows = _q2_rows()
+    later = set(rows.loc[rows["signed_date"] > pd.Timestamp(q2.params["date"]), "iso3"])
+    return bool((got - set(expected)) & later)
+
+
+def _never_signed(got: set, expected) -> bool:
+    """True when ``got`` lists a party whose every row has no signed_date (it joined another way)."""
+    rows = _q2_rows()
+    signed = set(rows.loc[rows["signed_date"].notna(), "iso3"])
+    return bool((got - set(expected)) & (set(rows["iso3"]) - signed))
+
+
+def _outside_parties(got: set, regional_treaty: bool) -> bool:
+    """True when ``got`` lists a state that is no party at all, and the treaty is (or is not) among the five only."""
+    parties = set(_q2_rows()["iso3"])
+    return bool(got - parties) and (parties <= set(data.central_asia())) == regional_treaty
+
+
+def _dated(date: str) -> dict:
+    """A variant's date in ISO form (for code) and as the prompt and hints write it (a Python literal)."""
+    return {"date": date, "date_name": repr(date)}
+
+
+def _member_counts_on(date: object = None, **_texts) -> pd.DataFrame:
+    """q3's answer key: full memberships per Central Asian state on ``date`` (``_texts``: the prompt's words)."""
+    return _organisation_counts(on=date)
+
+
+def _q3_counts(statuses: tuple[str, ...]) -> pd.DataFrame:
+    """Per-state counts of ``statuses`` on the date of the q3 variant in force (a known mistake's fingerprint)."""
+    return _organisation_counts(statuses, on=q3.params["date"])
 
 
 def _count_members(org: str, year: int, statuses=("member",), month_day: str = "12-31") -> int:
     return len(data.members(org, on=f"{year}-{month_day}", status=list(statuses)))
 
 
-def _count_cases():
+def _count_cases(org: str = "SCO", other_org: str = "CSTO"):
     """(org, year) cases for q5 with the expected count of members on 31 December."""
-    cases = [("SCO", y) for y in (2001, 2005, 2016, 2017, 2023, 2024, 2025)]
-    cases += [("CSTO", y) for y in (2005, 2010, 2013, 2024)]
-    return [((org, year), _count_members(org, year)) for org, year in cases]
+    cases = [(name, year) for name in (org, other_org) for year in MEMBER_COUNT_YEARS[name]]
+    return [((name, year), _count_members(name, year)) for name, year in cases]
+
+
+def _counts_as(function, cases, **how) -> bool:
+    """True when ``function`` gives the count of ``_count_members(..., **how)`` in every case where that
+    count is wrong, and there is such a case (the fingerprint of one mistake)."""
+    wrong = [args for args, wanted in cases if _count_members(*args, **how) != wanted]
+    return bool(wrong) and all(function(*args) == _count_members(*args, **how) for args in wrong)
 
 
 def _calls(function, cases) -> bool:
@@ -378,57 +474,79 @@ q1 = ChoiceQuestion(
 )
 
 q2 = CountrySetQuestion(
-    "Which states had signed the 2022 Treaty on Friendship, Good-Neighbourliness and Cooperation for the "
-    "Development of Central Asia in the 21st Century by data.AS_OF? Answer with a list of names or ISO3 codes.",
+    "Which states had signed {treaty} by {date_name}? Answer with a list of names or ISO3 codes.",
     expected=_treaty_signers,
+    params=lambda rng: _treaty_question(*rng.choice(TREATY_QUESTION_VARIANTS)),
+    default_params={
+        "treaty_id": CA_TREATY,
+        "treaty": "the 2022 Treaty on Friendship, Good-Neighbourliness and Cooperation for the Development of "
+                  "Central Asia in the 21st Century",
+        "date": data.AS_OF.isoformat(),
+        "date_name": "data.AS_OF",
+    },
     hints=[
-        f"The parties are in data.load('treaty_parties'); the treaty's id is '{CA_TREATY}'.",
-        "Keep the rows whose signed_date is on or before data.AS_OF, not only those signed on the treaty's date.",
+        "The parties are in data.load('treaty_parties'); the treaty's id is '{treaty_id}'.",
+        "Keep the rows whose signed_date is on or before {date_name}, not only those signed on the treaty's date.",
         "Take the iso3 column of what is left.",
     ],
     mistakes=[
         (
-            lambda got: "TKM" in got,
-            "Turkmenistan attended the 2022 summit but did not sign; no Turkmen signature is recorded in the data "
-            "(or was found in the sources) as of the as-of date.",
+            lambda got, expected: "TKM" in got and "TKM" not in expected,
+            "Turkmenistan had not signed: no Turkmen signature of this treaty is recorded in the data as of "
+            "{date_name}.",
         ),
         (
-            lambda got: "TJK" not in got and {"KAZ", "KGZ", "UZB"} <= got,
-            "Tajikistan did not sign in 2022, but it signed later, on 28 Aug 2025: use each party's own "
-            "signed_date, not the treaty's 2022 date.",
+            _signed_on_treaty_date_only,
+            "Not every party signed on the treaty's own date (Tajikistan, for example, signed the 2022 Central "
+            "Asian treaty only on 28 Aug 2025): use each party's own signed_date, on or before {date_name}.",
         ),
         (
-            lambda got: bool(got - set(data.central_asia())),
+            _signed_later,
+            "A state you listed signed only after {date_name}: keep the rows whose signed_date is on or before it.",
+        ),
+        (
+            _never_signed,
+            "A state whose rows have no signed_date had not signed the text (it joined by another instrument, "
+            "such as a protocol): leave it out.",
+        ),
+        (
+            lambda got: _outside_parties(got, regional_treaty=True),
             "This is a treaty among Central Asian states only: no outside power is a party.",
+        ),
+        (
+            lambda got: _outside_parties(got, regional_treaty=False),
+            "A state you listed is not a party to this treaty at all: keep only its rows in treaty_parties.",
         ),
     ],
 )
 
 q3 = TableQuestion(
     "For each of the five Central Asian states, in how many organisations did it hold the status 'member' "
-    "on data.AS_OF? Give a DataFrame with the columns iso3 and organisations (one row per state).",
-    expected=lambda: _organisation_counts(),
+    "on {date_name}? Give a DataFrame with the columns iso3 and organisations (one row per state).",
+    expected=_member_counts_on,
+    params=lambda rng: _dated(rng.choice(MEMBERSHIP_COUNT_DATES)),
+    default_params={"date": data.AS_OF.isoformat(), "date_name": "data.AS_OF"},
     key="iso3",
     hints=[
-        "data.memberships_of(code, on=data.AS_OF) lists one country's spells active that day.",
+        "data.memberships_of(code, on={date_name}) lists one country's spells active that day.",
         "Keep only the rows whose status is 'member' — observer, guest, partner, associate, suspended and "
         "frozen are weaker (or dormant) links, not membership.",
         "Count the distinct organization_id values per state, e.g. in a loop over the five ISO3 codes, "
-        "and build pd.DataFrame({'iso3': [...], 'organisations': [...]}).",
+        "and build pd.DataFrame({{'iso3': [...], 'organisations': [...]}}).",
     ],
     mistakes=[
         (
-            lambda got: _same_counts(got, _organisation_counts(_all_statuses())),
+            lambda got: _same_counts(got, _q3_counts(_all_statuses())),
             "You counted every status: Turkmenistan, for example, is only an observer, guest, associate or "
             "partner in most of its organisations. Keep status == 'member'.",
         ),
         (
-            lambda got: _same_counts(got, _organisation_counts(("member", "suspended", "frozen"))),
+            lambda got: _same_counts(got, _q3_counts(("member", "suspended", "frozen"))),
             "You counted Uzbekistan's CSTO membership, which has been 'suspended' since 19 Dec 2012; a suspended "
             "(or frozen) spell is not membership.",
         ),
         (
-            lambda got: _same_counts(got, _organisation_counts(("member", "partner"))),
+            lambda got: _same_counts(got, _q3_counts(("member", "partner"))),
             "You counted the NATO Partnership for Peace, where every state is a 'partner', not a member.",
         ),
     ],
@@ -459,25 +577,28 @@ q4 = ChoiceQuestion(
 
 q5 = FunctionQuestion(
     "Write a function members_at_end_of(org, year) that returns how many states held the status 'member' "
-    "in organisation org (e.g. 'SCO', 'CSTO') on 31 December of year.",
+    "in organisation org (e.g. '{org}', '{other_org}') on 31 December of year.",
     cases=_count_cases,
+    params=lambda rng: dict(zip(("org", "other_org"), rng.choice(MEMBER_COUNT_PAIRS), strict=True)),
+    default_params={"org": "SCO", "other_org": "CSTO"},
     hints=[
         "data.members(org, on=...) returns one row per member on a date; its default status is 'member'.",
-        "Build the date as an f-string: f'{year}-12-31'.",
+        "Build the date as an f-string: f'{{year}}-12-31'.",
         "Return len(...) of the result.",
     ],
     mistakes=[
         (
-            lambda f: f("SCO", 2005) == _count_members("SCO", 2005, statuses=_all_statuses()),
-            "Your count includes observers (Mongolia, India, Pakistan and Iran were SCO observers in 2005): "
-            "keep status 'member' only.",
+            lambda f, cases: _counts_as(f, cases, statuses=_all_statuses()),
+            "Your count includes observers or other weaker statuses (Mongolia, India, Pakistan and Iran, for "
+            "example, were SCO observers in 2005): keep status 'member' only.",
         ),
         (
-            lambda f: f("SCO", 2017) == _count_members("SCO", 2017, month_day="01-01"),
-            "You counted on 1 January: India and Pakistan joined in June 2017, so they count at the END of 2017.",
+            lambda f, cases: _counts_as(f, cases, month_day="01-01"),
+            "You counted on 1 January: a state that joins during a year counts at its end (India and Pakistan "
+            "joined the SCO in June 2017, so they count at the END of 2017).",
         ),
         (
-            lambda f: f("CSTO", 2024) == _count_members("CSTO", 2024, statuses=("member", "frozen")),
+            lambda f, cases: _counts_as(f, cases, statuses=("member", "frozen")),
             "You counted Armenia, whose CSTO spell is coded 'frozen' from February 2024 (Russia disputes the "
             "word, but the question asks for status 'member').",
         ),
