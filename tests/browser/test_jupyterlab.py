@@ -192,6 +192,32 @@ def _run_cell(page, cell, source: str | None = None) -> None:
     page.keyboard.press("Shift+Enter")
 
 
+def _wait_for_output(page, needle: str, text: str, absent: str = "\0", timeout: float = 180_000) -> None:
+    """Wait until the code cell whose source contains ``needle`` holds an output with ``text`` (and
+    without ``absent``: the previous run's output is gone).
+
+    It waits on the notebook's model (what the kernel sent), not on the page's rendering, so a
+    slow machine only makes it wait longer; on failure it says what the cell holds instead.
+    """
+    script = """([needle, text, absent]) => {
+        const cell = window.jupyterapp.shell.currentWidget.content.widgets.find(
+            (w) => w.model.type === 'code' && w.model.sharedModel.getSource().includes(needle));
+        const outputs = cell ? JSON.stringify(cell.model.outputs.toJSON()) : '';
+        return outputs.includes(text) && !outputs.includes(absent);
+    }"""
+    try:
+        page.wait_for_function(script, arg=[needle, text, absent], timeout=timeout)
+    except playwright_sync.TimeoutError:
+        held = page.evaluate("""(needle) => {
+            const cell = window.jupyterapp.shell.currentWidget.content.widgets.find(
+                (w) => w.model.type === 'code' && w.model.sharedModel.getSource().includes(needle));
+            return cell ? [cell.model.executionCount, JSON.stringify(cell.model.outputs.toJSON()).slice(0, 600),
+                           window.jupyterapp.shell.currentWidget.sessionContext.session.kernel.status] : null;
+        }""", needle)
+        pytest.fail(f"no output with {text!r} in the cell with {needle!r} after {timeout / 1000:.0f} s; "
+                    f"[execution count, outputs, kernel status] = {held}")
+
+
 def test_lesson_links_to_its_exercise_set_where_answers_are_checked(lab_server, browser, screens_dir):
     base, token, progress = lab_server
     expect = playwright_sync.expect
@@ -255,8 +281,10 @@ def test_lesson_links_to_its_exercise_set_where_answers_are_checked(lab_server, 
             return head + value + tail
 
         _run_cell(page, question)
+        _wait_for_output(page, "ex.q1.check(answer)", "Fill in the blanks")
         expect(output).to_contain_text("Fill in the blanks", timeout=60_000)
         _run_cell(page, question, filled('"neighbour"'))
+        _wait_for_output(page, "ex.q1.check(answer)", "Incorrect", absent="Fill in the blanks")
         expect(output).to_contain_text("Incorrect", timeout=60_000)
         _wait_until(lambda: _status(progress, "00", "q1") == "incorrect")
 
@@ -267,6 +295,7 @@ def test_lesson_links_to_its_exercise_set_where_answers_are_checked(lab_server, 
         expect(lesson_row.locator("td").nth(4)).to_have_text("0", timeout=60_000)  # the "Correct" column
 
         _run_cell(page, question, filled('"central_asia"'))
+        _wait_for_output(page, "ex.q1.check(answer)", "Correct", absent="Incorrect")
         expect(output).to_contain_text("Correct", timeout=60_000)
         expect(output).not_to_contain_text("Incorrect")
         _wait_until(lambda: _status(progress, "00", "q1") == "correct")
