@@ -167,7 +167,7 @@ def _spell_question(rng) -> dict:
     return {"country": _data().country_name(iso3), "iso3": iso3, "org": org, "org_text": org}
 
 
-def _sco_enlargement(org="SCO", after=SCO_FOUNDED, **_):
+def _enlargement(org="SCO", after=SCO_FOUNDED, **_):
     spells = _data().load("memberships")
     chosen = (spells["organization_id"] == org) & (spells["status"] == "member") & (spells["start_date"] > after)
     return spells.loc[chosen, ["iso3", "start_date"]].sort_values(["start_date", "iso3"]).reset_index(drop=True)
@@ -201,7 +201,7 @@ def _enlargement_other_status(got, expected, org, after) -> bool:
     return extra <= set(later.loc[later["status"] != "member", "iso3"])
 
 
-def _csto_and_eaeu_central_asians(first="CSTO", second="EAEU", **_):
+def _central_asians_in_both(first="CSTO", second="EAEU", **_):
     data = _data()
     both = _members_on(first, data.AS_OF) & _members_on(second, data.AS_OF)
     return sorted(both & set(_data().central_asia()))
@@ -218,7 +218,7 @@ def _in_first_only(code, first, second) -> bool:
     return code in _members_on(first, data.AS_OF) and code not in _members_on(second, data.AS_OF)
 
 
-def _sco_members_on_map_date(org="SCO", date=SCO_MAP_DATE):
+def _members_on_map_date(org="SCO", date=SCO_MAP_DATE):
     return list(_data().members(org, on=date)["iso3"])
 
 
@@ -250,7 +250,7 @@ def _any_status_on_map_date(org="SCO", date=SCO_MAP_DATE):
 
 def _extra_are_non_members(shaded: frozenset[str], org="SCO", date=SCO_MAP_DATE) -> bool:
     """True when the map holds every member plus only states with a non-member status that day."""
-    members = frozenset(_sco_members_on_map_date(org, date))
+    members = frozenset(_members_on_map_date(org, date))
     extra = shaded - members
     return bool(extra) and members <= shaded and extra <= _any_status_on_map_date(org, date)
 
@@ -396,7 +396,7 @@ q5 = ValueQuestion(
 q6 = TableQuestion(
     "Build a table of the {org}'s enlargement: one row per state that became a full member after "
     "{when}, with the columns 'iso3' and 'start_date' (the day its member spell began).",
-    expected=_sco_enlargement,
+    expected=_enlargement,
     key="iso3",
     columns=["iso3", "start_date"],
     params=_enlargement_question,
@@ -450,7 +450,7 @@ q7 = ChoiceQuestion(
 q8 = CountrySetQuestion(
     "Which Central Asian states were members of both the {first} and the {second_name} "
     "on the dataset's as-of date (data.AS_OF)?",
-    expected=_csto_and_eaeu_central_asians,
+    expected=_central_asians_in_both,
     params=_two_clubs_question,
     default_params={"first": "CSTO", "second": "EAEU", "second_name": "Eurasian Economic Union (EAEU)"},
     hints=[
@@ -476,7 +476,7 @@ q9 = MapQuestion(
     "Draw a folium map of the {org}'s member states on {date}: shade exactly those states in a "
     "GeoJson layer inside a folium.FeatureGroup named '{org} members', and centre the map on Central Asia.",
     layers=_map_layer,
-    shaded=_sco_members_on_map_date,
+    shaded=_members_on_map_date,
     params=lambda rng: dict(zip(("org", "date"), rng.choice(MAP_QUESTIONS), strict=True)),
     default_params={"org": "SCO", "date": SCO_MAP_DATE},
     hints=[
@@ -494,7 +494,7 @@ q9 = MapQuestion(
         (lambda got: _asks_sco_2020() and _shaded(got) == _members_today("SCO"),
          "You shaded today's members (data.AS_OF); the question asks for {date}, "
          "before Iran (2023) and Belarus (2024) joined."),
-        (lambda got: _shaded(got) == _members_today(q9.params["org"]) != frozenset(_sco_members_on_map_date(**q9.params)),
+        (lambda got: _shaded(got) == _members_today(q9.params["org"]) != frozenset(_members_on_map_date(**q9.params)),
          "You shaded today's members (data.AS_OF); the question asks for the members on {date}."),
         (lambda got: _asks_sco_2020() and _extra_are_non_members(_shaded(got)),
          "You shaded states that only had another SCO status that day: observers, dialogue partners "

@@ -337,7 +337,7 @@ def _is_country(answer: object, code: str) -> bool:
     return isinstance(answer, str) and _data().iso3_of(answer) == code
 
 
-def _uzbek_defence_partners(iso3: str = "UZB", obligation: str = "defense", **_) -> list[str]:
+def _treaty_partners(iso3: str = "UZB", obligation: str = "defense", **_) -> list[str]:
     """Partners of ``iso3`` in bilateral treaties coded ``obligation`` (any date)."""
     table = _data().treaties(party=iso3, obligation=obligation, kind="bilateral")
     return sorted({code for cell in table["parties"] for code in cell.split(";")} - {iso3})
@@ -544,7 +544,7 @@ q3 = ChoiceQuestion(
 q4 = CountrySetQuestion(
     "With which states has {country} concluded a bilateral treaty coded '{obligation}' in the dataset "
     "(at any time)? Give names or ISO3 codes, {country} itself excluded.",
-    expected=_uzbek_defence_partners,
+    expected=_treaty_partners,
     params=_obligation_question,
     default_params={"country": "Uzbekistan", "iso3": "UZB", "obligation": "defense"},
     hints=[
