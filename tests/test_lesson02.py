@@ -365,3 +365,85 @@ def test_consultative_meetings_are_not_called_yearly():
     assert "a yearly summit of the region's presidents" not in text
     assert "met yearly since 2018" not in text
     assert "none was held in 2020" in text and "kabar.kg" in text
+
+
+# ---------------------------------------------------------------- variants (issue 18): a non-default variant
+# rejects the default's answer and accepts its own, computed here from the memberships table
+
+
+def _graded(name: str, params: dict, answer):
+    from casecurity.exercises import get_lesson
+    from casecurity.exercises.variants import using
+
+    question = get_lesson("02").questions[name]
+    with using({question.id: params}):
+        assert question.prompt != question.prompt_template  # the variant's own values are filled in
+        return question.grade_record(question.record_answer(answer))
+
+
+def _any_status(org: str, day: str) -> set[str]:
+    spells = _spells()
+    when = pd.Timestamp(day)
+    active = (spells["start_date"] <= when) & (spells["end_date"].isna() | (spells["end_date"] > when))
+    return set(spells.loc[(spells["organization_id"] == org) & active, "iso3"])
+
+
+def test_q3_variant_counts_its_own_organisation():
+    params = {"org": "CSTO"}
+    today = data.AS_OF.isoformat()
+    reference = len(_active_members("CSTO", today))
+    assert reference == 5  # Armenia frozen since 2024, Uzbekistan suspended since 2012
+    assert _graded("q3", params, reference).status == "correct"
+    assert _graded("q3", params, 10).status == "incorrect"  # the SCO's count, the default's answer
+    every_status = _graded("q3", params, len(_any_status("CSTO", today)))
+    assert every_status.status == "incorrect" and "counted every status" in every_status.message
+    assert "Turkmenistan as a guest" not in every_status.message  # the SCO's facts stay with the SCO
+
+
+def test_q5_variant_counts_its_own_state_and_organisation():
+    params = {"country": "Armenia", "iso3": "ARM", "org": "CSTO", "org_text": "CSTO"}
+    spells = _spells()
+    armenian = spells[(spells["organization_id"] == "CSTO") & (spells["iso3"] == "ARM")]
+    reference = int((armenian["status"] == "member").sum())
+    assert reference == 1 and len(armenian) == 2  # member 1992-2024, then frozen
+    assert _graded("q5", params, reference).status == "correct"
+    wrong = _graded("q5", params, 2)  # the default's answer, and here every spell counted
+    assert wrong.status == "incorrect" and "every CSTO spell of Armenia" in wrong.message
+    assert "Uzbekistan" not in wrong.message
+
+
+def test_q6_variant_builds_its_own_enlargement():
+    params = {"org": "EAEU", "after": "2015-01-01", "when": "the founding day (2015-01-01)"}
+    spells = _spells()
+    eaeu = spells[(spells["organization_id"] == "EAEU") & (spells["start_date"] > "2015-01-01")]
+    reference = eaeu.loc[eaeu["status"] == "member", ["iso3", "start_date"]]
+    assert set(reference["iso3"]) == {"ARM", "KGZ"}
+    assert _graded("q6", params, reference).status == "correct"
+    assert _graded("q6", params, _enlargement_reference()).status == "incorrect"  # the SCO's table
+    observers = _graded("q6", params, eaeu[["iso3", "start_date"]])
+    assert observers.status == "incorrect" and "another status after 2015-01-01" in observers.message
+    founders = spells.loc[(spells["organization_id"] == "EAEU") & (spells["status"] == "member"), ["iso3", "start_date"]]
+    result = _graded("q6", params, founders)
+    assert result.status == "incorrect" and "already members on 2015-01-01" in result.message
+
+
+def test_q8_variant_intersects_its_own_organisations():
+    params = {"first": "SCO", "second": "OTS", "second_name": "Organization of Turkic States (OTS)"}
+    today = data.AS_OF.isoformat()
+    reference = _active_members("SCO", today) & _active_members("OTS", today) & _central_asia()
+    assert reference == {"KAZ", "KGZ", "UZB"}
+    assert _graded("q8", params, sorted(reference)).status == "correct"
+    assert _graded("q8", params, ["KAZ", "KGZ"]).status == "incorrect"  # the default's answer
+    with_tajikistan = _graded("q8", params, sorted(reference | {"TJK"}))
+    assert with_tajikistan.status == "incorrect"
+    assert "Tajikistan is in the SCO but not in the OTS" in with_tajikistan.message
+
+
+def test_q9_variant_maps_its_own_organisation_and_day():
+    params = {"org": "CSTO", "date": "2010-01-01"}
+    reference = _active_members("CSTO", "2010-01-01")
+    assert "UZB" in reference and "ARM" in reference
+    assert _graded("q9", params, _map_of(reference, layer_name="CSTO members")).status == "correct"
+    assert _graded("q9", params, _map_of(SCO_2020)).status == "incorrect"  # the default's map
+    today = _graded("q9", params, _map_of(_active_members("CSTO", data.AS_OF.isoformat()), layer_name="CSTO members"))
+    assert today.status == "incorrect" and "today's members" in today.message and "Iran" not in today.message

@@ -470,3 +470,85 @@ def test_only_and_none_statements_in_the_prose_match_the_data():
     chinese = data.treaties(party="CHN", obligation="border")
     assert len(chinese) and chinese["in_force_date"].isna().all()
     assert data.treaties(party="TKM", obligation="defense").empty
+
+
+# ------------------------------------------------------------------- variants (issue 18): a non-default
+# variant rejects the default's answer and accepts its own, computed here from the CSV files
+
+
+def _graded(name: str, params: dict, answer):
+    from casecurity.exercises import get_lesson
+    from casecurity.exercises.variants import using
+
+    question = get_lesson("03").questions[name]
+    with using({question.id: params}):
+        assert question.prompt != question.prompt_template  # the variant's own values are filled in
+        return question.grade_record(question.record_answer(answer))
+
+
+def _bilateral_partners(iso3: str, obligation: str | None = None) -> pd.Series:
+    """Partners of ``iso3``, one per bilateral row (optionally only rows coded ``obligation``)."""
+    treaties = _csv("treaties")
+    parties = _csv("treaty_parties")
+    chosen = treaties["kind"] == "bilateral"
+    if obligation:
+        chosen &= treaties["obligations"].map(lambda c: obligation in _codes(c))
+    rows = set(treaties.loc[chosen, "id"]) & set(parties.loc[parties["iso3"] == iso3, "treaty_id"])
+    others = parties.loc[parties["treaty_id"].isin(rows) & (parties["iso3"] != iso3)]
+    return others.drop_duplicates(["treaty_id", "iso3"])["iso3"]
+
+
+def test_q2_variant_counts_partners_of_its_own_state():
+    params = {"power": "CHN", "power_name": "China"}
+    counts = _bilateral_partners("CHN").value_counts()
+    counts = counts[counts.index.isin(CENTRAL_ASIA)]
+    assert counts.iloc[0] > counts.iloc[1], "the variant needs a single leader"
+    assert _graded("q2", params, counts.index[0]).status == "correct"
+    assert counts.index[0] != "KAZ"
+    assert _graded("q2", params, "KAZ").status == "incorrect"  # the default's answer
+    china = _graded("q2", params, "China")
+    assert china.status == "incorrect" and "China is the partner we count against" in china.message
+
+
+def test_q4_variant_lists_its_own_partners():
+    params = {"country": "Kyrgyzstan", "iso3": "KGZ", "obligation": "border"}
+    reference = set(_bilateral_partners("KGZ", "border"))
+    assert reference == {"CHN", "UZB", "TJK"}
+    assert _graded("q4", params, sorted(reference)).status == "correct"
+    assert _graded("q4", params, ["RUS"]).status == "incorrect"  # the default's answer
+    itself = _graded("q4", params, sorted(reference | {"KGZ"}))
+    assert itself.status == "incorrect" and "Leave Kyrgyzstan itself out" in itself.message
+    # Uzbekistan's border partners: Tajikistan only through the multilateral Khujand treaty
+    params = {"country": "Uzbekistan", "iso3": "UZB", "obligation": "border"}
+    reference = set(_bilateral_partners("UZB", "border"))
+    assert "TJK" not in reference and _graded("q4", params, sorted(reference)).status == "correct"
+    multilateral = _graded("q4", params, sorted(reference | {"TJK"}))
+    assert multilateral.status == "incorrect" and "kind='bilateral'" in multilateral.message
+
+
+def _defence_or_basing_reference(day: str) -> pd.DataFrame:
+    frame = _bound_on(pd.Timestamp(day))
+    keep = frame["obligations"].map(lambda c: bool(_codes(c) & {"defense", "basing"})) & frame["bound"].map(
+        lambda b: bool(b & CENTRAL_ASIA)
+    )
+    return frame.loc[keep, ["id", "obligations"]].reset_index(drop=True)
+
+
+def test_q6_variant_keeps_the_treaties_in_force_on_its_own_day():
+    params = {"day": "2005-01-01", "day_arg": "'2005-01-01'"}
+    reference = _defence_or_basing_reference("2005-01-01")
+    assert "cst_1992" in set(reference["id"]) and "rus_kgz_unified_base_2012" not in set(reference["id"])
+    assert _graded("q6", params, reference).status == "correct"
+    later = _graded("q6", params, _q6_reference())  # the default's answer: two of its treaties came later
+    assert later.status == "incorrect" and "entered into force after 2005-01-01" in later.message
+
+
+def test_q8_variant_maps_the_border_treaties_of_its_own_day():
+    params = {"day": "2007-01-01", "day_arg": "'2007-01-01'"}
+    frame = _bound_on(pd.Timestamp("2007-01-01"))
+    border = frame.loc[frame["obligations"].map(lambda c: "border" in _codes(c))]
+    reference = set().union(*border["bound"])
+    assert reference == {"KAZ", "RUS", "UZB"}
+    assert _graded("q8", params, _border_map(reference)).status == "correct"
+    today = _graded("q8", params, _border_map(_border_states()))  # the default's map
+    assert today.status == "incorrect" and "states bound on data.AS_OF" in today.message

@@ -139,7 +139,7 @@ def test_model_answer_is_shown_as_prose_not_code():
 
 
 def test_a_column_named_in_another_case_gets_a_rename_tip():
-    frame = lesson02._sco_enlargement().rename(columns={"iso3": "ISO3"})
+    frame = lesson02._enlargement().rename(columns={"iso3": "ISO3"})
     message = lesson02.q6.check(frame).message
     assert "'ISO3' should be named 'iso3'" in message, message
 

@@ -37,7 +37,7 @@ FILL_INS = {
     ("06", "q2"): ['"ca_friendship_treaty_2022"', '"iso3"'],
     # every map question has a template too (issue #20)
     ("02", "q9"): ['"SCO"', '"2020-01-01"', '"SCO members"'],
-    ("03", "q8"): ['"border"', '"Border treaties"'],
+    ("03", "q8"): ['"border"', "data.AS_OF", '"Border treaties"'],
     ("04", "q8"): ['"operator_iso3"', "row.lon"],
     ("05", "q9"): ['"armed_clash"'],
     ("06", "q7"): ['"RUS"', '"hosts confirmed Russian military sites"'],

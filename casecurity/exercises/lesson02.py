@@ -111,47 +111,119 @@ def peace_missions():
 # q1's variants: days on both sides of Uzbekistan's exit (1999), return (2006) and suspension (2012)
 CSTO_QUESTION_DATES = ["1995-01-01", "2001-01-01", "2008-01-01", "2011-06-30", "2015-01-01", "2019-06-30"]
 
+# q3's variants: organisations where some states on the as-of date have a status other than member
+# (observer, partner, guest, associate, suspended, frozen), so counting every row is the slip to catch
+MEMBER_COUNT_ORGS = ["SCO", "CSTO", "CIS", "EAEU", "OTS", "CICA"]
+
+# q5's variants (state, organisation): each has member spells and spells with another status
+SPELL_QUESTIONS = [("UZB", "CSTO"), ("ARM", "CSTO"), ("TKM", "CIS"), ("BLR", "SCO"), ("IND", "SCO"),
+                   ("IRN", "SCO"), ("BGD", "CICA"), ("LKA", "CICA")]
+
+# q6's variants (organisation, day after which a new member spell counts; None = its founding day),
+# each with non-member spells after that day, so status == 'member' matters
+ENLARGEMENT_QUESTIONS = [("SCO", None), ("SCO", "2018-01-01"), ("SCO", "2023-12-31"), ("EAEU", None),
+                         ("OTS", None), ("CICA", "2005-01-01"), ("CICA", "2012-01-01")]
+
+# q8's variants: two organisations whose Central Asian members on the as-of date overlap only in part
+TWO_CLUBS = [("CSTO", "EAEU"), ("SCO", "OTS"), ("CSTO", "SCO"), ("CIS", "OTS"), ("CIS", "SCO"), ("SCO", "EAEU"),
+             ("CSTO", "OTS"), ("CIS", "CAHS")]
+
+# q9's variants (organisation, day): days before the organisation's latest change of membership,
+# so that today's members are a wrong answer
+MAP_QUESTIONS = [("SCO", "2020-01-01"), ("SCO", "2010-01-01"), ("SCO", "2023-12-31"), ("CSTO", "1995-01-01"),
+                 ("CSTO", "2010-01-01"), ("EAEU", "2015-06-01"), ("OTS", "2015-01-01"), ("CIS", "2000-01-01")]
+
 
 def _csto_central_asian_members(date=CSTO_QUESTION_DATE):
     members = _data().members("CSTO", on=date)
     return [code for code in members["iso3"] if code in _data().central_asia()]
 
 
-def _sco_member_count():
+def _member_count(org="SCO"):
     data = _data()
-    return len(data.members("SCO", on=data.AS_OF))
+    return len(data.members(org, on=data.AS_OF))
 
 
-def _sco_all_statuses_count():
+def _all_statuses_count(org="SCO"):
     data = _data()
-    return len(data.members("SCO", on=data.AS_OF, status=None))
+    return len(data.members(org, on=data.AS_OF, status=None))
 
 
-def _uzbek_csto_member_spells():
+def _member_spells(iso3="UZB", org="CSTO", **_):
+    """How many of ``iso3``'s spells in ``org`` have status 'member' (q5)."""
     spells = _data().load("memberships")
-    chosen = (spells["organization_id"] == "CSTO") & (spells["iso3"] == "UZB") & (spells["status"] == "member")
+    chosen = (spells["organization_id"] == org) & (spells["iso3"] == iso3) & (spells["status"] == "member")
     return int(chosen.sum())
 
 
-def _sco_enlargement():
+def _all_spells(iso3="UZB", org="CSTO", **_):
+    """How many spells ``iso3`` has in ``org``, whatever their status (q5's usual slip)."""
     spells = _data().load("memberships")
-    chosen = (
-        (spells["organization_id"] == "SCO")
-        & (spells["status"] == "member")
-        & (spells["start_date"] > SCO_FOUNDED)
-    )
+    return int(((spells["organization_id"] == org) & (spells["iso3"] == iso3)).sum())
+
+
+def _spell_question(rng) -> dict:
+    iso3, org = rng.choice(SPELL_QUESTIONS)
+    return {"country": _data().country_name(iso3), "iso3": iso3, "org": org, "org_text": org}
+
+
+def _enlargement(org="SCO", after=SCO_FOUNDED, **_):
+    spells = _data().load("memberships")
+    chosen = (spells["organization_id"] == org) & (spells["status"] == "member") & (spells["start_date"] > after)
     return spells.loc[chosen, ["iso3", "start_date"]].sort_values(["start_date", "iso3"]).reset_index(drop=True)
 
 
-def _csto_and_eaeu_central_asians():
+def _enlargement_question(rng) -> dict:
+    org, after = rng.choice(ENLARGEMENT_QUESTIONS)
+    if after is None:  # counted from the founding day, as recorded in data/organizations.csv
+        founded = _data().load("organizations").set_index("id").at[org, "founded"]
+        after = founded.date().isoformat() if hasattr(founded, "date") else str(founded)[:10]
+        return {"org": org, "after": after, "when": f"the founding day ({after})"}
+    return {"org": org, "after": after, "when": after}
+
+
+def _members_on(org, day) -> set[str]:
+    return set(_data().members(org, on=day)["iso3"])
+
+
+def _enlargement_founders(got, org, after) -> set[str]:
+    """States of ``got`` that were already members of ``org`` on the day ``after`` (not enlargement)."""
+    return set(got["iso3"]) & _members_on(org, after)
+
+
+def _enlargement_other_status(got, expected, org, after) -> bool:
+    """True when the extra states of ``got`` only had another status in ``org`` after the day ``after``."""
+    extra = set(got["iso3"]) - set(expected["iso3"])
+    if not extra:
+        return False
+    spells = _data().load("memberships")
+    later = spells.loc[(spells["organization_id"] == org) & (spells["start_date"] > after)]
+    return extra <= set(later.loc[later["status"] != "member", "iso3"])
+
+
+def _central_asians_in_both(first="CSTO", second="EAEU", **_):
     data = _data()
-    csto = set(data.members("CSTO", on=data.AS_OF)["iso3"])
-    eaeu = set(data.members("EAEU", on=data.AS_OF)["iso3"])
-    return sorted(csto & eaeu & set(_data().central_asia()))
+    both = _members_on(first, data.AS_OF) & _members_on(second, data.AS_OF)
+    return sorted(both & set(_data().central_asia()))
 
 
-def _sco_members_on_map_date():
-    return list(_data().members("SCO", on=SCO_MAP_DATE)["iso3"])
+def _two_clubs_question(rng) -> dict:
+    first, second = rng.choice(TWO_CLUBS)
+    name = _data().load("organizations").set_index("id").at[second, "name"]
+    return {"first": first, "second": second, "second_name": f"{name} ({second})"}
+
+
+def _in_first_only(code, first, second) -> bool:
+    data = _data()
+    return code in _members_on(first, data.AS_OF) and code not in _members_on(second, data.AS_OF)
+
+
+def _members_on_map_date(org="SCO", date=SCO_MAP_DATE):
+    return list(_data().members(org, on=date)["iso3"])
+
+
+def _map_layer(org="SCO", **_):
+    return [f"{org} members"]
 
 
 def _has(code):
@@ -172,20 +244,25 @@ def _shaded(folium_map) -> frozenset[str]:
     return frozenset(codes)
 
 
-def _sco_any_status_on_map_date():
-    return frozenset(_data().members("SCO", on=SCO_MAP_DATE, status=None)["iso3"])
+def _any_status_on_map_date(org="SCO", date=SCO_MAP_DATE):
+    return frozenset(_data().members(org, on=date, status=None)["iso3"])
 
 
-def _extra_are_non_members(shaded: frozenset[str]) -> bool:
-    """True when the map holds every member plus only states with a non-member SCO status."""
-    members = frozenset(_sco_members_on_map_date())
+def _extra_are_non_members(shaded: frozenset[str], org="SCO", date=SCO_MAP_DATE) -> bool:
+    """True when the map holds every member plus only states with a non-member status that day."""
+    members = frozenset(_members_on_map_date(org, date))
     extra = shaded - members
-    return bool(extra) and members <= shaded and extra <= _sco_any_status_on_map_date()
+    return bool(extra) and members <= shaded and extra <= _any_status_on_map_date(org, date)
 
 
-def _sco_members_today():
+def _members_today(org="SCO", **_):
     data = _data()
-    return frozenset(data.members("SCO", on=data.AS_OF)["iso3"])
+    return frozenset(data.members(org, on=data.AS_OF)["iso3"])
+
+
+def _asks_sco_2020() -> bool:
+    """True when q9 is on its default variant (the SCO on 2020-01-01), whose mistakes name that year's facts."""
+    return (q9.params["org"], q9.params["date"]) == ("SCO", SCO_MAP_DATE)
 
 
 # --------------------------------------------------------------------------- questions
@@ -241,21 +318,29 @@ q2 = ChoiceQuestion(
 )
 
 q3 = ValueQuestion(
-    "How many SCO member states are there as of the dataset's as-of date (data.AS_OF)? "
+    "How many {org} member states are there as of the dataset's as-of date (data.AS_OF)? "
     "Give a number.",
-    expected=_sco_member_count,
+    expected=_member_count,
+    params=lambda rng: {"org": rng.choice(MEMBER_COUNT_ORGS)},
+    default_params={"org": "SCO"},
     hints=[
-        "data.members('SCO', on=data.AS_OF) uses status='member' by default.",
+        "data.members('{org}', on=data.AS_OF) uses status='member' by default.",
         "len(...) of that table is the answer; observers, partners and guests are not members.",
     ],
     mistakes=[
-        (lambda got: got == _sco_all_statuses_count(),
+        # facts about the SCO's own history: only for the SCO variant
+        (lambda got: q3.params["org"] == "SCO" and got == _all_statuses_count("SCO"),
          "You counted every status: partners (former observers and dialogue partners) and "
          "Turkmenistan as a guest are not members. Keep status == 'member'."),
-        (lambda got: got == 6, "Six is the number of founders (2001); the SCO has enlarged since then."),
-        (lambda got: got == 8, "Eight was the count after India and Pakistan joined in 2017; "
-                               "Iran (2023) and Belarus (2024) joined later."),
-        (lambda got: got == 9, "Nine was the count after Iran joined in 2023; Belarus joined on 4 July 2024."),
+        (lambda got: q3.params["org"] == "SCO" and got == 6,
+         "Six is the number of founders (2001); the SCO has enlarged since then."),
+        (lambda got: q3.params["org"] == "SCO" and got == 8, "Eight was the count after India and Pakistan joined "
+                                                            "in 2017; Iran (2023) and Belarus (2024) joined later."),
+        (lambda got: q3.params["org"] == "SCO" and got == 9,
+         "Nine was the count after Iran joined in 2023; Belarus joined on 4 July 2024."),
+        (lambda got: got == _all_statuses_count(q3.params["org"]),
+         "You counted every status: observers, partners, guests, associates and suspended or frozen "
+         "members are not members. Keep status == 'member'."),
     ],
 )
 
@@ -286,41 +371,53 @@ q4 = ChoiceQuestion(
 )
 
 q5 = ValueQuestion(
-    "In how many separate spells was Uzbekistan a *member* (status 'member') of the CSTO system? "
+    "In how many separate spells was {country} a *member* (status 'member') of the {org_text}? "
     "Give a number.",
-    expected=_uzbek_csto_member_spells,
+    expected=_member_spells,
+    params=_spell_question,
+    default_params={"country": "Uzbekistan", "iso3": "UZB", "org": "CSTO", "org_text": "CSTO system"},
     hints=[
-        "Filter data.load('memberships') for organization_id 'CSTO' and iso3 'UZB'.",
-        "Then keep status == 'member' and count the rows; a 'suspended' spell is not membership.",
+        "Filter data.load('memberships') for organization_id '{org}' and iso3 '{iso3}'.",
+        "Then keep status == 'member' and count the rows; a spell with another status ('suspended', "
+        "'observer' ...) is not membership.",
     ],
     mistakes=[
-        (lambda got: got == 3, "Three counts the 'suspended' spell (from 19 Dec 2012) as membership. "
-                               "Uzbekistan left twice (1999, 2012) but came back only once (2006)."),
-        (lambda got: got == 1, "Uzbekistan's participation lapsed in 1999 and was restored in 2006: "
-                               "look at every CSTO row for UZB."),
+        # Uzbekistan's own CSTO story: only for that variant
+        (lambda got: (q5.params["iso3"], q5.params["org"]) == ("UZB", "CSTO") and got == 3,
+         "Three counts the 'suspended' spell (from 19 Dec 2012) as membership. "
+         "Uzbekistan left twice (1999, 2012) but came back only once (2006)."),
+        (lambda got: (q5.params["iso3"], q5.params["org"]) == ("UZB", "CSTO") and got == 1,
+         "Uzbekistan's participation lapsed in 1999 and was restored in 2006: look at every CSTO row for UZB."),
+        (lambda got, expected: got == _all_spells(**q5.params) != expected,
+         "You counted every {org} spell of {country}, whatever its status: keep status == 'member'."),
     ],
 )
 
 q6 = TableQuestion(
-    "Build a table of the SCO's enlargement: one row per state that became a full member after the "
-    f"founding day ({SCO_FOUNDED}), with the columns 'iso3' and 'start_date' (the day its member "
-    "spell began).",
-    expected=_sco_enlargement,
+    "Build a table of the {org}'s enlargement: one row per state that became a full member after "
+    "{when}, with the columns 'iso3' and 'start_date' (the day its member spell began).",
+    expected=_enlargement,
     key="iso3",
     columns=["iso3", "start_date"],
+    params=_enlargement_question,
+    default_params={"org": "SCO", "after": SCO_FOUNDED, "when": f"the founding day ({SCO_FOUNDED})"},
     hints=[
-        "Start from data.load('memberships') and keep organization_id == 'SCO' and status == 'member'.",
-        f"Keep rows whose start_date is after '{SCO_FOUNDED}', then select [['iso3', 'start_date']].",
+        "Start from data.load('memberships') and keep organization_id == '{org}' and status == 'member'.",
+        "Keep rows whose start_date is after '{after}', then select [['iso3', 'start_date']].",
     ],
     mistakes=[
-        (lambda got: got["iso3"].duplicated().any(),
+        (lambda got, expected: got["iso3"].duplicated().any() and not expected["iso3"].duplicated().any(),
          "A state appears twice: you kept its observer or dialogue-partner spell as well. "
          "Keep status == 'member'."),
-        (lambda got: bool({"CHN", "RUS", "KAZ"} & set(got["iso3"])),
-         "Founding members (15 June 2001) are not enlargement: keep start_date after the founding day."),
-        (lambda got: "UZB" in set(got["iso3"]),
+        (lambda got: q6.params["org"] == "SCO" and _enlargement_founders(got, "SCO", q6.params["after"]) == {"UZB"},
          "Uzbekistan joined the Shanghai Five on 14 June 2001 but is a founding member of the SCO "
          "(15 June 2001), not an enlargement."),
+        (lambda got: bool(_enlargement_founders(got, q6.params["org"], q6.params["after"])),
+         "Founding members, and states that were already members on {after}, are not enlargement: "
+         "keep start_date after {after}."),
+        (lambda got, expected: _enlargement_other_status(got, expected, q6.params["org"], q6.params["after"]),
+         "Some of your states only had another status after {after} (observer, partner, dialogue partner ...): "
+         "keep status == 'member'."),
     ],
 )
 
@@ -351,44 +448,60 @@ q7 = ChoiceQuestion(
 )
 
 q8 = CountrySetQuestion(
-    "Which Central Asian states were members of both the CSTO and the Eurasian Economic Union "
-    "(EAEU) on the dataset's as-of date (data.AS_OF)?",
-    expected=_csto_and_eaeu_central_asians,
+    "Which Central Asian states were members of both the {first} and the {second_name} "
+    "on the dataset's as-of date (data.AS_OF)?",
+    expected=_central_asians_in_both,
+    params=_two_clubs_question,
+    default_params={"first": "CSTO", "second": "EAEU", "second_name": "Eurasian Economic Union (EAEU)"},
     hints=[
         "Take the member iso3 codes of each organisation with data.members(org, on=data.AS_OF).",
         "Intersect the two sets (set(a) & set(b)), then keep the Central Asian states.",
     ],
     mistakes=[
-        (_has("TJK"), "Tajikistan is in the CSTO but not in the EAEU."),
-        (_has("UZB"), "Uzbekistan is only an EAEU observer (since Dec 2020), and its CSTO membership "
-                      "is suspended."),
-        (_has("TKM"), "Turkmenistan belongs to neither: its neutrality keeps it out of both blocs."),
-        (lambda got: bool(got & {"RUS", "BLR", "ARM"}), "Only Central Asian states are asked for."),
+        (lambda got: "TJK" in got and _in_first_only("TJK", q8.params["first"], q8.params["second"]),
+         "Tajikistan is in the {first} but not in the {second}."),
+        # the facts below are about the CSTO and the EAEU: only for that variant
+        (lambda got: (q8.params["first"], q8.params["second"]) == ("CSTO", "EAEU") and "UZB" in got,
+         "Uzbekistan is only an EAEU observer (since Dec 2020), and its CSTO membership is suspended."),
+        (lambda got: (q8.params["first"], q8.params["second"]) == ("CSTO", "EAEU") and "TKM" in got,
+         "Turkmenistan belongs to neither: its neutrality keeps it out of both blocs."),
+        (lambda got: bool(got - set(_data().central_asia())), "Only Central Asian states are asked for."),
+        (lambda got, expected: bool(got - set(expected)),
+         "At least one of your states was not a member of both on that day (observer, associate, guest or "
+         "suspended is not membership): keep the states in both sets."),
     ],
 )
 
 q9 = MapQuestion(
-    f"Draw a folium map of the SCO's member states on {SCO_MAP_DATE}: shade exactly those states in a "
-    "GeoJson layer inside a folium.FeatureGroup named 'SCO members', and centre the map on Central Asia.",
-    layers=["SCO members"],
-    shaded=_sco_members_on_map_date,
+    "Draw a folium map of the {org}'s member states on {date}: shade exactly those states in a "
+    "GeoJson layer inside a folium.FeatureGroup named '{org} members', and centre the map on Central Asia.",
+    layers=_map_layer,
+    shaded=_members_on_map_date,
+    params=lambda rng: dict(zip(("org", "date"), rng.choice(MAP_QUESTIONS), strict=True)),
+    default_params={"org": "SCO", "date": SCO_MAP_DATE},
     hints=[
-        "data.members('SCO', on='2020-01-01') gives the members; data.countries_geo() the shapes "
+        "data.members('{org}', on='{date}') gives the members; data.countries_geo() the shapes "
         "(each feature has properties['iso3']).",
-        "Keep the features whose iso3 is a member, wrap them in {'type': 'FeatureCollection', "
-        "'features': [...]}, add folium.GeoJson(...) to folium.FeatureGroup(name='SCO members'), "
+        "Keep the features whose iso3 is a member, wrap them in {{'type': 'FeatureCollection', "
+        "'features': [...]}}, add folium.GeoJson(...) to folium.FeatureGroup(name='{org} members'), "
         "add the group to folium.Map(location=[45, 65], zoom_start=3).",
     ],
     mistakes=[
         (lambda got: hasattr(got, "alt_text"),
          "maps.membership_map draws every country of the region (non-members in grey) in one layer; "
          "for this task build your own layer that holds only the members."),
-        (lambda got: _shaded(got) == _sco_members_today(),
-         f"You shaded today's members (data.AS_OF); the question asks for {SCO_MAP_DATE}, "
+        # the SCO's enlargement after 2020: only for the default variant
+        (lambda got: _asks_sco_2020() and _shaded(got) == _members_today("SCO"),
+         "You shaded today's members (data.AS_OF); the question asks for {date}, "
          "before Iran (2023) and Belarus (2024) joined."),
-        (lambda got: _extra_are_non_members(_shaded(got)),
+        (lambda got: _shaded(got) == _members_today(q9.params["org"]) != frozenset(_members_on_map_date(**q9.params)),
+         "You shaded today's members (data.AS_OF); the question asks for the members on {date}."),
+        (lambda got: _asks_sco_2020() and _extra_are_non_members(_shaded(got)),
          "You shaded states that only had another SCO status that day: observers, dialogue partners "
          "and guests (e.g. Afghanistan, Belarus, Iran, Mongolia in 2020) are not members."),
+        (lambda got: _extra_are_non_members(_shaded(got), **q9.params),
+         "You shaded states that only had another {org} status on {date} (observer, dialogue partner, "
+         "guest, associate, suspended ...): they are not members."),
     ],
 )
 

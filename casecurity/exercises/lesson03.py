@@ -52,6 +52,20 @@ ATOP_DEFINITIONS = {
 }
 # The layer name q8 looks for in the learner's map.
 BORDER_LAYER = "Border treaties"
+# How q6 and q8 name the as-of date in their prompts (their other variants name a day such as 2010-01-01).
+AS_OF_TEXT = "data.AS_OF"
+# q2's variants: states whose bilateral rows with Central Asian states have a single leader
+PARTNER_POWERS = ["RUS", "CHN", "USA", "KAZ", "UZB"]
+# q4's variants (state, obligation): no declaration carries that obligation for that state, so every
+# row counted is a treaty
+BILATERAL_OBLIGATIONS = [("UZB", "defense"), ("UZB", "border"), ("KGZ", "border"), ("KAZ", "border"),
+                         ("TJK", "border"), ("KGZ", "basing"), ("KAZ", "nonaggression"), ("UZB", "friendship"),
+                         ("KAZ", "military_cooperation")]
+# q6's variants: days across the entries into force (1994, 1998, 2014, 2017) and ends (2005-2014) of
+# the defence and basing treaties
+DEFENCE_DAYS = ["1995-01-01", "2000-01-01", "2005-01-01", "2010-01-01", "2015-01-01", "2020-01-01"]
+# q8's variants: days across the entries into force of the border treaties (2003, 2006, 2017, 2023, 2025)
+BORDER_DAYS = ["2004-01-01", "2007-01-01", "2012-01-01", "2018-01-01", "2023-03-01", "2025-06-01"]
 # Reading order of the obligation words (the vocabulary of docs/design.md).
 OBLIGATION_ORDER = (
     "defense", "offense", "neutrality", "nonaggression", "consultation", "basing", "military_cooperation",
@@ -295,31 +309,62 @@ def _treaty_row(treaty_id: str):
 
 
 def _partner_counts(power: str = "RUS") -> dict[str, int]:
-    """Number of bilateral rows (declarations included) between ``power`` and each partner."""
+    """Number of bilateral rows (declarations included) between ``power`` and each Central Asian partner."""
+    states = set(_data().central_asia()) - {power}
     counts: dict[str, int] = {}
     for cell in _data().treaties(party=power, kind="bilateral")["parties"]:
-        for code in set(cell.split(";")) - {power}:
+        for code in set(cell.split(";")) & states:
             counts[code] = counts.get(code, 0) + 1
     return counts
 
 
-def _top_russian_partner() -> set[str]:
-    """Accepted answers: ISO3 code and name of the partner(s) with the most bilateral rows."""
+def _top_partner(power: str = "RUS", **_) -> set[str]:
+    """Accepted answers: ISO3 code and name of the Central Asian partner(s) of ``power`` with the most rows."""
     data = _data()
-    counts = _partner_counts("RUS")
+    counts = _partner_counts(power)
     best = max(counts.values())
     leaders = [code for code, count in counts.items() if count == best]
     return {text for code in leaders for text in (code, data.country_name(code))}
+
+
+def _partner_question(rng) -> dict:
+    power = rng.choice(PARTNER_POWERS)
+    name = _data().country_name(power)
+    return {"power": power, "power_name": f"the {name}" if name.startswith("United ") else name}
 
 
 def _is_country(answer: object, code: str) -> bool:
     return isinstance(answer, str) and _data().iso3_of(answer) == code
 
 
-def _uzbek_defence_partners() -> list[str]:
-    """Partners of Uzbekistan in bilateral treaties coded ``defense`` (any date)."""
-    table = _data().treaties(party="UZB", obligation="defense", kind="bilateral")
-    return sorted({code for cell in table["parties"] for code in cell.split(";")} - {"UZB"})
+def _treaty_partners(iso3: str = "UZB", obligation: str = "defense", **_) -> list[str]:
+    """Partners of ``iso3`` in bilateral treaties coded ``obligation`` (any date)."""
+    table = _data().treaties(party=iso3, obligation=obligation, kind="bilateral")
+    return sorted({code for cell in table["parties"] for code in cell.split(";")} - {iso3})
+
+
+def _multilateral_partners(iso3: str, obligation: str) -> set[str]:
+    """States that share with ``iso3`` a multilateral treaty coded ``obligation`` (q4's usual slip)."""
+    table = _data().treaties(party=iso3, obligation=obligation, kind="multilateral")
+    return {code for cell in table["parties"] for code in cell.split(";")} - {iso3}
+
+
+def _obligation_question(rng) -> dict:
+    iso3, obligation = rng.choice(BILATERAL_OBLIGATIONS)
+    return {"country": _data().country_name(iso3), "iso3": iso3, "obligation": obligation}
+
+
+def _day_question(days):
+    """A params function: one of ``days``, as the prompt shows it and as code would write it."""
+    def make(rng) -> dict:
+        day = rng.choice(days)
+        return {"day": day, "day_arg": repr(day)}
+    return make
+
+
+def _on(day: str):
+    """The day a q6 or q8 variant asks about, for ``data``: None (the as-of date) or the ISO date."""
+    return None if day == AS_OF_TEXT else day
 
 
 def defence_or_basing_in_force(on=None):
@@ -340,8 +385,27 @@ def border_treaty_states(on=None) -> list[str]:
     return sorted({code for cell in table["parties"] for code in cell.split(";") if code})
 
 
+def _defence_or_basing_on(day: str = AS_OF_TEXT, **_):
+    return defence_or_basing_in_force(on=_on(day))
+
+
+def _border_states_on(day: str = AS_OF_TEXT, **_) -> list[str]:
+    return border_treaty_states(on=_on(day))
+
+
 def _ids(frame) -> set[str]:
     return set(frame["id"].astype(str))
+
+
+def _not_yet_in_force_ids(on=None) -> set[str]:
+    """Defense/basing treaties whose entry into force comes after the day."""
+    import pandas as pd
+
+    data = _data()
+    day = pd.Timestamp(data.AS_OF if on is None else on)
+    table = data.treaties()
+    wanted = table["obligations"].map(lambda cell: bool(_codes(cell) & {"defense", "basing"}))
+    return set(table.loc[wanted & (table["in_force_date"] > day), "id"].astype(str))
 
 
 def _expired_ids(on=None) -> set[str]:
@@ -385,6 +449,11 @@ def _shaded_codes(folium_map) -> set[str]:
     return codes
 
 
+def _asks_uzbek_defence() -> bool:
+    """True when q4 is on its default variant (Uzbekistan, defense), whose mistakes name Uzbekistan's documents."""
+    return (q4.params["iso3"], q4.params["obligation"]) == ("UZB", "defense")
+
+
 # ---------------------------------------------------------------------------------------- questions
 
 q1 = ChoiceQuestion(
@@ -413,27 +482,34 @@ q1 = ChoiceQuestion(
 )
 
 q2 = ValueQuestion(
-    "Count every bilateral row of data.treaties(party='RUS', kind='bilateral') (declarations included). "
-    "Which Central Asian state has the most bilateral treaties and declarations with Russia? "
+    "Count every bilateral row of data.treaties(party='{power}', kind='bilateral') (declarations included). "
+    "Which Central Asian state has the most bilateral treaties and declarations with {power_name}? "
     "Give its name or ISO3 code.",
-    expected=_top_russian_partner,
+    expected=_top_partner,
+    params=_partner_question,
+    default_params={"power": "RUS", "power_name": "Russia"},
     hints=[
-        "Start from data.treaties(party='RUS', kind='bilateral') and look at its 'parties' column.",
+        "Start from data.treaties(party='{power}', kind='bilateral') and look at its 'parties' column.",
         "Each 'parties' cell reads like 'KAZ;RUS': count the cells per value with .value_counts().",
     ],
     mistakes=[
         (
-            lambda got: _is_country(got, "RUS"),
-            "Russia is the partner we count against: name the other party.",
+            lambda got: _is_country(got, q2.params["power"]),
+            "{power_name} is the partner we count against: name the other party.",
         ),
+        # facts about Russia's partners: only for the Russian variant
         (
-            lambda got: _is_country(got, "TJK"),
+            lambda got: q2.params["power"] == "RUS" and _is_country(got, "TJK"),
             "Tajikistan hosts Russia's largest base, but another state has more rows: count every row, "
             "declarations included.",
         ),
         (
-            lambda got: _is_country(got, "UZB") or _is_country(got, "KGZ"),
+            lambda got: q2.params["power"] == "RUS" and (_is_country(got, "UZB") or _is_country(got, "KGZ")),
             "Count again: Uzbekistan and Kyrgyzstan have only a few bilateral documents with Russia in the data.",
+        ),
+        (
+            lambda got: isinstance(got, str) and _data().iso3_of(got) not in _data().central_asia(),
+            "Only Central Asian partners count: skip the rows with states from outside the region.",
         ),
     ],
 )
@@ -466,32 +542,41 @@ q3 = ChoiceQuestion(
 )
 
 q4 = CountrySetQuestion(
-    "With which states has Uzbekistan concluded a bilateral treaty coded 'defense' in the dataset "
-    "(at any time)? Give names or ISO3 codes, Uzbekistan itself excluded.",
-    expected=_uzbek_defence_partners,
+    "With which states has {country} concluded a bilateral treaty coded '{obligation}' in the dataset "
+    "(at any time)? Give names or ISO3 codes, {country} itself excluded.",
+    expected=_treaty_partners,
+    params=_obligation_question,
+    default_params={"country": "Uzbekistan", "iso3": "UZB", "obligation": "defense"},
     hints=[
-        "data.treaties(party='UZB', obligation='defense', kind='bilateral') lists the treaties.",
-        "Split each 'parties' cell on ';' and drop 'UZB'.",
+        "data.treaties(party='{iso3}', obligation='{obligation}', kind='bilateral') lists the treaties.",
+        "Split each 'parties' cell on ';' and drop '{iso3}'.",
     ],
     mistakes=[
+        # facts about Uzbekistan's documents: only for the default variant (Uzbekistan, defense)
         (
-            lambda got: "USA" in got,
+            lambda got: _asks_uzbek_defence() and "USA" in got,
             "The 2002 US-Uzbek document is a political declaration: the US 'would regard with grave concern' a "
             "threat, with no promise to help; it is coded declaration, not defense.",
         ),
         (
-            lambda got: "CHN" in got,
+            lambda got: _asks_uzbek_defence() and "CHN" in got,
             "Uzbekistan's documents with China (2005, 2013, ...) are partnership and friendship treaties; "
             "none is a defence pact.",
         ),
         (
-            lambda got: bool({"KAZ", "TJK"} & got),
+            lambda got: _asks_uzbek_defence() and bool({"KAZ", "TJK"} & got),
             "The 2022 Kazakh-Uzbek and 2024 Tajik-Uzbek treaties are called 'allied', but no pledge of "
             "assistance to a party under attack was found in them: the Kazakh-Uzbek draft promises consultations "
             "and non-aggression, and summaries of the Tajik-Uzbek text list cooperation (including against "
             "terrorism). Neither is coded defense; read their notes in data.load('treaties').",
         ),
-        (lambda got: "UZB" in got, "Leave Uzbekistan itself out: the question asks for its partners."),
+        (lambda got: q4.params["iso3"] in got, "Leave {country} itself out: the question asks for its partners."),
+        (
+            lambda got, expected: bool(got - set(expected))
+            and got - set(expected) <= _multilateral_partners(q4.params["iso3"], q4.params["obligation"]),
+            "Some of your states share only a multilateral treaty coded '{obligation}' with {country}: "
+            "keep kind='bilateral'.",
+        ),
     ],
 )
 
@@ -524,22 +609,33 @@ q5 = ChoiceQuestion(
 )
 
 q6 = TableQuestion(
-    "Build a DataFrame with columns id and obligations: the treaties in force on data.AS_OF that carry a "
+    "Build a DataFrame with columns id and obligations: the treaties in force on {day} that carry a "
     "'defense' or a 'basing' obligation and bind at least one Central Asian state on that day.",
-    expected=defence_or_basing_in_force,
+    expected=_defence_or_basing_on,
     key="id",
     columns=["id", "obligations"],
+    params=_day_question(DEFENCE_DAYS),
+    default_params={"day": AS_OF_TEXT, "day_arg": AS_OF_TEXT},
     hints=[
-        "data.treaties(in_force_on=data.AS_OF) keeps only treaties in force that day, and its 'parties' "
+        "data.treaties(in_force_on={day_arg}) keeps only treaties in force that day, and its 'parties' "
         "column then lists only the states bound that day.",
         "Keep the rows whose obligations (split on ';') contain 'defense' or 'basing' and whose parties "
         "include one of KAZ, KGZ, TJK, TKM, UZB.",
     ],
     mistakes=[
         (
-            lambda got: bool(_ids(got) & _expired_ids()),
+            # the examples are the treaties that have ended by the as-of date
+            lambda got: q6.params["day"] == AS_OF_TEXT and bool(_ids(got) & _expired_ids()),
             "Some of your treaties have expired (end_date before the day): e.g. the US base agreements at "
             "Karshi-Khanabad and Manas, or the 2004 Russia-Tajikistan base agreement replaced in 2014.",
+        ),
+        (
+            lambda got: bool(_ids(got) & _expired_ids(_on(q6.params["day"]))),
+            "Some of your treaties had ended by {day} (their end_date is on or before it).",
+        ),
+        (
+            lambda got: bool(_ids(got) & _not_yet_in_force_ids(_on(q6.params["day"]))),
+            "Some of your treaties entered into force after {day}: keep in_force_date <= day.",
         ),
         (
             lambda got: bool(_ids(got) & _never_dated_ids()),
@@ -570,18 +666,20 @@ q7 = ExcerptCodingQuestion(
 )
 
 q8 = MapQuestion(
-    f"Build a folium map of the border treaties in force on data.AS_OF: a FeatureGroup named "
+    "Build a folium map of the border treaties in force on {day}: a FeatureGroup named "
     f"'{BORDER_LAYER}' with one line between the capitals of each pair of parties, and a GeoJson layer that "
     "shades exactly the states bound by at least one of these treaties.",
     layers=[BORDER_LAYER],
-    shaded=border_treaty_states,
+    shaded=_border_states_on,
+    params=_day_question(BORDER_DAYS),
+    default_params={"day": AS_OF_TEXT, "day_arg": AS_OF_TEXT},
     hints=[
-        "maps.treaty_network_map(obligation='border') shows the bilateral part of the answer; its .table "
-        "lists the pairs. data.treaties(obligation='border', in_force_on=data.AS_OF) also has the "
-        "multilateral Khujand treaty.",
+        "maps.treaty_network_map(obligation='border', on={day_arg}) shows the bilateral part of the answer; "
+        "its .table lists the pairs. data.treaties(obligation='border', in_force_on={day_arg}) also has the "
+        "multilateral ones, if any.",
         "Take the features of data.countries_geo() whose properties['iso3'] is in your set of states and pass "
         "them to folium.GeoJson; draw folium.PolyLine between capitals (data.load('countries')) inside "
-        "folium.FeatureGroup(name='Border treaties').",
+        f"folium.FeatureGroup(name='{BORDER_LAYER}').",
     ],
     mistakes=[
         (
@@ -592,6 +690,11 @@ q8 = MapQuestion(
         (
             lambda got: "TKM" in _shaded_codes(got),
             "Turkmenistan has no border treaty in force in the dataset: do not shade it.",
+        ),
+        (
+            lambda got, expected: _shaded_codes(got) == set(border_treaty_states()) != set(expected["shaded"]),
+            "You shaded the states bound on data.AS_OF; the question asks for the border treaties in force "
+            "on {day}.",
         ),
     ],
 )
