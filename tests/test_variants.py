@@ -230,6 +230,46 @@ def test_model_solution_is_right_on_every_variant(number, name):
 
 STUDENTS = [f"student-{i:03d}" for i in range(40)]
 
+DATA_KINDS = {"value", "countries", "table", "map", "function"}
+
+
+def _data_questions():
+    from casecurity.exercises import get_lesson
+
+    return [q for n in COURSE_LESSONS for q in get_lesson(n).questions.values() if q.kind in DATA_KINDS]
+
+
+def _variants_of(question) -> list[str]:
+    return [json.dumps(question.variant_params(seed_for(SECRET, s, question.id)), sort_keys=True) for s in STUDENTS]
+
+
+def test_most_data_questions_have_five_or_more_variants():
+    questions = _data_questions()
+    assert len(questions) >= 30, "the course's data questions were not found"
+    varied = [q.id for q in questions if len(set(_variants_of(q))) >= 5]
+    fixed = sorted(q.id for q in questions if q.id not in varied)
+    assert len(varied) >= 0.7 * len(questions), f"only {len(varied)} of {len(questions)} vary; fixed: {fixed}"
+
+
+def test_two_students_handouts_differ_in_most_data_questions():
+    """For pairs of students, the share of data questions whose variants differ, lesson by lesson
+    (a lesson is what one handout holds) and over the course: a typical pair differs in >= 70%."""
+    questions = _data_questions()
+    variants = {q.id: _variants_of(q) for q in questions}
+    pairs = [(a, b) for a in range(len(STUDENTS)) for b in range(a + 1, len(STUDENTS))]
+
+    def share_differing(ids: list[str], a: int, b: int) -> float:
+        return sum(variants[i][a] != variants[i][b] for i in ids) / len(ids)
+
+    course = [share_differing(list(variants), a, b) for a, b in pairs]
+    assert sum(course) / len(course) >= 0.7, f"a pair of students differs in {sum(course) / len(course):.0%} on average"
+    assert sum(share >= 0.7 for share in course) >= 0.8 * len(course), "too many pairs of students share variants"
+    for number in COURSE_LESSONS:
+        ids = [q.id for q in questions if q.lesson == number]
+        per_pair = sorted(share_differing(ids, a, b) for a, b in pairs)
+        median = per_pair[len(per_pair) // 2]
+        assert median >= 0.7, f"lesson {number}: the median pair of handouts differs in only {median:.0%}"
+
 
 def test_a_handout_shows_each_students_own_question_text(tmp_path):
     """The markdown above each question says what that student's variant asks, and a multiple-choice
