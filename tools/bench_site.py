@@ -81,9 +81,12 @@ def page_wire_bytes(browser, url: str) -> int:
                                                      pending.discard(event["requestId"])))
     cdp.on("Network.loadingFailed", lambda event: pending.discard(event["requestId"]))
     page.goto(url, wait_until="load")
-    height = page.evaluate("document.documentElement.scrollHeight")
-    for y in range(0, height + 768, 700):  # every lazily loaded frame comes into view once
-        page.evaluate(f"window.scrollTo(0, {y})")
+    # what loads lazily (map frames, lazy images) is brought into view one by one, then the page's end:
+    # the same requests as scrolling through the whole page, without stopping at every screen
+    lazy = page.evaluate("document.querySelectorAll('iframe, img[loading=lazy]').length")
+    steps = [f"document.querySelectorAll('iframe, img[loading=lazy]')[{i}].scrollIntoView()" for i in range(lazy)]
+    for step in ["window.scrollTo(0, 0)", *steps, "window.scrollTo(0, document.documentElement.scrollHeight)"]:
+        page.evaluate(step)
         quiet = 0
         for _ in range(240):  # until no request has been in flight for two looks in a row
             page.wait_for_timeout(125)
