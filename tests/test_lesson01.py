@@ -302,7 +302,7 @@ def test_a_year_precision_date_does_not_pass_for_the_earliest_example():
 # Each checker is tried on a version other than the lesson's own: the default's answer must fail
 # there, and an answer computed here from the raw tables must pass.
 
-VARIED = ["q1", "q3", "q4", "q6", "q7"]
+VARIED = ["q1", "q3", "q4", "q6", "q7", "q8"]
 # Verified facts: China borders Kazakhstan, Kyrgyzstan and Tajikistan; Uzbekistan borders the other four.
 CHINESE_NEIGHBOURS = {"KAZ", "KGZ", "TJK"}
 UZBEK_NEIGHBOURS = {"KAZ", "KGZ", "TJK", "TKM"}
@@ -392,3 +392,35 @@ def test_q7_china_and_uzbekistan_variants():
     assert _judged("q7", uzbekistan, sorted(UZBEK_NEIGHBOURS)).status == "correct"
     itself = _judged("q7", uzbekistan, sorted(UZBEK_NEIGHBOURS | {"UZB"}))
     assert itself.status != "correct" and "not Uzbekistan itself" in itself.message
+
+
+def _capitals_of(codes) -> list[tuple[float, float]]:
+    countries = _raw("countries")
+    rows = countries[countries["iso3"].isin(codes)]
+    return [(float(a), float(b)) for a, b in zip(rows["capital_lat"], rows["capital_lon"], strict=True)]
+
+
+def test_q8_three_capitals_variant():
+    params = _variant("q8", states=["KAZ", "TJK", "UZB"])
+    question = get_lesson("01").questions["q8"]
+    with using({question.id: params}):
+        assert "capitals of Kazakhstan, Tajikistan and Uzbekistan, and on no other" in question.prompt
+    all_five = _judged("q8", params, _capitals_map(_five_capitals()))
+    assert all_five.status != "correct" and "more than three markers" in all_five.message
+    assert _judged("q8", params, _capitals_map(_capitals_of(["KAZ", "TJK", "UZB"]))).status == "correct"
+    # three markers, but Bishkek instead of Tashkent
+    swapped = _judged("q8", params, _capitals_map(_capitals_of(["KAZ", "KGZ", "TJK"])))
+    assert swapped.status != "correct" and "Tashkent" in swapped.message
+    too_few = _judged("q8", params, _capitals_map(_capitals_of(["KAZ", "TJK"])))
+    assert too_few.status != "correct" and "fewer than three" in too_few.message
+    region = _judged("q8", params, maps.region_map())
+    assert region.status != "correct" and "region_map()" in region.message
+
+
+def test_q8_four_capitals_variant_and_the_default():
+    params = _variant("q8", states=["KGZ", "TJK", "TKM", "UZB"])
+    assert _judged("q8", params, _capitals_map(_five_capitals())).status != "correct"
+    assert _judged("q8", params, _capitals_map(_capitals_of(["KGZ", "TJK", "TKM", "UZB"]))).status == "correct"
+    default = get_lesson("01").questions["q8"].default_params
+    assert _judged("q8", default, _capitals_map(_five_capitals())).status == "correct"
+    assert _judged("q8", default, _capitals_map(_capitals_of(["KGZ", "TJK", "TKM", "UZB"]))).status != "correct"

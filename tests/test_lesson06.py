@@ -387,6 +387,47 @@ def test_q8_missing_column_is_named():
     assert result.status == "incorrect" and "treaties" in result.message
 
 
+def _treaties_signed_since(year: int) -> dict[str, int]:
+    """Per state, treaties listed with it as party whose treaty was signed in ``year`` or later (raw CSVs)."""
+    treaties = _csv("treaties").set_index("id")
+    parties = _csv("treaty_parties")
+    recent = {tid for tid, day in treaties["signed_date"].items() if int(day[:4]) >= year}
+    return {code: parties.loc[(parties["iso3"] == code) & parties["treaty_id"].isin(recent), "treaty_id"].nunique()
+            for code in CENTRAL_ASIA}
+
+
+def _q8_params(since) -> dict:
+    return next(params for params in (get_lesson("06").questions["q8"].variant_params(seed) for seed in range(200))
+                if params["since"] == since)
+
+
+def test_q8_default_variant_keeps_todays_text():
+    question = get_lesson("06").questions["q8"]
+    assert question.default_params["since"] is None
+    assert "signed, whatever their entry-into-force date), and foreign_facilities" in question.prompt
+    assert len({params["since"] for params in (question.variant_params(seed) for seed in range(200))}) >= 8
+
+
+@pytest.mark.parametrize("year", [2005, 2015])
+def test_q8_treaties_signed_since_a_year(year):
+    params = _q8_params(year)
+    counts = _treaties_signed_since(year)
+    right = _briefing_reference().assign(treaties=[counts[code] for code in CENTRAL_ASIA])
+    assert (right["treaties"] < _briefing_reference()["treaties"]).all()
+    assert _judged("q8", params, right).status == "correct"
+    every_treaty = _judged("q8", params, _briefing_reference())
+    assert every_treaty.status != "correct" and f"signed in {year} or later" in every_treaty.message
+    after = _treaties_signed_since(year + 1)
+    strictly_after = _judged("q8", params, right.assign(treaties=[after[code] for code in CENTRAL_ASIA]))
+    assert strictly_after.status != "correct" and f"signed in {year} itself" in strictly_after.message
+    in_force = right.assign(treaties=[len(data.treaties(party=c, in_force_on=AS_OF)) for c in CENTRAL_ASIA])
+    message = _judged("q8", params, in_force).message
+    assert "in force on data.AS_OF" in message and f"signed in {year} or later" in message
+    question = get_lesson("06").questions["q8"]
+    with using({question.id: params}):
+        assert f"only those signed in {year} or later" in question.prompt
+
+
 # ------------------------------------------------------------------------------ q9 reflection
 
 

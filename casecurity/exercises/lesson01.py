@@ -15,6 +15,8 @@ Helpers used by the lesson notebook:
 
 from __future__ import annotations
 
+from itertools import combinations
+
 from casecurity.exercises import (
     ChoiceQuestion,
     CountrySetQuestion,
@@ -60,6 +62,10 @@ CST_PARAMS = {"treaty": CST_ID, "title": "Collective Security Treaty", "place": 
 
 # q7's variants: the state whose Central Asian neighbours are asked for
 BORDER_QUESTION_STATES = ["AFG", "CHN", "RUS", "IRN", "KAZ", "KGZ", "TJK", "TKM", "UZB"]
+
+# q8's variants: how many of the five capitals the map marks (every subset of these sizes is one variant)
+CAPITAL_MAP_SIZES = (3, 4, 5)
+NUMBER_WORDS = {3: "three", 4: "four", 5: "five"}
 
 # Plain-words meaning of each obligation code, in the order the lesson presents them.
 # The first five are ATOP's categories (Leeds et al. 2002); the rest are this course's
@@ -217,6 +223,33 @@ def _border_params(neighbour: str) -> dict:
             "others": "the other four states" if neighbour in five else "the five states"}
 
 
+def _capital_map_params(states) -> dict:
+    """q8's words for a map of some of the five capitals; all five read as the lesson's own text."""
+    countries = _data().load("countries").set_index("iso3")
+    five = _data().central_asia()
+    chosen = [code for code in five if code in set(states)]
+    count = NUMBER_WORDS[len(chosen)]
+    if len(chosen) == len(five):
+        return {"states": chosen, "count": count, "asked": "the five capitals", "rows": "five rows",
+                "condition": "group == 'central_asia'", "every": "every Central Asian capital"}
+    names = [str(countries.loc[code, "name"]) for code in chosen]
+    listed = ", ".join(names[:-1]) + " and " + names[-1]
+    return {"states": chosen, "count": count,
+            "asked": f"the capitals of {listed}, and on no other capital",
+            "rows": f"{count} rows", "condition": f"name in {names!r}",
+            "every": f"each capital of {listed}"}
+
+
+def _capital_map_variant(rng) -> dict:
+    five = _data().central_asia()
+    subsets = [list(chosen) for size in CAPITAL_MAP_SIZES for chosen in combinations(five, size)]
+    return _capital_map_params(rng.choice(subsets))
+
+
+def _capital_markers(states=(), **_wording) -> int:
+    return len(states)
+
+
 def _about_afghanistan() -> bool:
     """q7's mistakes that name Afghanistan's borders apply only to its Afghan variant."""
     return q7.params["neighbour"] == "AFG"
@@ -246,7 +279,7 @@ class OrderedTableQuestion(TableQuestion):
 
 
 class CapitalsMapQuestion(MapQuestion):
-    """A MapQuestion whose markers must also sit on the five capitals (within a quarter degree)."""
+    """A MapQuestion whose markers must also sit on the capitals asked for (within a quarter degree)."""
 
     TOLERANCE_DEGREES = 0.25
 
@@ -260,7 +293,7 @@ class CapitalsMapQuestion(MapQuestion):
 
         countries = _data().load("countries").set_index("iso3")
         wanted = {code: (float(countries.loc[code, "capital_lat"]), float(countries.loc[code, "capital_lon"]))
-                  for code in _data().central_asia()}
+                  for code in self.params["states"]}
         found = set()
         for element in _walk(answer):
             if isinstance(element, folium.Marker) and element.location:
@@ -272,7 +305,7 @@ class CapitalsMapQuestion(MapQuestion):
         if missing:
             return "incorrect", (f"no marker on {', '.join(missing)}: place each marker at "
                                  "[capital_lat, capital_lon] from data.load('countries')."), normalised
-        return status, "five markers, one on each capital, over Central Asia.", normalised
+        return status, f"{self.params['count']} markers, one on each capital, over Central Asia.", normalised
 
 
 def _marker_count(answer) -> int:
@@ -474,21 +507,26 @@ q7 = CountrySetQuestion(
 )
 
 q8 = CapitalsMapQuestion(
-    "Build a folium map centred on Central Asia with one marker on each of the five capitals "
+    "Build a folium map centred on Central Asia with one marker on each of {asked} "
     "(folium.Marker or folium.CircleMarker, placed at capital_lat, capital_lon from "
     "data.load('countries')). Assign the map to `answer`.",
-    markers=5,
+    markers=_capital_markers,
+    params=_capital_map_variant,
+    default_params=_capital_map_params(["KAZ", "KGZ", "TJK", "TKM", "UZB"]),
     hints=[
         "m = folium.Map(location=[43, 65], zoom_start=4) makes a map centred on the region.",
-        "Loop over the five rows of data.load('countries') with group == 'central_asia' and call "
+        "Loop over the {rows} of data.load('countries') with {condition} and call "
         "folium.Marker([row.capital_lat, row.capital_lon], tooltip=row.capital).add_to(m).",
     ],
     mistakes=[
         (lambda m: _marker_count(m) > 5,
          "more than five markers: maps.region_map() (or a loop over the whole countries table) also marks "
-         "the neighbours' capitals. Keep only group == 'central_asia'."),
-        (lambda m: _marker_count(m) in (1, 2, 3, 4),
-         "fewer than five markers: add one for every Central Asian capital."),
+         "the neighbours' capitals. Keep only {condition}."),
+        (lambda m, expected: expected["markers"] < _marker_count(m) <= 5,
+         "more than {count} markers: the question asks for {every}, and no other Central Asian capital. "
+         "Keep only {condition}."),
+        (lambda m, expected: 0 < _marker_count(m) < expected["markers"],
+         "fewer than {count} markers: add one for {every}."),
     ],
 )
 

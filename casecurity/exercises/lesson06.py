@@ -66,6 +66,8 @@ MEMBER_COUNT_YEARS = {
 #: q5's variants: the two organisations its test cases (and its prompt's examples) use.
 MEMBER_COUNT_PAIRS = [("SCO", "CSTO"), ("EAEU", "CSTO"), ("OTS", "CSTO"), ("CICA", "CSTO"), ("CIS", "CSTO"),
                       ("SCO", "CIS"), ("EAEU", "CIS"), ("OTS", "CIS"), ("CICA", "CIS")]
+#: q8's variants: the treaties column counts those signed in this year or later (each year gives other counts).
+TREATIES_SIGNED_SINCE = [1995, 1998, 2000, 2002, 2005, 2008, 2010, 2015, 2020]
 #: The name of the layer the capstone map must carry.
 BRIEFING_LAYER = "Briefing"
 #: Word limits of the capstone's written assessment.
@@ -330,8 +332,17 @@ def _calls(function, cases) -> bool:
     return all(function(*args) == wanted for args, wanted in cases)
 
 
-def _briefing_expected(on: object = None) -> pd.DataFrame:
-    """The capstone table: per Central Asian state, organisations, treaties listed, foreign facilities open."""
+def _treaty_count(code: str, since: int | None = None) -> int:
+    """Treaties listed with ``code`` as party, only those signed in ``since`` or later when it is given."""
+    listed = data.treaties(party=code)
+    if since is not None:
+        listed = listed.loc[listed["signed_date"].dt.year >= since]
+    return len(listed)
+
+
+def _briefing_expected(on: object = None, since: int | None = None, **_wording) -> pd.DataFrame:
+    """The capstone table: per Central Asian state, organisations, treaties listed (signed in ``since`` or
+    later when it is given), foreign facilities open."""
     day = data.AS_OF if on is None else on
     counts = _organisation_counts(on=day).set_index("iso3")["organisations"]
     rows = []
@@ -341,11 +352,33 @@ def _briefing_expected(on: object = None) -> pd.DataFrame:
             {
                 "iso3": code,
                 "organisations": int(counts[code]),
-                "treaties": len(data.treaties(party=code)),
+                "treaties": _treaty_count(code, since),
                 "foreign_facilities": int((hosted["operator_iso3"] != code).sum()),
             }
         )
     return pd.DataFrame(rows, columns=["iso3", "organisations", "treaties", "foreign_facilities"])
+
+
+def _treaties_since_params(since: int | None) -> dict:
+    """q8's words for its treaties column: every treaty listed (None, the lesson's own text) or those signed
+    in ``since`` or later."""
+    if since is None:
+        return {"since": None, "treaties_rule": "signed, whatever their entry-into-force date",
+                "treaties_hint": "len(data.treaties(party=code)) gives treaties",
+                "treaties_scope": "every treaty listed with the state as party"}
+    return {"since": since,
+            "treaties_rule": f"only those signed in {since} or later (signed_date), whatever their "
+                             "entry-into-force date",
+            "treaties_hint": f"for treaties, count the rows of data.treaties(party=code) whose "
+                             f"signed_date.dt.year >= {since}",
+            "treaties_scope": f"every treaty listed with the state as party and signed in {since} or later"}
+
+
+def _treaties_column(since: int | None, *, in_force: bool = False) -> list[int]:
+    """A treaties column as a likely mistake computes it: in force on the as-of date, or signed since a year."""
+    if in_force:
+        return [len(data.treaties(party=c, in_force_on=data.AS_OF)) for c in data.central_asia()]
+    return [_treaty_count(c, since) for c in data.central_asia()]
 
 
 def _with_reported_facilities() -> pd.DataFrame:
@@ -645,14 +678,16 @@ q7 = MapQuestion(
 q8 = TableQuestion(
     "Capstone, part 2 — the table. Build one row per Central Asian state with the columns iso3, organisations "
     "(status 'member' on data.AS_OF, as in q3), treaties (number of treaties in data.treaties(party=...) — "
-    "signed, whatever their entry-into-force date), and foreign_facilities (facilities hosted by the state, "
+    "{treaties_rule}), and foreign_facilities (facilities hosted by the state, "
     "open on data.AS_OF, with status 'active' and run by another state). You may add columns for your own "
     "question.",
-    expected=lambda: _briefing_expected(),
+    expected=_briefing_expected,
+    params=lambda rng: _treaties_since_params(rng.choice([None, *TREATIES_SIGNED_SINCE])),
+    default_params=_treaties_since_params(None),
     key="iso3",
     columns=["iso3", "organisations", "treaties", "foreign_facilities"],
     hints=[
-        "Reuse your q3 counts for organisations; len(data.treaties(party=code)) gives treaties.",
+        "Reuse your q3 counts for organisations; {treaties_hint}.",
         "data.facilities(host=code, active_on=data.AS_OF, status='active') lists sites open that day; keep "
         "those whose operator_iso3 differs from code.",
         "Build the rows in a loop over the five codes and make a DataFrame at the end.",
@@ -674,15 +709,29 @@ q8 = TableQuestion(
             "organisations counts every status; keep 'member' only (as in q3).",
         ),
         (
-            lambda got: _column_equals(
-                got,
-                _briefing_expected().assign(
-                    treaties=[len(data.treaties(party=c, in_force_on=data.AS_OF)) for c in data.central_asia()]
-                ),
-                "treaties",
+            lambda got, expected: (
+                _column_equals(got, expected.assign(treaties=_treaties_column(None, in_force=True)), "treaties")
+                and not _column_equals(got, expected, "treaties")
             ),
             "treaties counts only those in force on data.AS_OF; many treaties have no known entry-into-force "
-            "date, so the question counts every treaty listed with the state as party.",
+            "date, so the question counts {treaties_scope}.",
+        ),
+        (
+            lambda got, expected: (
+                q8.params["since"] is not None
+                and _column_equals(got, expected.assign(treaties=_treaties_column(None)), "treaties")
+            ),
+            "treaties counts every treaty listed, whenever it was signed; keep those signed in {since} or later "
+            "(the year of signed_date).",
+        ),
+        (
+            lambda got, expected: (
+                q8.params["since"] is not None
+                and _column_equals(got, expected.assign(treaties=_treaties_column(q8.params["since"] + 1)),
+                                   "treaties")
+                and not _column_equals(got, expected, "treaties")
+            ),
+            "treaties leaves out those signed in {since} itself: the question counts {since} or later (>=).",
         ),
     ],
 )
