@@ -325,7 +325,8 @@ def test_a_handout_shows_each_students_own_question_text(tmp_path):
                         checked_options += 1
                 elif question.templated:
                     assert question.prompt in cells[name], (path.name, name)
-                    assert question.default_params["date"] not in cells[name]
-                    assert "1 January 2015" not in cells[name]
+                    if name == "q1":  # its markdown wrote the default's date out in words
+                        assert question.default_params["date"] not in cells[name]
+                        assert "1 January 2015" not in cells[name]
                     checked_prompts += 1
     assert checked_prompts >= 5 and checked_options >= 10, (checked_prompts, checked_options)
