@@ -127,8 +127,20 @@ def _own_prompt(markdown: str, question, params: dict) -> str:
     with using({question.id: params}):
         prompt = question.prompt
     traces = _default_traces(question)
-    kept = [p for p in paragraphs[1:] if not any(t in p for t in traces)]
-    return "\n\n".join([heading, f"**Your version of this question:** {prompt}", *kept])
+    rest = paragraphs[1:]
+    if paragraphs and paragraphs[0].rstrip().endswith(":"):  # the list that finished the old prompt goes too
+        while rest and rest[0].lstrip().startswith("- "):
+            rest = rest[1:]
+    kept = [p for p in rest if not any(t in p for t in traces)]
+    return "\n\n".join([_plain_heading(heading), f"**Your version of this question:** {prompt}", *kept])
+
+
+def _plain_heading(heading: str) -> str:
+    """"## Question 5 — Who borders Afghanistan? (country set)" -> "## Question 5 (country set)": the title
+    was written for the default variant."""
+    number = QUESTION_HEADING.match(heading)
+    kind = re.search(r"\(([^()]*)\)\s*$", heading)
+    return f"## Question {number.group(1)}" + (f" ({kind.group(1)})" if kind else "")
 
 
 def personalise_markdown(notebook: dict, info: LessonInfo, params_by_question: dict[str, dict]) -> dict:
