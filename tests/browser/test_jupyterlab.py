@@ -178,8 +178,8 @@ def _run_cell(page, cell, source: str | None = None) -> None:
     expect = playwright_sync.expect
     editor = cell.locator(".cm-content").first
     editor.click()
-    expect(cell).to_have_class(re.compile(r"\bjp-mod-active\b"), timeout=60_000)
-    expect(editor).to_be_focused(timeout=60_000)
+    expect(cell).to_have_class(re.compile(r"\bjp-mod-active\b"), timeout=180_000)
+    expect(editor).to_be_focused(timeout=180_000)
     if source is not None:
         page.keyboard.press("Control+A")
         page.keyboard.insert_text(source)  # typed text, without the editor's auto-closing brackets
@@ -187,7 +187,7 @@ def _run_cell(page, cell, source: str | None = None) -> None:
             "(text) => window.jupyterapp.shell.currentWidget.content.activeCell"
             ".model.sharedModel.getSource() === text",
             arg=source,
-            timeout=60_000,
+            timeout=180_000,
         )
     page.keyboard.press("Shift+Enter")
 
@@ -282,25 +282,25 @@ def test_lesson_links_to_its_exercise_set_where_answers_are_checked(lab_server, 
 
         _run_cell(page, question)
         _wait_for_output(page, "ex.q1.check(answer)", "Fill in the blanks")
-        expect(output).to_contain_text("Fill in the blanks", timeout=60_000)
+        expect(output).to_contain_text("Fill in the blanks", timeout=180_000)
         _run_cell(page, question, filled('"neighbour"'))
         _wait_for_output(page, "ex.q1.check(answer)", "Incorrect", absent="Fill in the blanks")
-        expect(output).to_contain_text("Incorrect", timeout=60_000)
+        expect(output).to_contain_text("Incorrect", timeout=180_000)
         _wait_until(lambda: _status(progress, "00", "q1") == "incorrect")
 
         # fixed by index: Shift+Enter in the last cell adds a new empty cell after it
         progress_cell = cells.nth(cells.count() - 1)
         lesson_row = progress_cell.locator("tr", has_text="Start here")
         _run_cell(page, progress_cell)
-        expect(lesson_row.locator("td").nth(4)).to_have_text("0", timeout=60_000)  # the "Correct" column
+        expect(lesson_row.locator("td").nth(4)).to_have_text("0", timeout=180_000)  # the "Correct" column
 
         _run_cell(page, question, filled('"central_asia"'))
         _wait_for_output(page, "ex.q1.check(answer)", "Correct", absent="Incorrect")
-        expect(output).to_contain_text("Correct", timeout=60_000)
+        expect(output).to_contain_text("Correct", timeout=180_000)
         expect(output).not_to_contain_text("Incorrect")
         _wait_until(lambda: _status(progress, "00", "q1") == "correct")
         _run_cell(page, progress_cell)
-        expect(lesson_row.locator("td").nth(4)).to_have_text("1", timeout=60_000)
+        expect(lesson_row.locator("td").nth(4)).to_have_text("1", timeout=180_000)
         page.screenshot(path=str(screens_dir / "jupyterlab_exercise_checked.png"))
     finally:
         context.close()
@@ -343,35 +343,35 @@ def test_widgets_and_map_work_in_jupyterlab(lab_server, browser, screens_dir):
         expect(page.get_by_label("Organisation:").first).to_be_visible()
 
         summary = page.locator("[role=status]").first
-        expect(summary).to_contain_text("On 1 January 2000", timeout=60_000)
+        expect(summary).to_contain_text("On 1 January 2000", timeout=180_000)
         before = summary.inner_text()
         explorer_map = page.locator(".casecurity-visual iframe").first
-        expect(explorer_map).to_be_attached(timeout=60_000)
+        expect(explorer_map).to_be_attached(timeout=180_000)
         map_before = explorer_map.get_attribute("srcdoc")
 
         # keyboard only: focus the slider handle, press ArrowRight, the kernel recomputes
         handle = slider.locator(".noUi-handle").first
         handle.focus()
         page.keyboard.press("ArrowRight")
-        expect(summary).to_contain_text("On 1 January 2001", timeout=60_000)
+        expect(summary).to_contain_text("On 1 January 2001", timeout=180_000)
         assert summary.inner_text() != before
-        expect(explorer_map).not_to_have_attribute("srcdoc", map_before, timeout=60_000)  # map redrawn
+        expect(explorer_map).not_to_have_attribute("srcdoc", map_before, timeout=180_000)  # map redrawn
 
         # both maps (the explorer's and the plain map cell's) draw country shapes with the
         # inlined Leaflet: with no network, a map whose scripts failed to load has no paths
         shapes = "path.leaflet-interactive"
         expect(page.frame_locator(".casecurity-visual iframe").first.locator(shapes).first).to_be_attached(
-            timeout=60_000
+            timeout=180_000
         )
         map_cell = page.locator(".jp-CodeCell").nth(2)
-        expect(map_cell.frame_locator("iframe").first.locator(shapes).first).to_be_attached(timeout=60_000)
+        expect(map_cell.frame_locator("iframe").first.locator(shapes).first).to_be_attached(timeout=180_000)
         # the map's text alternative is printed by the last cell
         expect(page.locator(".jp-CodeCell").nth(3).locator(".jp-OutputArea-output")).not_to_be_empty()
         # the treaty explorer draws its network map, the timeline its SVG chart
         expect(page.frame_locator(".casecurity-visual iframe").nth(1).locator(shapes).first).to_be_attached(
-            timeout=60_000
+            timeout=180_000
         )
-        expect(page.locator(".casecurity-visual svg[role=img]").first).to_be_visible(timeout=60_000)
+        expect(page.locator(".casecurity-visual svg[role=img]").first).to_be_visible(timeout=180_000)
         # no cell failed or warned
         stderr = ".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']"
         assert page.locator(stderr).count() == 0
@@ -472,10 +472,10 @@ def test_maps_draw_with_the_cdn_blocked_on_open_and_after_rerun(lab_server, brow
     try:
         _open(page, base, token, lesson)
         # on open: the saved outputs of the trusted lesson, nothing run
-        expect(frames).to_have_count(expected, timeout=60_000)
+        expect(frames).to_have_count(expected, timeout=180_000)
         for index in range(expected):
             shapes = frames.nth(index).content_frame.locator("path.leaflet-interactive")
-            expect(shapes.first).to_be_attached(timeout=60_000)
+            expect(shapes.first).to_be_attached(timeout=180_000)
         assert all(count > 0 for count in _maps_drawn(page))
         page.screenshot(path=str(screens_dir / "jupyterlab_saved_map_no_cdn.png"))
 
@@ -486,7 +486,7 @@ def test_maps_draw_with_the_cdn_blocked_on_open_and_after_rerun(lab_server, brow
         expect(fresh).to_have_count(expected, timeout=180_000)
         for index in range(expected):
             shapes = fresh.nth(index).content_frame.locator("path.leaflet-interactive")
-            expect(shapes.first).to_be_attached(timeout=60_000)
+            expect(shapes.first).to_be_attached(timeout=180_000)
         outputs = page.locator(".jp-OutputArea-output")
         expect(outputs.get_by_text("Trust Notebook")).to_have_count(0)
         for index in range(expected):
