@@ -60,8 +60,21 @@ def browser(chromium_path):
         from playwright.sync_api import sync_playwright
     except ImportError:  # pragma: no cover - depends on the environment
         pytest.fail("The Python package `playwright` is missing: pip install playwright.", pytrace=False)
+    from playwright.sync_api import expect
+
+    # Waits are for states, sized for a machine three times slower than a quiet one (CI shares its
+    # two cores): an expect() waits up to 30 s (Playwright's default is 5 s), an action up to 90 s.
+    expect.set_options(timeout=30_000)
     with sync_playwright() as playwright:
         launched = playwright.chromium.launch(executable_path=str(chromium_path), args=LAUNCH_ARGS)
+        new_context = launched.new_context
+
+        def patient_context(*args, **kwargs):
+            context = new_context(*args, **kwargs)
+            context.set_default_timeout(90_000)
+            return context
+
+        launched.new_context = patient_context
         try:
             yield launched
         finally:

@@ -255,6 +255,6 @@ def test_an_online_map_with_no_library_anywhere_says_what_to_do(page, tmp_path):
     online.save(str(path))
     page.goto(path.as_uri())
     note = page.get_by_text("The map library could not load")
-    note.wait_for(timeout=60_000)
+    note.wait_for(timeout=180_000)
     assert "maps.offline(True)" in note.inner_text()
     assert any("leaflet" in url for url in page.blocked)  # it did try the CDN

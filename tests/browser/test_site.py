@@ -195,7 +195,7 @@ MAP_FRAMES = "iframe[srcdoc], iframe.casecurity-explorer-frame"
 def wait_for_maps(page, expected: int) -> list:
     """Wait until ``expected`` map frames have drawn their shapes; return those frames."""
     page.wait_for_function(
-        f"document.querySelectorAll('{MAP_FRAMES}').length >= {expected}", timeout=30_000
+        f"document.querySelectorAll('{MAP_FRAMES}').length >= {expected}", timeout=90_000
     )
     frames = []
     for handle in page.query_selector_all(MAP_FRAMES):
@@ -203,7 +203,7 @@ def wait_for_maps(page, expected: int) -> list:
         frame = handle.content_frame()
         frame.wait_for_function(
             "typeof window.L !== 'undefined' && document.querySelectorAll('.leaflet-overlay-pane path').length > 0",
-            timeout=30_000,
+            timeout=90_000,
         )
         frames.append(frame)
     return frames
@@ -519,7 +519,7 @@ def test_lesson_page_in_chromium(page_factory, server, name):
 def test_search_finds_the_alliance_lessons(page_factory, server):
     page = page_factory()
     page.goto(f"{server}search.html?q=CSTO")
-    page.wait_for_selector("#search-results ul.search li", timeout=30_000)
+    page.wait_for_selector("#search-results ul.search li", timeout=90_000)
     page.wait_for_function("!document.querySelector('#search-progress') || "
                            "document.querySelector('#search-progress').textContent.trim() !== ''")
     hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(a => a.href)")
@@ -613,7 +613,7 @@ def visible_links(page, hrefs: list[str]) -> list[str]:
 
 def wait_links(page, hrefs: list[str], shown: bool) -> None:
     page.wait_for_function(f"hrefs => ({VISIBLE_LINKS})(hrefs).length {'===' if shown else '<'} hrefs.length",
-                           arg=hrefs, timeout=30_000)
+                           arg=hrefs, timeout=90_000)
 
 
 def press_toggle(page, selector: str, how: str) -> None:
@@ -757,7 +757,7 @@ def test_explorers_move_text_map_and_table_together(page_factory, server, name):
                 page.wait_for_function("([f, src]) => f.getAttribute('src') === src && "
                                        "f.contentDocument && f.contentDocument.querySelector('.casecurity-title')",
                                        arg=[frame_handle.element_handle(), shown[0].get_attribute("data-map")],
-                                       timeout=60_000)
+                                       timeout=180_000)
                 title = frame_handle.element_handle().content_frame().locator(".casecurity-title").inner_text()
                 if year:
                     assert year.group(0) in title, f"{name}, {label}: the map shows {title!r}"
@@ -787,21 +787,21 @@ def test_maps_on_a_phone_leave_the_map_visible(page_factory, server, screens_dir
     page = open_lesson(page_factory(390, 844, touch=True), server, name)
     frames = wait_for_maps(page, saved_maps(name))
     for number, frame in enumerate(frames):
-        frame.wait_for_function("document.querySelector('.casecurity-legend .casecurity-fold')", timeout=30_000)
+        frame.wait_for_function("document.querySelector('.casecurity-legend .casecurity-fold')", timeout=90_000)
         shares = frame.evaluate(COVERED)
         big = [(control, round(share, 2)) for control, share in shares if share > 0.25]
         assert big == [], f"{name} map {number}: controls cover more than a quarter of the map: {big}"
         legend = frame.locator(".casecurity-legend")
         assert not legend.locator("ul, h3").first.is_visible(), "the legend is not folded on a phone"
         legend.locator(".casecurity-fold").tap()
-        legend.locator("ul, h3").first.wait_for(state="visible", timeout=30_000)
+        legend.locator("ul, h3").first.wait_for(state="visible", timeout=90_000)
         assert legend.locator(".casecurity-fold").get_attribute("aria-expanded") == "true"
         legend.locator(".casecurity-fold").tap()
         layers = frame.locator(".leaflet-control-layers")
         if layers.count():
             assert not layers.locator(".leaflet-control-layers-list").is_visible()
             layers.locator(".casecurity-fold").tap()
-            layers.locator(".leaflet-control-layers-list").wait_for(state="visible", timeout=30_000)
+            layers.locator(".leaflet-control-layers-list").wait_for(state="visible", timeout=90_000)
             layers.locator(".casecurity-fold").tap()
     # a popup: open one on the first map and check that the controls lie below it
     frame = frames[0]
@@ -818,7 +818,7 @@ def test_maps_on_a_phone_leave_the_map_visible(page_factory, server, screens_dir
                 const x = p.left + p.width * i / 6, y = p.top + p.height * j / 6;
                 if (x > 0 && y > 0 && x < innerWidth && y < innerHeight) inside.push([x, y]); }
             return inside; }"""
-        frame.wait_for_function(f"({points})().length > 0", timeout=30_000)
+        frame.wait_for_function(f"({points})().length > 0", timeout=90_000)
         covered = frame.evaluate(f"""() => ({points})().filter(([x, y]) => !document.elementFromPoint(x, y).closest('.leaflet-popup'))
             .map(([x, y]) => document.elementFromPoint(x, y).className)""")
         page.screenshot(path=str(screens_dir / f"site-{name}-phone-popup.png"))
@@ -897,7 +897,7 @@ def test_search_field_text_starts_after_its_icon(page_factory, server, width, he
     page = open_lesson(page_factory(width, height), server, "02_alliances")
     next(b for b in page.locator(".search-button__button").all() if b.is_visible()).click()
     field = page.locator("#pst-search-dialog input[type=search]")
-    field.wait_for(state="visible", timeout=30_000)
+    field.wait_for(state="visible", timeout=90_000)
     field.type("CSTO")
     text_starts, icon_ends = page.evaluate("""() => {
         const input = document.querySelector('#pst-search-dialog input[type=search]');
