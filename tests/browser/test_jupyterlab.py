@@ -193,17 +193,22 @@ def _run_cell(page, cell, source: str | None = None) -> None:
 
 
 def _wait_for_output(page, needle: str, text: str, absent: str = "\0", timeout: float = 180_000) -> None:
-    """Wait until the code cell whose source contains ``needle`` holds an output with ``text`` (and
-    without ``absent``: the previous run's output is gone).
+    """Wait until the code cell whose source contains ``needle`` has run to its end with an output
+    holding ``text`` (and not ``absent``: the previous run's output is gone).
 
     It waits on the notebook's model (what the kernel sent), not on the page's rendering, so a
     slow machine only makes it wait longer; on failure it says what the cell holds instead.
     """
+    # done means: the output is there, the kernel's reply too (an execution count) and the kernel is
+    # idle again. A cell run again before that is aborted by the kernel when the run before raised
+    # (as the template's "Fill in the blanks" does): the cell is left empty, with no count.
     script = """([needle, text, absent]) => {
-        const cell = window.jupyterapp.shell.currentWidget.content.widgets.find(
+        const panel = window.jupyterapp.shell.currentWidget;
+        const cell = panel.content.widgets.find(
             (w) => w.model.type === 'code' && w.model.sharedModel.getSource().includes(needle));
         const outputs = cell ? JSON.stringify(cell.model.outputs.toJSON()) : '';
-        return outputs.includes(text) && !outputs.includes(absent);
+        return outputs.includes(text) && !outputs.includes(absent) && cell.model.executionCount !== null
+            && panel.sessionContext.session.kernel.status === 'idle';
     }"""
     try:
         page.wait_for_function(script, arg=[needle, text, absent], timeout=timeout)
