@@ -168,6 +168,14 @@ def _wait_for_notebook(page, path: str) -> None:
     )
 
 
+def _current_panel(page):
+    """The notebook panel JupyterLab has in focus, by its widget id. Not "every panel not hidden":
+    a panel left open by an earlier test in the same server can be visible beside it (seen under
+    load: two map frames where the lesson has one)."""
+    panel_id = page.evaluate("() => window.jupyterapp.shell.currentWidget.id")
+    return page.locator(f'.jp-NotebookPanel[id="{panel_id}"]')
+
+
 def _run_cell(page, cell, source: str | None = None) -> None:
     """Click into a code cell, optionally replace its text as a learner would, press Shift+Enter.
 
@@ -261,7 +269,7 @@ def test_lesson_links_to_its_exercise_set_where_answers_are_checked(lab_server, 
         link.scroll_into_view_if_needed()
         link.click()
         _wait_for_notebook(page, exercises)
-        notebook = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-Notebook")
+        notebook = _current_panel(page).locator(".jp-Notebook")
         expect(notebook.locator(".jp-RenderedMarkdown").first).to_contain_text(
             "First run the code cell below"
         )
@@ -459,7 +467,7 @@ def _saved_maps(path: Path) -> int:
 def _maps_drawn(page) -> list[int]:
     """Per map frame in the open notebook: how many shapes Leaflet drew in it."""
     counts = []
-    for frame in page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output iframe").all():
+    for frame in _current_panel(page).locator(".jp-OutputArea-output iframe").all():
         counts.append(frame.content_frame.locator("path.leaflet-interactive").count())
     return counts
 
@@ -473,9 +481,9 @@ def test_maps_draw_with_the_cdn_blocked_on_open_and_after_rerun(lab_server, brow
     assert expected >= 1, "lesson 00 is meant to show saved maps"
     context = _new_context(browser, {"width": 1280, "height": 900})
     page = context.new_page()
-    frames = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output iframe")
     try:
         _open(page, base, token, lesson)
+        frames = _current_panel(page).locator(".jp-OutputArea-output iframe")
         # on open: the saved outputs of the trusted lesson, nothing run
         expect(frames).to_have_count(expected, timeout=180_000)
         for index in range(expected):
@@ -487,7 +495,7 @@ def test_maps_draw_with_the_cdn_blocked_on_open_and_after_rerun(lab_server, brow
         # after re-running: every frame is new (old ones marked), and each draws again
         page.evaluate("() => document.querySelectorAll('.jp-OutputArea-output iframe').forEach(f => f.dataset.old = '1')")
         page.evaluate("() => window.jupyterapp.commands.execute('notebook:run-all-cells')")
-        fresh = page.locator(".jp-NotebookPanel:not(.lm-mod-hidden) .jp-OutputArea-output iframe:not([data-old])")
+        fresh = _current_panel(page).locator(".jp-OutputArea-output iframe:not([data-old])")
         expect(fresh).to_have_count(expected, timeout=180_000)
         for index in range(expected):
             shapes = fresh.nth(index).content_frame.locator("path.leaflet-interactive")
