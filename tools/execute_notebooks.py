@@ -19,6 +19,7 @@ import time
 from pathlib import Path
 
 import nbformat
+from jupyter_client.manager import KernelManager
 from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
@@ -55,8 +56,15 @@ def execute(path: Path) -> float:
         os.environ["CASECURITY_PROGRESS"] = os.path.join(scratch, "progress.json")
         try:
             started = time.perf_counter()
-            NotebookClient(nb, timeout=300, kernel_name="python3", record_timing=False,
-                           resources={"metadata": {"path": str(path.parent)}}).execute()
+            # IPC (Unix sockets in the scratch folder), as tools/build_site.py: over TCP ipykernel
+            # prints "Kernel is running over TCP without encryption" once per notebook
+            manager = KernelManager(kernel_name="python3", transport="ipc", ip=os.path.join(scratch, "kernel"))
+            try:
+                NotebookClient(nb, km=manager, timeout=300, kernel_name="python3", record_timing=False,
+                               resources={"metadata": {"path": str(path.parent)}}).execute()
+            finally:  # a kernel manager passed in is not shut down by nbclient
+                if manager.has_kernel:
+                    manager.shutdown_kernel()
             elapsed = time.perf_counter() - started
         finally:
             if previous is None:
