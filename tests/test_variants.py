@@ -61,8 +61,10 @@ def test_the_handout_setup_cell_restores_any_json_params(monkeypatch):
 
     params = {"lesson04.q2": {"host": None, "all": True, "none": False, "codes": ["KAZ"], "year": 2005}}
     before = dict(variants._HANDOUT)
-    for name in ("CASECURITY_MODE", "CASECURITY_STUDENT"):  # set by the cell; restored after the test
-        monkeypatch.delenv(name, raising=False)
+    # the cell sets these two; setenv (unlike delenv of an unset name) makes monkeypatch restore them
+    # afterwards, so assessment mode cannot leak into the tests (and kernels) that run next
+    for name in ("CASECURITY_MODE", "CASECURITY_STUDENT"):
+        monkeypatch.setenv(name, os.environ.get(name, "practice" if name == "CASECURITY_MODE" else ""))
     try:
         exec(compile(setup_source({"student": "s'1", "params": params}), "setup", "exec"), {})
         assert variants.active_params("lesson04.q2") == params["lesson04.q2"]
