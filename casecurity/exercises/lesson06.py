@@ -687,7 +687,7 @@ q8 = TableQuestion(
     key="iso3",
     columns=["iso3", "organisations", "treaties", "foreign_facilities"],
     hints=[
-        "Reuse your q3 counts for organisations; {treaties_hint}.",
+        "Count organisations as in q3, but on data.AS_OF (your own q3 may ask about another day); {treaties_hint}.",
         "data.facilities(host=code, active_on=data.AS_OF, status='active') lists sites open that day; keep "
         "those whose operator_iso3 differs from code.",
         "Build the rows in a loop over the five codes and make a DataFrame at the end.",
