@@ -1,13 +1,14 @@
 """Make a notebook's saved outputs byte-stable: the same code and data give the same file.
 
-Executing a notebook leaves three kinds of run-to-run noise in its outputs: the random
+Executing a notebook leaves four kinds of run-to-run noise in its outputs: the random
 32-hex ids that branca gives every folium element (``map_3e6b…``), the random ids of
-ipywidgets models (in outputs and in the notebook's widget-state metadata), and memory
-addresses in plain-text reprs (``<folium.folium.Map at 0x7f…>``). Left alone they make
+ipywidgets models (in outputs and in the notebook's widget-state metadata), memory
+addresses in plain-text reprs (``<folium.folium.Map at 0x7f…>``), and printed text that
+arrives split into several outputs when the machine is busy. Left alone they make
 every re-execution rewrite hundreds of lines, and a reviewer cannot see the one number
 that really changed.
 
-:func:`stabilise` renames each such token, consistently across the whole notebook, to a
+:func:`stabilise` joins split printed text back into one output and renames each such token, consistently across the whole notebook, to a
 token derived from the notebook's name and the order in which the token first appears.
 The same execution therefore always yields the same bytes, and links between outputs
 and widget state (the same id in both places) stay intact. Replacements keep the
@@ -52,6 +53,29 @@ def _without_timing(cell: dict) -> dict:
     return cell
 
 
+def _joined_streams(cell: dict) -> dict:
+    """The cell with each run of consecutive same-name stream outputs joined into one.
+
+    ipykernel sends printed text in chunks, flushed on a timer: on a busy machine one
+    ``print`` can arrive as two outputs ("...Uzbekistan" and a newline). A reader sees the same
+    text either way, and nbval joins streams before comparing, so the saved file joins them too.
+    """
+    outputs = cell.get("outputs")
+    if not isinstance(outputs, list) or len(outputs) < 2:
+        return cell
+    joined: list = []
+    for output in outputs:
+        previous = joined[-1] if joined else None
+        if (isinstance(output, dict) and isinstance(previous, dict)
+                and output.get("output_type") == previous.get("output_type") == "stream"
+                and output.get("name") == previous.get("name")):
+            text = "".join(previous.get("text", "")) + "".join(output.get("text", ""))
+            joined[-1] = dict(previous, text=text)
+        else:
+            joined.append(output)
+    return dict(cell, outputs=joined) if len(joined) != len(outputs) else cell
+
+
 def stabilise(notebook: dict, seed: str) -> dict:
     """Return ``notebook`` with every random id and memory address renamed deterministically.
 
@@ -62,7 +86,7 @@ def stabilise(notebook: dict, seed: str) -> dict:
     Tokens are numbered in order of first appearance in the cells, then the metadata,
     which is the order execution produced them; the result is a new dict.
     """
-    cells = [_without_timing(cell) for cell in notebook.get("cells", [])]
+    cells = [_joined_streams(_without_timing(cell)) for cell in notebook.get("cells", [])]
     cells_text = json.dumps(cells, sort_keys=True)
     metadata = notebook.get("metadata", {})
     renames: dict[str, str] = {}

@@ -380,7 +380,8 @@ def test_lesson_page_has_version_buttons_and_clickable_sources(site, name):
     assert binder[0].split("?")[0] in readme, "the Binder button and the README's badge differ"
     download = [r for r in found.refs if r.endswith(f"/{name}.ipynb") and "_downloads" in r]
     assert download, "no 'download this notebook' link"
-    assert (page.parent / download[0]).resolve().read_bytes() == (REPO / "notebooks" / f"{name}.ipynb").read_bytes()
+    offered, saved = (page.parent / download[0]).resolve().read_bytes(), (REPO / "notebooks" / f"{name}.ipynb").read_bytes()
+    assert offered == saved, f"the download ({len(offered)} bytes) is not the repository's notebook ({len(saved)} bytes)"
     # every URL of the lesson's Sources list is a link on the page
     source_urls = re.findall(r"https?://[^\s)<>\]]+", lesson_text(name).split("## Sources")[-1])
     assert source_urls, "the lesson's Sources list has no URL"
