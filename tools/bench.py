@@ -72,6 +72,25 @@ def import_overhead() -> float:
     return best("import pandas, folium, casecurity, casecurity.data") - best("import pandas, folium")
 
 
+def nbformat_import_seconds() -> tuple[float, float]:
+    """`import nbformat` in a new process (what each graded notebook, nbval and the Jupyter server pay),
+    with the environment's start-up files and without them (-S: no casecurity_fast_start stand-in)."""
+    import site
+
+    paths = [p for p in site.getsitepackages() if Path(p).is_dir()]
+
+    def best(*args: str) -> float:
+        times = []
+        for _ in range(3):
+            started = time.perf_counter()
+            subprocess.run([sys.executable, *args], check=True)
+            times.append(time.perf_counter() - started)
+        return min(times)
+
+    return (best("-c", "import nbformat"),
+            best("-S", "-c", f"import sys; sys.path[:0] = {paths!r}; import nbformat"))
+
+
 def repo_megabytes() -> float:
     files = subprocess.run(["git", "ls-files", "-z"], cwd=ROOT, capture_output=True, check=True).stdout
     names = [n for n in files.decode().split("\0") if n]
@@ -170,6 +189,8 @@ def main() -> None:
     print(f"repository size: {size:.1f} MB  (target < {REPO_MB:.0f} MB)  {'ok' if size < REPO_MB else 'OVER'}")
     print(f"import casecurity overhead: {overhead:+.2f} s  (target < {IMPORT_S} s)  "
           f"{'ok' if overhead < IMPORT_S else 'OVER'}")
+    with_stand_in, without = nbformat_import_seconds()
+    print(f"import nbformat in a new process: {with_stand_in:.2f} s (without casecurity_fast_start: {without:.2f} s)")
     for label, seconds in setups.items():
         print(f"fresh set-up (.venv from the lock, uv, {label}): {seconds:.1f} s  (target < {SETUP_S:.0f} s)  "
               f"{'ok' if seconds < SETUP_S else 'OVER'}")

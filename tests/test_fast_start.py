@@ -1,0 +1,77 @@
+"""casecurity.fast_start: the IRI grammar jsonschema builds on import waits until an IRI is checked.
+
+Measured here: `import nbclient, nbformat` took 1.9 s of CPU, 0.9 s of it building that grammar;
+grading one notebook took 6.0 CPU-seconds before and 4.2 after (`make bench` reports the import).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from casecurity import install
+
+ROOT = Path(__file__).resolve().parents[1]
+
+PROBE = """
+import json, sys
+import nbformat, nbclient  # what the grader's child process and nbval import
+loaded_early = "lark" in sys.modules
+from jsonschema import FormatChecker
+checker = FormatChecker()
+verdicts = [checker.conforms(value, "iri") for value in ("https://example.org/ä", "https://example.org/a b", "no scheme")]
+import rfc3987_syntax
+print(json.dumps({"loaded_early": loaded_early, "verdicts": verdicts,
+                  "parsed": rfc3987_syntax.parse("iri", "https://example.org/x").data,
+                  "loaded_after": "lark" in sys.modules}))
+"""
+
+
+def test_the_course_environment_imports_nbformat_without_building_the_iri_grammar():
+    """`make setup` ran casecurity.install: a new process of .venv has the stand-in from its first line."""
+    result = subprocess.run([sys.executable, "-c", PROBE], capture_output=True, text=True, check=True)
+    found = json.loads(result.stdout)
+    assert found["loaded_early"] is False, "importing nbformat built the IRI grammar (is casecurity_fast_start.pth installed?)"
+    # the format check is as strict as before: a right IRI passes, two wrong ones fail
+    assert found["verdicts"] == [True, False, False]
+    assert found["parsed"] == "iri" and found["loaded_after"] is True
+
+
+def test_without_the_stand_in_the_same_probe_builds_the_grammar_at_import():
+    """The probe above can tell: with site-packages' .pth files skipped (-S plus the path), lark loads at once."""
+    import site
+
+    paths = [p for p in site.getsitepackages() if Path(p).is_dir()]
+    code = f"import sys; sys.path[:0] = {paths!r}; exec({PROBE!r})"
+    result = subprocess.run([sys.executable, "-S", "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, check=False)
+    if result.returncode != 0:  # the editable casecurity needs its .pth finder, but the probe does not
+        raise AssertionError(result.stderr[-2000:])
+    assert json.loads(result.stdout)["loaded_early"] is True
+
+
+def test_install_writes_the_module_and_its_start_up_line_and_then_is_current(tmp_path):
+    assert install.main(["--prefix", str(tmp_path), "--quiet"]) == 0
+    folder = install.site_packages(tmp_path)
+    assert folder.is_relative_to(tmp_path)
+    module, pth = folder / "casecurity_fast_start.py", folder / "casecurity_fast_start.pth"
+    assert module.read_text(encoding="utf-8") == (ROOT / "casecurity" / "fast_start.py").read_text(encoding="utf-8")
+    assert pth.read_text(encoding="utf-8") == "import casecurity_fast_start\n"
+    assert install.is_current(tmp_path)
+    module.write_text("# an older copy\n", encoding="utf-8")
+    assert not install.is_current(tmp_path)  # a changed copy is written again on the next `make lab`
+    assert install.main(["--prefix", str(tmp_path), "--quiet"]) == 0
+    assert module.read_text(encoding="utf-8").startswith('"""Start every Python process')
+
+
+def test_nothing_is_deferred_when_the_package_is_missing_or_already_loaded():
+    code = ("import sys, casecurity.fast_start as f\n"
+            "f.NAME = 'no_such_package_casecurity'\n"
+            "missing = f.defer()\n"
+            "f.NAME = 'json'\n"
+            "import json\n"
+            "print(missing, f.defer(), 'no_such_package_casecurity' in sys.modules)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.split() == ["False", "False", "False"]
