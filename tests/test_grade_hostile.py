@@ -131,17 +131,23 @@ def _attackers(folder: Path, outputs: list[Path], run_tag: str, solutions: Path)
             except OSError:
                 pass
         seen.add({str(folder)!r})
-        for place in seen:
-            for path in glob.glob(os.path.join(place, "**", "*.ipynb"), recursive=True):
-                if {run_tag!r} not in path:  # only this run's class, should the sandbox fail
-                    continue
-                try:
-                    stat = os.stat(path)
-                    text = open(path).read().replace("ex.q1.check(41)", "ex.q1.check(42)")
-                    open(path, "w").write(text)
-                    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-                except OSError:
-                    pass
+        # every folder below those places, but not the system's and packages' trees: no student's
+        # notebook lives there, and walking them from "/" cost this test 90 s of CPU
+        system = {{"proc", "sys", "dev", "usr", "lib", "lib32", "lib64", "bin", "sbin", "etc", "boot",
+                  "site-packages", "node_modules", ".git", "__pycache__"}}
+        for place in sorted(p for p in seen if os.path.isdir(p)):
+            for top, folders, files in os.walk(place):
+                folders[:] = [f for f in folders if f not in system]
+                for path in (os.path.join(top, f) for f in files if f.endswith(".ipynb")):
+                    if {run_tag!r} not in path:  # only this run's class, should the sandbox fail
+                        continue
+                    try:
+                        stat = os.stat(path)
+                        text = open(path).read().replace("ex.q1.check(41)", "ex.q1.check(42)")
+                        open(path, "w").write(text)
+                        os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+                    except OSError:
+                        pass
         """)
     # signalling the grader: every process of this run it can see, its parent and its own group
     _notebook(folder / "signal_grader.ipynb", f"""
