@@ -124,14 +124,15 @@ def is_current(prefix: Path) -> bool:
         key, settings_file = _stamp(prefix).read_text(encoding="utf-8").splitlines()[:2]
         kernel = Path(prefix) / "etc" / "ipython" / "ipython_kernel_config.py"
         server = Path(prefix) / "etc" / "jupyter" / "jupyter_server_config.d" / "casecurity.json"
+        packages = site_packages(prefix)
         return (
             key == _stamp_key(prefix)
             and Path(settings_file).read_text(encoding="utf-8") == OVERRIDES_SOURCE.read_text(encoding="utf-8")
             and KERNEL_LINE in kernel.read_text(encoding="utf-8")
             and server.read_text(encoding="utf-8") == SERVER_CONFIG
-            and (site_packages(prefix) / "casecurity_fast_start.py").read_text(encoding="utf-8")
+            and (packages / "casecurity_fast_start.py").read_text(encoding="utf-8")
             == FAST_START_SOURCE.read_text(encoding="utf-8")
-            and (site_packages(prefix) / "casecurity_fast_start.pth").read_text(encoding="utf-8") == FAST_START_PTH
+            and (packages / "casecurity_fast_start.pth").read_text(encoding="utf-8") == FAST_START_PTH
         )
     except (OSError, ValueError):
         return False

@@ -77,8 +77,8 @@ def test_links_between_outputs_and_widget_state_survive_and_content_is_kept():
 
 
 def test_printed_text_split_by_a_busy_kernel_is_saved_as_one_output():
-    """ipykernel flushes printed text on a timer: under load one print arrived as two outputs and
-    a re-execution changed a cell nobody had touched (seen in CI, lesson 02's CAHS line)."""
+    """ipykernel flushes printed text on a timer: under load one print can arrive as two outputs, and
+    a re-execution then changes a cell nobody touched (seen once with `-n 4`: lesson 02's CAHS line)."""
     def printed(*chunks, name="stdout"):
         return [{"output_type": "stream", "name": name, "text": chunk} for chunk in chunks]
 

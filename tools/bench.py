@@ -60,16 +60,19 @@ def map_outputs(path: Path) -> int:
     return count
 
 
-def import_overhead() -> float:
-    def best(code: str) -> float:
-        times = []
-        for _ in range(3):
-            started = time.perf_counter()
-            subprocess.run([sys.executable, "-c", code], check=True)
-            times.append(time.perf_counter() - started)
-        return min(times)
+def best_start_seconds(*args: str) -> float:
+    """The quickest of three runs of ``python ARGS`` in a new process (start-up and imports)."""
+    times = []
+    for _ in range(3):
+        started = time.perf_counter()
+        subprocess.run([sys.executable, *args], check=True)
+        times.append(time.perf_counter() - started)
+    return min(times)
 
-    return best("import pandas, folium, casecurity, casecurity.data") - best("import pandas, folium")
+
+def import_overhead() -> float:
+    return (best_start_seconds("-c", "import pandas, folium, casecurity, casecurity.data")
+            - best_start_seconds("-c", "import pandas, folium"))
 
 
 def nbformat_import_seconds() -> tuple[float, float]:
@@ -78,17 +81,8 @@ def nbformat_import_seconds() -> tuple[float, float]:
     import site
 
     paths = [p for p in site.getsitepackages() if Path(p).is_dir()]
-
-    def best(*args: str) -> float:
-        times = []
-        for _ in range(3):
-            started = time.perf_counter()
-            subprocess.run([sys.executable, *args], check=True)
-            times.append(time.perf_counter() - started)
-        return min(times)
-
-    return (best("-c", "import nbformat"),
-            best("-S", "-c", f"import sys; sys.path[:0] = {paths!r}; import nbformat"))
+    return (best_start_seconds("-c", "import nbformat"),
+            best_start_seconds("-S", "-c", f"import sys; sys.path[:0] = {paths!r}; import nbformat"))
 
 
 def repo_megabytes() -> float:

@@ -8,8 +8,9 @@ arrives split into several outputs when the machine is busy. Left alone they mak
 every re-execution rewrite hundreds of lines, and a reviewer cannot see the one number
 that really changed.
 
-:func:`stabilise` joins split printed text back into one output and renames each such token, consistently across the whole notebook, to a
-token derived from the notebook's name and the order in which the token first appears.
+:func:`stabilise` joins split printed text back into one output, and renames each id and
+address, consistently across the whole notebook, to a token derived from the notebook's
+name and the order in which the token first appears.
 The same execution therefore always yields the same bytes, and links between outputs
 and widget state (the same id in both places) stay intact. Replacements keep the
 original shape (32 hex digits, ``0x`` + hex) so the nbval sanitize rules still apply.
