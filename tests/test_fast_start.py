@@ -73,3 +73,41 @@ def test_nothing_is_deferred_when_the_package_is_missing_or_already_loaded():
             "print(missing, f.defer(), 'no_such_package_casecurity' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.split() == ["False", "False", "False"]
+
+
+# The kernel, the grader's child process, nbval and the site build all import these; with no .pyc
+# each such process compiled about 330 modules from source again (0.7 s of CPU per kernel start).
+COMPILED_PROBE = """
+import importlib.util, json, os, sys
+sys.path[:0] = {extra!r}
+for name in {modules!r}:
+    __import__(name)
+missing = sorted(name for name, module in list(sys.modules.items())
+                 if (getattr(module, "__file__", None) or "").endswith(".py")
+                 and any(module.__file__.startswith(folder) for folder in {folders!r})
+                 and not os.path.exists(importlib.util.cache_from_source(module.__file__)))
+print(json.dumps(missing))
+"""
+
+
+def modules_without_bytecode(modules: list[str], folders: list[str], extra: list[str] = ()) -> list[str]:
+    """Modules imported from ``folders`` by a new process (that writes no bytecode, -B) with no .pyc."""
+    code = COMPILED_PROBE.format(modules=modules, folders=folders, extra=list(extra))
+    result = subprocess.run([sys.executable, "-B", "-c", code], capture_output=True, text=True, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-2000:]
+    return json.loads(result.stdout)
+
+
+def test_the_environments_packages_are_installed_with_their_bytecode():
+    """tools/setup_env.py compiles .venv: a kernel, the grader and nbval load every package from a .pyc."""
+    import site
+
+    folders = [p for p in site.getsitepackages() if Path(p).is_dir()]
+    missing = modules_without_bytecode(
+        ["ipykernel.kernelapp", "ipykernel.ipkernel", "pandas", "folium", "nbclient", "nbformat", "ipywidgets"], folders)
+    assert missing == [], f"{len(missing)} modules have no .pyc (run `make setup`), e.g. {missing[:5]}"
+
+
+def test_the_bytecode_probe_finds_a_module_without_a_pyc(tmp_path):
+    (tmp_path / "never_compiled_here.py").write_text("VALUE = 1\n")
+    assert modules_without_bytecode(["never_compiled_here"], [str(tmp_path)], [str(tmp_path)]) == ["never_compiled_here"]

@@ -30,6 +30,10 @@ DISTRIBUTIONS = (
     "print(json.dumps(sorted(f\"{d.metadata['Name'].lower().replace('_', '-')}=={d.version}\" "
     "for d in m.distributions())))"
 )
+# whether six and markupsafe have a .pyc beside their source, found without importing them
+COMPILED = ("import importlib.util, os\n"
+            "for name in ('six', 'markupsafe'):\n"
+            "    print(os.path.exists(importlib.util.cache_from_source(importlib.util.find_spec(name).origin)))")
 
 pytestmark = pytest.mark.slow
 
@@ -125,7 +129,11 @@ def test_uv_and_pip_build_the_same_environment(tmp_path):
     assert uv_env == pip_env
     wanted = {pin_of(entry).lower() for name, entry in lock_entries().items() if name in SMALL}
     assert wanted | {"casecurity==0.1.0"} <= set(uv_env)
-    for course in courses.values():
+    for name, course in courses.items():
+        # both installers leave bytecode (looked up without importing: an import could write it)
+        compiled = subprocess.run([str(course / ".venv" / "bin" / "python"), "-B", "-c", COMPILED],
+                                  capture_output=True, text=True, cwd=tmp_path)
+        assert compiled.stdout.split() == ["True", "True"], (name, compiled.stdout, compiled.stderr)
         answer = subprocess.run([str(course / ".venv" / "bin" / "python"), "-c",
                                  "import casecurity, six, markupsafe; print(casecurity.ANSWER)"],
                                 capture_output=True, text=True, cwd=tmp_path)
