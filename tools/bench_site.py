@@ -69,32 +69,46 @@ def page_files(page: Path) -> set[Path]:
     return files
 
 
+class WireMeter:
+    """Counts the bytes Chromium receives for one page (see wire_sizes): attach it to a page before
+    that page navigates; ``total()`` then brings what loads lazily into view and sums the responses."""
+
+    def __init__(self, page):
+        self.page = page
+        self.received, self.pending = [], set()
+        cdp = page.context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.on("Network.requestWillBeSent", lambda event: self.pending.add(event["requestId"]))
+        cdp.on("Network.loadingFinished", lambda event: (self.received.append(event["encodedDataLength"]),
+                                                         self.pending.discard(event["requestId"])))
+        cdp.on("Network.loadingFailed", lambda event: self.pending.discard(event["requestId"]))
+
+    def total(self) -> int:
+        # what loads lazily (map frames, lazy images) is brought into view one by one, then the page's end:
+        # the same requests as scrolling through the whole page, without stopping at every screen
+        page = self.page
+        lazy = page.evaluate("document.querySelectorAll('iframe, img[loading=lazy]').length")
+        steps = [f"document.querySelectorAll('iframe, img[loading=lazy]')[{i}].scrollIntoView()" for i in range(lazy)]
+        for step in ["window.scrollTo(0, 0)", *steps, "window.scrollTo(0, document.documentElement.scrollHeight)"]:
+            page.evaluate(step)
+            quiet = 0
+            for _ in range(240):  # until no request has been in flight for two looks in a row
+                page.wait_for_timeout(125)
+                quiet = quiet + 1 if not self.pending else 0
+                if quiet == 2:
+                    break
+        return int(sum(self.received))
+
+
 def page_wire_bytes(browser, url: str) -> int:
     """Bytes Chromium receives for ``url`` and all it loads (see wire_sizes), with an empty cache."""
     context = browser.new_context(viewport={"width": 1366, "height": 768})
     page = context.new_page()
-    cdp = context.new_cdp_session(page)
-    cdp.send("Network.enable")
-    received, pending = [], set()
-    cdp.on("Network.requestWillBeSent", lambda event: pending.add(event["requestId"]))
-    cdp.on("Network.loadingFinished", lambda event: (received.append(event["encodedDataLength"]),
-                                                     pending.discard(event["requestId"])))
-    cdp.on("Network.loadingFailed", lambda event: pending.discard(event["requestId"]))
+    meter = WireMeter(page)
     page.goto(url, wait_until="load")
-    # what loads lazily (map frames, lazy images) is brought into view one by one, then the page's end:
-    # the same requests as scrolling through the whole page, without stopping at every screen
-    lazy = page.evaluate("document.querySelectorAll('iframe, img[loading=lazy]').length")
-    steps = [f"document.querySelectorAll('iframe, img[loading=lazy]')[{i}].scrollIntoView()" for i in range(lazy)]
-    for step in ["window.scrollTo(0, 0)", *steps, "window.scrollTo(0, document.documentElement.scrollHeight)"]:
-        page.evaluate(step)
-        quiet = 0
-        for _ in range(240):  # until no request has been in flight for two looks in a row
-            page.wait_for_timeout(125)
-            quiet = quiet + 1 if not pending else 0
-            if quiet == 2:
-                break
+    total = meter.total()
     context.close()
-    return int(sum(received))
+    return total
 
 
 def wire_sizes(site: Path, pages: list[str], chromium: str = "/usr/bin/chromium", browser=None) -> dict[str, int]:
