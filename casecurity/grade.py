@@ -799,7 +799,10 @@ def main(argv: list[str] | None = None) -> int:
     notebook_timeout = args.notebook_timeout or 10 * args.timeout
 
     # the grader never loads compiled files from the course's __pycache__ folders (a notebook run
-    # without a sandbox could plant one there); and everything it judges with is imported now
+    # without a sandbox could plant one there); and everything it judges with is imported now.
+    # folium (recorded maps are rebuilt to be judged) comes from .venv's bytecode first: under the
+    # private prefix it and its dependencies were compiled from source in every run (1 s of CPU)
+    import folium  # noqa: F401
     sys.pycache_prefix = tempfile.mkdtemp(prefix="casecurity-grader-pycache-")
     atexit.register(shutil.rmtree, sys.pycache_prefix, True)  # a class of runs must not fill /tmp
     import casecurity.exercises  # noqa: F401

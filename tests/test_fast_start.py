@@ -111,3 +111,20 @@ def test_the_environments_packages_are_installed_with_their_bytecode():
 def test_the_bytecode_probe_finds_a_module_without_a_pyc(tmp_path):
     (tmp_path / "never_compiled_here.py").write_text("VALUE = 1\n")
     assert modules_without_bytecode(["never_compiled_here"], [str(tmp_path)], [str(tmp_path)]) == ["never_compiled_here"]
+
+
+def test_install_compiles_the_course_package_again_where_a_module_changed(tmp_path):
+    """casecurity.install (run by every `make lab` and `make test`) leaves a current .pyc for each
+    module of the course package, so kernels in the read-only sandbox load them compiled."""
+    import importlib.util
+
+    import casecurity.palette
+
+    cached = Path(importlib.util.cache_from_source(casecurity.palette.__file__))
+    cached.unlink(missing_ok=True)  # as after a change to palette.py that nothing compiled yet
+    assert install.main(["--prefix", str(tmp_path), "--quiet"]) == 0
+    assert cached.is_file()
+    package = Path(casecurity.palette.__file__).parent
+    stale = [str(source.relative_to(package)) for source in package.rglob("*.py")
+             if not Path(importlib.util.cache_from_source(str(source))).is_file()]
+    assert stale == []
