@@ -54,9 +54,10 @@ lint: setup
 	$(BIN)/ruff check casecurity tests tools notebooks solutions exercises
 
 # Strict nbval over lessons and solutions, and the unit and browser tests, on both cores.
-# --dist loadfile keeps each notebook's cells on one worker (they share one kernel).
+# --dist loadfile keeps each notebook's cells on one worker (they share one kernel);
+# --no-loadscope-reorder hands files out in collection order, longest first (tests/conftest.py).
 test: setup lint
-	$(BIN)/python -m pytest -n 2 --dist loadfile $(NBVAL) tests notebooks solutions $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder $(NBVAL) tests notebooks solutions $(PYTEST_ARGS)
 
 # The inner loop: no browser, no notebook execution, no kernel (tests marked slow/browser).
 check: setup lint
