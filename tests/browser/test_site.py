@@ -95,39 +95,63 @@ def server(site):
     httpd.server_close()
 
 
+def new_page(browser, server: str, width: int = 1366, height: int = 800, touch: bool = False, refuse: bool = True):
+    """A page in a new context with that viewport; every request outside the site is recorded
+    (``page.left_machine``) and refused. refuse=False only records: Playwright's routing, which
+    refuses, also turns the browser's cache off, and a page's weight counts cached files once."""
+    context = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch, is_mobile=touch)
+    page = context.new_page()
+    page.left_machine, page.errors = [], []
+
+    def local(url: str) -> bool:
+        return url.startswith(server) or url.startswith(("data:", "about:", "blob:"))
+
+    def route(request_route):
+        if local(request_route.request.url):
+            request_route.continue_()
+        else:
+            page.left_machine.append(request_route.request.url)
+            request_route.abort()
+
+    if refuse:
+        context.route("**/*", route)
+    else:
+        context.on("request", lambda request: None if local(request.url) else page.left_machine.append(request.url))
+    page.on("pageerror", lambda error: page.errors.append(str(error)))
+    return page
+
+
 @pytest.fixture()
 def page_factory(browser, server):
-    """Open pages with a given viewport; every request outside the site is refused and recorded."""
-    contexts = []
+    """Open pages (see new_page); their contexts close after the test."""
+    pages = []
 
     def open_page(width: int = 1366, height: int = 800, touch: bool = False, refuse: bool = True):
-        """refuse=False only records requests that leave the machine: Playwright's routing, which
-        refuses them, also turns the browser's cache off, and a page's weight counts cached files once."""
-        context = browser.new_context(viewport={"width": width, "height": height}, has_touch=touch, is_mobile=touch)
-        contexts.append(context)
-        page = context.new_page()
-        page.left_machine, page.errors = [], []
-
-        def local(url: str) -> bool:
-            return url.startswith(server) or url.startswith(("data:", "about:", "blob:"))
-
-        def route(request_route):
-            if local(request_route.request.url):
-                request_route.continue_()
-            else:
-                page.left_machine.append(request_route.request.url)
-                request_route.abort()
-
-        if refuse:
-            context.route("**/*", route)
-        else:
-            context.on("request", lambda request: None if local(request.url) else page.left_machine.append(request.url))
-        page.on("pageerror", lambda error: page.errors.append(str(error)))
-        return page
+        pages.append(new_page(browser, server, width, height, touch, refuse))
+        return pages[-1]
 
     yield open_page
-    for context in contexts:
-        context.close()
+    for page in pages:
+        page.context.close()
+
+
+@pytest.fixture(scope="module")
+def desktop_lesson(browser, server):
+    """``desktop_lesson(name)``: the lesson's page at desktop width, loaded once for the module, and the
+    WireMeter that watched that load. test_lesson_page_in_chromium checks the load; the explorer test
+    then works on the same page instead of loading and drawing it again (2-3 s of Chromium's CPU)."""
+    opened = {}
+
+    def lesson(name: str):
+        if name not in opened:
+            page = new_page(browser, server, refuse=False)
+            meter = bench_site_module().WireMeter(page)  # the same measure as `make bench`
+            opened[name] = (open_lesson(page, server, name), meter)
+        return opened[name]
+
+    yield lesson
+    for page, _ in opened.values():
+        page.context.close()
 
 
 # --------------------------------------------------------------------------- helpers
@@ -488,14 +512,12 @@ def test_pages_workflow_is_valid(tmp_path):
 
 @pytest.mark.browser
 @pytest.mark.parametrize("name", LESSONS)
-def test_lesson_page_in_chromium(page_factory, server, site, name):
+def test_lesson_page_in_chromium(desktop_lesson, site, name):
     """Maps draw with legend and text alternative, widgets and tables render, nothing leaves
     127.0.0.1, no script error, axe-core finds no serious or critical violation, and the page with
     everything it and its map frames load is at most 2 MB as Chromium receives it from
     python -m http.server (uncompressed). Sizes, not timings: they do not depend on the machine."""
-    page = page_factory(refuse=False)
-    meter = bench_site_module().WireMeter(page)  # the same measure as `make bench`, on this page load
-    open_lesson(page, server, name)
+    page, meter = desktop_lesson(name)
     expected = saved_maps(name)
     frames = wait_for_maps(page, expected)
     assert len(frames) == expected, f"{len(frames)} maps drawn, {expected} in the lesson"
@@ -725,10 +747,11 @@ def numbers_agree(summary: str, rows: int, label: str) -> str | None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize("name", explorer_lessons())
-def test_explorers_move_text_map_and_table_together(page_factory, server, name):
+def test_explorers_move_text_map_and_table_together(desktop_lesson, name):
     """On the static site an explorer's control changes readout, summary, table and map together
-    (states precomputed at build time), or the page shows no live control, only a saved view."""
-    page = open_lesson(page_factory(), server, name)
+    (states precomputed at build time), or the page shows no live control, only a saved view.
+    Works on the page test_lesson_page_in_chromium loaded (or loads it, when run alone)."""
+    page, _ = desktop_lesson(name)
     assert page.locator(".jupyter-widgets, .widget-slider, .noUi-handle").count() == 0, "a dead widget is shown"
     explorers = page.locator(".casecurity-explorer").all()
     saved = page.locator(".casecurity-saved-view").all()
