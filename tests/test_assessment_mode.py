@@ -10,7 +10,9 @@ answer, independently of the engine's own leak guard) in the message.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
 import os
 import re
 
@@ -31,6 +33,19 @@ def _examples(full: int) -> int:
 
 
 LESSONS = ["00", "01", "02", "03", "04", "05", "06"]
+
+
+@functools.cache
+def _key(number: str, name: str):
+    """A question's expected answer, computed once per session rather than once per Hypothesis
+    example (the data do not change here; some keys take 0.1 s to compute)."""
+    return get_lesson(number).questions[name]._compute_expected()
+
+
+def _expected(number: str, name: str):
+    return copy.deepcopy(_key(number, name))  # a copy: a strategy may build on it
+
+
 QUESTIONS = [(number, name) for number in LESSONS for name, q in get_lesson(number).questions.items()
              if q.kind != "reflection"]
 OTHER_STATES = ["AFG", "RUS", "CHN", "IRN", "MNG", "USA", "TUR", "IND", "PAK", "ARM", "BLR"]
@@ -132,7 +147,7 @@ def _wrong_answer(question, expected, draw):
 @given(draw=st.data())
 def test_no_expected_item_in_any_assessment_message(number, name, draw):
     question = get_lesson(number).questions[name]
-    expected = question._compute_expected()
+    expected = _expected(number, name)
     answer = _wrong_answer(question, expected, draw.draw)
     if answer is None:
         pytest.skip(f"no wrong-answer strategy for {type(question).__name__}")
@@ -229,7 +244,7 @@ def test_assessment_check_never_tells_right_from_wrong(number, name, draw, tmp_p
     monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path_factory.mktemp("p") / "progress.json"))
     module = __import__(f"casecurity.exercises.lesson{number}", fromlist=["LESSON"])
     handle, question = getattr(module, name), get_lesson(number).questions[name]
-    expected = question._compute_expected() if question.kind != "reflection" else None
+    expected = _expected(number, name) if question.kind != "reflection" else None
     right = _right_answer(question, expected)
     if right is None:
         pytest.skip(f"no right-answer builder for {type(question).__name__}")

@@ -109,8 +109,9 @@ def unreachable_index() -> dict[str, str]:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]  # closed again when the block ends: connections are refused
     url = f"http://127.0.0.1:{port}/simple"
+    # no retries: the message after a refused connection is the same, retrying only waits (6.5 s for uv)
     return {"PIP_INDEX_URL": url, "PIP_CONFIG_FILE": os.devnull, "PIP_FIND_LINKS": None, "PIP_RETRIES": "0",
-            "PIP_NO_CACHE_DIR": "1", "UV_DEFAULT_INDEX": url, "UV_NO_CACHE": "1"}
+            "PIP_NO_CACHE_DIR": "1", "UV_DEFAULT_INDEX": url, "UV_NO_CACHE": "1", "UV_HTTP_RETRIES": "0"}
 
 
 def test_uv_and_pip_build_the_same_environment(tmp_path):
