@@ -114,12 +114,37 @@ def fresh_setup_seconds(cold: bool) -> float:
         return time.perf_counter() - started
 
 
-def suite_seconds(target: str) -> tuple[float, bool]:
-    """Wall-clock time of ``make <target>`` (set-up already done), and whether it passed."""
+def busy_cpu_seconds() -> float | None:
+    """CPU-seconds the whole machine has spent busy since boot (Linux /proc/stat), or None."""
+    try:
+        fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return (sum(fields) - fields[3] - fields[4]) / os.sysconf("SC_CLK_TCK")  # all but idle and iowait
+
+
+def reference_seconds() -> float:
+    """CPU time of a fixed pure-Python loop, best of three: this machine's speed at this moment.
+    On a shared machine it drifts (by a third within an hour, seen 2026-12-07), and the suite's
+    time with it; reported beside the suite so a slow hour can be told from a slower suite."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.process_time()
+        sum(i * i for i in range(5_000_000))
+        best = min(best, time.process_time() - started)
+    return best
+
+
+def suite_seconds(target: str) -> tuple[float, bool, float | None]:
+    """Wall-clock time of ``make <target>`` (set-up already done), whether it passed, and the
+    machine's busy CPU-seconds meanwhile (None where /proc/stat is missing)."""
+    busy = busy_cpu_seconds()
     started = time.perf_counter()
     done = subprocess.run(["make", "-s", target], cwd=ROOT, stdout=subprocess.DEVNULL,
                           stderr=subprocess.DEVNULL)
-    return time.perf_counter() - started, done.returncode == 0
+    seconds = time.perf_counter() - started
+    after = busy_cpu_seconds()
+    return seconds, done.returncode == 0, (after - busy if busy is not None and after is not None else None)
 def lab_start_seconds(first: bool) -> float:
     """Time `make lab LAB_ARGS=--no-browser` from the command to the printed lesson-00 URL.
 
@@ -194,10 +219,13 @@ def main() -> None:
     bench_grading.main()  # seconds per graded notebook, with and without the sandbox
     if os.environ.get("BENCH_SUITE", "1") != "0":  # BENCH_SUITE=0 skips the two suite runs
         print("timing make check and make test ...", file=sys.stderr, flush=True)
+        print(f"machine speed now: a reference loop takes {reference_seconds():.2f} s of CPU "
+              "(compare two suite times only with this close; more means a slower hour)")
         for target, limit in (("check", CHECK_S), ("test", SUITE_S)):
-            seconds, passed = suite_seconds(target)
+            seconds, passed, cpu = suite_seconds(target)
             verdict = ("ok" if seconds < limit else "OVER") if passed else "FAILED (see make " + target + ")"
-            print(f"make {target}: {seconds:.0f} s  (target < {limit:.0f} s on a quiet 2-core machine)  {verdict}")
+            used = f", {cpu:.0f} CPU-s on the machine" if cpu is not None else ""
+            print(f"make {target}: {seconds:.0f} s{used}  (target < {limit:.0f} s on a quiet 2-core machine)  {verdict}")
 
 
 if __name__ == "__main__":
