@@ -25,9 +25,8 @@ the next run, and Python never uses a ``.pyc`` older than its source.
 
 Re-running is quick: when the files already hold the course's settings, JupyterLab is not
 imported and no setting is written, only modules changed since are compiled (``make lab`` runs
-this on every start). The
-settings folder is found once through JupyterLab (slow to import) and remembered in
-``etc/casecurity-install.stamp``, keyed on the prefix and ``JUPYTERLAB_DIR``.
+this on every start). The settings folder is found once through JupyterLab (slow to import) and
+remembered in ``etc/casecurity-install.stamp``, keyed on the prefix and ``JUPYTERLAB_DIR``.
 ``--prefix DIR`` installs into another prefix (tests use it).
 """
 
