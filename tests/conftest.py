@@ -31,32 +31,35 @@ def lesson_module(tmp_path, monkeypatch):
     return install
 
 
-# The files that keep one worker longest (seconds, `make test` on a quiet two-core machine,
-# 2026-12-07) run first. `make test` hands out whole files (--dist loadfile) in collection order
-# (--no-loadscope-reorder), so a long file left to the end would run alone on one core while
-# the other idles. A stale or missing entry only costs time, never a result.
-LONG_FILES = {
-    "tests/browser/test_site.py": 150,
-    "tests/test_setup.py": 60,
-    "tests/browser/test_jupyterlab.py": 50,
-    "tests/test_exercise_sets_end_to_end.py": 45,
-    "tests/test_grade_hostile.py": 33,
-    "tests/test_assessment_mode.py": 30,
-    "tests/test_nbgrader_route.py": 30,
-    "tests/test_grade.py": 25,
-    "tests/test_templates.py": 20,
-    "tests/test_grade_safety.py": 19,
-    "tests/test_variants.py": 18,
-    "tests/browser/test_maps_browser.py": 17,
-    "tests/test_nbval_strict.py": 17,
-    "tests/test_class.py": 13,
-    "tests/test_class_rows.py": 12,
-    "tests/test_stable_outputs.py": 12,
-    "tests/test_exercises_kernel.py": 10,
-    "tests/test_class_lesson03.py": 9,
-}
+# The files that keep one worker longest run first, longest first (measured with `make test` on a
+# two-core machine, 2026-12-07: test_site about 150 s of one worker, test_setup 60, JupyterLab 50,
+# down to about 10). `make test` hands out whole files (--dist loadfile) in collection order
+# (--no-loadscope-reorder), so a long file left to the end would run alone on one core while the
+# other idles. A stale or missing entry only costs time, never a result.
+LONG_FILES = (
+    "tests/browser/test_site.py",
+    "tests/test_setup.py",
+    "tests/browser/test_jupyterlab.py",
+    "tests/test_exercise_sets_end_to_end.py",
+    "tests/test_grade_hostile.py",
+    "tests/test_assessment_mode.py",
+    "tests/test_nbgrader_route.py",
+    "tests/test_grade.py",
+    "tests/test_templates.py",
+    "tests/test_grade_safety.py",
+    "tests/test_variants.py",
+    "tests/browser/test_maps_browser.py",
+    "tests/test_nbval_strict.py",
+    "tests/test_class.py",
+    "tests/test_class_rows.py",
+    "tests/test_stable_outputs.py",
+    "tests/test_exercises_kernel.py",
+    "tests/test_class_lesson03.py",
+)
 
 
 def pytest_collection_modifyitems(config, items):
-    """Longest files first (a stable sort: the order inside a file and among the others stays)."""
-    items.sort(key=lambda item: -LONG_FILES.get(item.nodeid.split("::")[0], 0))
+    """LONG_FILES first, in its order; then the rest as collected (a stable sort: the order inside
+    a file stays)."""
+    rank = {name: position for position, name in enumerate(LONG_FILES)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(LONG_FILES)))

@@ -145,6 +145,8 @@ def suite_seconds(target: str) -> tuple[float, bool, float | None]:
     seconds = time.perf_counter() - started
     after = busy_cpu_seconds()
     return seconds, done.returncode == 0, (after - busy if busy is not None and after is not None else None)
+
+
 def lab_start_seconds(first: bool) -> float:
     """Time `make lab LAB_ARGS=--no-browser` from the command to the printed lesson-00 URL.
 

@@ -126,8 +126,8 @@ def page_factory(browser, server):
     """Open pages (see new_page); their contexts close after the test."""
     pages = []
 
-    def open_page(width: int = 1366, height: int = 800, touch: bool = False, refuse: bool = True):
-        pages.append(new_page(browser, server, width, height, touch, refuse))
+    def open_page(width: int = 1366, height: int = 800, touch: bool = False):
+        pages.append(new_page(browser, server, width, height, touch))
         return pages[-1]
 
     yield open_page
