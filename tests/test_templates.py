@@ -7,6 +7,7 @@ correct. So a template can neither leak the answer nor lead to a wrong one.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -79,26 +80,53 @@ def _text(cell) -> str:
     return ANSI.sub("", "\n".join(parts))
 
 
-@pytest.mark.parametrize("number", sorted({number for number, _ in FILL_INS}), ids=lambda n: f"{n}-questions")
-def test_template_says_fill_in_then_grades_the_filled_in_answer(number, tmp_path, monkeypatch):
-    """Every template of one lesson, as generated and then filled in, in one kernel (one kernel per
-    lesson, not per question: starting kernels was most of this test's time)."""
-    monkeypatch.setenv("CASECURITY_PROGRESS", str(tmp_path / "progress.json"))
-    path = next((ROOT / "exercises").glob(f"{number}_*_exercises.ipynb"))
-    exercise = nbformat.read(path, as_version=4)
-    code = [cell.source for cell in exercise.cells if cell.cell_type == "code"]
-    questions = sorted((q for n, q in FILL_INS if n == number), key=lambda q: int(q[1:]))
-    cells = [code[0]]
-    for question in questions:
-        template = next(source for source in code if f"ex.{question}.check(" in source)
-        cells += [template, _fill(template, FILL_INS[number, question])]
+NUMBERS = sorted({number for number, _ in FILL_INS})
+
+
+def _questions(number: str) -> list[str]:
+    return sorted((q for n, q in FILL_INS if n == number), key=lambda q: int(q[1:]))
+
+
+@pytest.fixture(scope="module")
+def executed(tmp_path_factory) -> dict[str, list]:
+    """lesson number -> its cells (imports, then each template as generated and filled in), run in
+    one kernel for every lesson: starting a kernel and importing pandas and folium was most of this
+    test's time. Each lesson starts from an empty namespace (%reset), so a template cannot lean on a
+    name that another lesson defined."""
+    cells, where = [], {}
+    for number in NUMBERS:
+        path = next((ROOT / "exercises").glob(f"{number}_*_exercises.ipynb"))
+        code = [cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
+        start = len(cells)
+        cells += ["%reset -f", code[0]]
+        for question in _questions(number):
+            template = next(source for source in code if f"ex.{question}.check(" in source)
+            cells += [template, _fill(template, FILL_INS[number, question])]
+        where[number] = (start, len(cells))
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
-    NotebookClient(
-        notebook, timeout=180, kernel_name="python3", allow_errors=True,
-        resources={"metadata": {"path": str(ROOT / "exercises")}},
-    ).execute()  # fmt: skip
-    for index, question in enumerate(questions):
-        unfilled, filled = _text(notebook.cells[1 + 2 * index]), _text(notebook.cells[2 + 2 * index])
+    progress = tmp_path_factory.mktemp("templates") / "progress.json"
+    previous = os.environ.get("CASECURITY_PROGRESS")
+    os.environ["CASECURITY_PROGRESS"] = str(progress)  # the kernel inherits it: never the learner's file
+    try:
+        NotebookClient(
+            notebook, timeout=180, kernel_name="python3", allow_errors=True,
+            resources={"metadata": {"path": str(ROOT / "exercises")}},
+        ).execute()  # fmt: skip
+    finally:
+        if previous is None:
+            os.environ.pop("CASECURITY_PROGRESS", None)
+        else:
+            os.environ["CASECURITY_PROGRESS"] = previous
+    return {number: notebook.cells[first:last] for number, (first, last) in where.items()}
+
+
+@pytest.mark.parametrize("number", NUMBERS, ids=lambda n: f"{n}-questions")
+def test_template_says_fill_in_then_grades_the_filled_in_answer(number, executed):
+    """Every template of one lesson, as generated and then filled in, after the lesson's imports."""
+    cells = executed[number]
+    assert "Traceback" not in _text(cells[1]), (number, _text(cells[1]))  # the imports ran
+    for index, question in enumerate(_questions(number)):
+        unfilled, filled = _text(cells[2 + 2 * index]), _text(cells[3 + 2 * index])
         assert "Fill in the blanks (____) first" in unfilled, (question, unfilled)
         assert "Traceback" not in unfilled and unfilled.strip().count("\n") == 0, (question, unfilled)
         assert "✓ Correct" in filled, (question, filled)
