@@ -153,7 +153,10 @@ def _class(folder: Path) -> list[Path]:
 
 
 def _run(folder, out, *extra, wait=True):
-    env = dict(os.environ, CASECURITY_LESSONS_PATH=str(FIXTURES / "lessons"))
+    # a killed grader cannot remove its temporary folders: keep them in the test's own folder
+    scratch = folder.parent / "tmp"
+    scratch.mkdir(exist_ok=True)
+    env = dict(os.environ, CASECURITY_LESSONS_PATH=str(FIXTURES / "lessons"), TMPDIR=str(scratch))
     command = [sys.executable, "-m", "casecurity.grade", str(folder), "--out", str(out), "--lesson", "99",
                "--timeout", "60", "--jobs", "1", "--no-sandbox", *extra]
     if not wait:

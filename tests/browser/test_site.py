@@ -161,6 +161,22 @@ def desktop_lesson(browser, server):
         page.context.close()
 
 
+@pytest.fixture(scope="module")
+def phone_lesson(browser, server):
+    """``phone_lesson(name)``: the lesson's page on a phone (390x844, touch), loaded once for the
+    module: the map test taps its maps, the chart test then only reads the same page."""
+    opened = {}
+
+    def lesson(name: str):
+        if name not in opened:
+            opened[name] = open_lesson(new_page(browser, server, 390, 844, touch=True), server, name)
+        return opened[name]
+
+    yield lesson
+    for page in opened.values():
+        page.context.close()
+
+
 # --------------------------------------------------------------------------- helpers
 
 
@@ -842,10 +858,10 @@ COVERED = """() => {
 
 @pytest.mark.browser
 @pytest.mark.parametrize("name", [name for name in LESSONS if saved_maps(name)])
-def test_maps_on_a_phone_leave_the_map_visible(page_factory, server, screens_dir, name):
+def test_maps_on_a_phone_leave_the_map_visible(phone_lesson, screens_dir, name):
     """At 390x844 no control covers more than 25% of any map, the legend and layer list start
     folded behind a button that opens them, and an open popup lies above every control."""
-    page = open_lesson(page_factory(390, 844, touch=True), server, name)
+    page = phone_lesson(name)
     frames = wait_for_maps(page, saved_maps(name))
     for number, frame in enumerate(frames):
         frame.wait_for_function("document.querySelector('.casecurity-legend .casecurity-fold')", timeout=90_000)
@@ -891,11 +907,14 @@ def test_maps_on_a_phone_leave_the_map_visible(page_factory, server, screens_dir
 
 @pytest.mark.browser
 @pytest.mark.parametrize("path", ["index.html", "notebooks/02_alliances.html", "notebooks/05_threats.html"])
-def test_charts_readable_and_wide_boxes_show_they_scroll_on_a_phone(page_factory, server, path):
+def test_charts_readable_and_wide_boxes_show_they_scroll_on_a_phone(page_factory, phone_lesson, server, path):
     """At 390 px a chart's 11 px labels are drawn at 10 px or more (the chart scrolls instead of
     shrinking), and every box wider than the screen scrolls and shows a shadow where it does."""
-    page = page_factory(390, 844, touch=True)
-    page.goto(server + path, wait_until="load")
+    if path.startswith("notebooks/"):  # the page the phone map test loaded (only read here)
+        page = phone_lesson(path.split("/")[1].removesuffix(".html"))
+    else:
+        page = page_factory(390, 844, touch=True)
+        page.goto(server + path, wait_until="load")
     for chart in page.locator(".casecurity-chart svg").all():
         if chart.evaluate("e => !!e.closest('[hidden]')"):
             continue
