@@ -53,12 +53,11 @@ def nbgrader_bin() -> Path:
         # pip's time on a fresh machine; pip when uv is missing or fails (an index only pip is set up for)
         uv = Path(sys.executable).parent / "uv"
         installed = None
-        if uv.exists():
-            made = subprocess.run([str(uv), "venv", "-q", "--python", sys.executable, str(VENV)], capture_output=True)
-            installed = made.returncode == 0 and subprocess.run(
-                [str(uv), "pip", "install", "-q", "--compile-bytecode", "--python", str(VENV / "bin" / "python"),
-                 NBGRADER], capture_output=True, text=True)
-        if not installed or installed.returncode != 0:
+        if uv.exists() and subprocess.run([str(uv), "venv", "-q", "--python", sys.executable, str(VENV)],
+                                          capture_output=True).returncode == 0:
+            installed = subprocess.run([str(uv), "pip", "install", "-q", "--compile-bytecode", "--python",
+                                        str(VENV / "bin" / "python"), NBGRADER], capture_output=True, text=True)
+        if installed is None or installed.returncode != 0:
             shutil.rmtree(VENV, ignore_errors=True)
             subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
             installed = subprocess.run([str(VENV / "bin" / "python"), "-m", "pip", "install", "-q", NBGRADER],

@@ -7,7 +7,6 @@ correct. So a template can neither leak the answer nor lead to a wrong one.
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -88,13 +87,15 @@ def _questions(number: str) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def executed(tmp_path_factory) -> dict[str, list]:
+def executed(request, tmp_path_factory) -> dict[str, list]:
     """lesson number -> its cells (imports, then each template as generated and filled in), run in
-    one kernel for every lesson: starting a kernel and importing pandas and folium was most of this
-    test's time. Each lesson starts from an empty namespace (%reset), so a template cannot lean on a
-    name that another lesson defined."""
+    one kernel for the selected lessons (all of them in `make test`, one in `make test-lesson`):
+    starting a kernel and importing pandas and folium was most of this test's time. Each lesson
+    starts from an empty namespace (%reset), so a template cannot lean on another lesson's names."""
+    selected = sorted({item.callspec.params["number"] for item in request.session.items
+                       if getattr(item, "module", None) is request.module and hasattr(item, "callspec")})
     cells, where = [], {}
-    for number in NUMBERS:
+    for number in selected:
         path = next((ROOT / "exercises").glob(f"{number}_*_exercises.ipynb"))
         code = [cell.source for cell in nbformat.read(path, as_version=4).cells if cell.cell_type == "code"]
         start = len(cells)
@@ -104,19 +105,12 @@ def executed(tmp_path_factory) -> dict[str, list]:
             cells += [template, _fill(template, FILL_INS[number, question])]
         where[number] = (start, len(cells))
     notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(source) for source in cells])
-    progress = tmp_path_factory.mktemp("templates") / "progress.json"
-    previous = os.environ.get("CASECURITY_PROGRESS")
-    os.environ["CASECURITY_PROGRESS"] = str(progress)  # the kernel inherits it: never the learner's file
-    try:
+    with pytest.MonkeyPatch.context() as patch:  # the kernel inherits it: never the learner's progress file
+        patch.setenv("CASECURITY_PROGRESS", str(tmp_path_factory.mktemp("templates") / "progress.json"))
         NotebookClient(
             notebook, timeout=180, kernel_name="python3", allow_errors=True,
             resources={"metadata": {"path": str(ROOT / "exercises")}},
         ).execute()  # fmt: skip
-    finally:
-        if previous is None:
-            os.environ.pop("CASECURITY_PROGRESS", None)
-        else:
-            os.environ["CASECURITY_PROGRESS"] = previous
     return {number: notebook.cells[first:last] for number, (first, last) in where.items()}
 
 

@@ -844,8 +844,11 @@ def test_explorers_move_text_map_and_table_together(desktop_lesson, name):
                 assert year.group(0) in shown["caption"], f"{name}, {label}: the table is of another date"
             if frame_handle.count() and (index % 5 == 0 or index == len(labels) - 1):
                 frame_handle.scroll_into_view_if_needed()
-                page.wait_for_function("([f, src]) => f.getAttribute('src') === src && "
-                                       "f.contentDocument && f.contentDocument.querySelector('.casecurity-title')",
+                # the frame's document must be the new map's: right after src changes, the old one
+                # (with the previous date's title) is still there until the new one has loaded
+                page.wait_for_function("([f, src]) => f.getAttribute('src') === src && f.contentDocument"
+                                       " && f.contentDocument.URL === new URL(src, document.baseURI).href"
+                                       " && f.contentDocument.querySelector('.casecurity-title')",
                                        arg=[frame_handle.element_handle(), shown["map"]],
                                        timeout=180_000)
                 title = frame_handle.element_handle().content_frame().locator(".casecurity-title").inner_text()
