@@ -84,20 +84,32 @@ class WireMeter:
         cdp.on("Network.loadingFailed", lambda event: self.pending.discard(event["requestId"]))
 
     def total(self) -> int:
-        # what loads lazily (map frames, lazy images) is brought into view one by one, then the page's end:
-        # the same requests as scrolling through the whole page, without stopping at every screen
+        # what loads lazily (map frames, lazy images) is brought into view one by one, each for two
+        # animation frames (the browser decides then whether to load it), then the page's end: the same
+        # requests as scrolling through the whole page. One wait for the network at the end, not one
+        # per element (the same bytes, measured on every lesson page; 0.4 s instead of 2.6 s a page).
         page = self.page
-        lazy = page.evaluate("document.querySelectorAll('iframe, img[loading=lazy]').length")
-        steps = [f"document.querySelectorAll('iframe, img[loading=lazy]')[{i}].scrollIntoView()" for i in range(lazy)]
-        for step in ["window.scrollTo(0, 0)", *steps, "window.scrollTo(0, document.documentElement.scrollHeight)"]:
-            page.evaluate(step)
-            quiet = 0
-            for _ in range(240):  # until no request has been in flight for two looks in a row
-                page.wait_for_timeout(125)
-                quiet = quiet + 1 if not self.pending else 0
-                if quiet == 2:
-                    break
+        page.evaluate(SCROLL_THROUGH_LAZY)
+        quiet = 0
+        for _ in range(240):  # until no request has been in flight for two looks in a row
+            page.wait_for_timeout(125)
+            quiet = quiet + 1 if not self.pending else 0
+            if quiet == 2:
+                break
         return int(sum(self.received))
+
+
+SCROLL_THROUGH_LAZY = """async () => {
+    const painted = () => new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)));
+    window.scrollTo(0, 0);
+    await painted();
+    for (const element of document.querySelectorAll('iframe, img[loading=lazy]')) {
+        element.scrollIntoView();
+        await painted();
+    }
+    window.scrollTo(0, document.documentElement.scrollHeight);
+    await painted();
+}"""
 
 
 def page_wire_bytes(browser, url: str) -> int:

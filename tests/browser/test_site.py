@@ -144,14 +144,17 @@ def page_factory(browser, server):
 
 @pytest.fixture(scope="module")
 def desktop_lesson(browser, server):
-    """``desktop_lesson(name)``: the lesson's page at desktop width, loaded once for the module, and the
-    WireMeter that watched that load. test_lesson_page_in_chromium checks the load; the explorer test
-    then works on the same page instead of loading and drawing it again (2-3 s of Chromium's CPU)."""
+    """``desktop_lesson(name)``: the lesson's page at desktop size (1366x768, as `make bench` measures
+    it), loaded once for the module, and the WireMeter that watched that load.
+    test_lesson_page_in_chromium checks the load; the keyboard, layout, menu, explorer and search
+    tests then work on the same page instead of loading and drawing it again (2-3 s of
+    Chromium's CPU a page). Each leaves the page as it found it (menus and dialogs shut), except
+    the explorer test, which leaves each explorer at its last state."""
     opened = {}
 
     def lesson(name: str):
         if name not in opened:
-            page = new_page(browser, server, refuse=False)
+            page = new_page(browser, server, 1366, 768, refuse=False)
             meter = bench_site_module().WireMeter(page)  # the same measure as `make bench`
             opened[name] = (open_lesson(page, server, name), meter)
         return opened[name]
@@ -164,7 +167,8 @@ def desktop_lesson(browser, server):
 @pytest.fixture(scope="module")
 def phone_lesson(browser, server):
     """``phone_lesson(name)``: the lesson's page on a phone (390x844, touch), loaded once for the
-    module: the map test taps its maps, the chart test then only reads the same page."""
+    module: the layout, menu and search tests use it, the map test taps its maps, the chart test
+    then only reads the same page."""
     opened = {}
 
     def lesson(name: str):
@@ -551,9 +555,9 @@ def test_lesson_page_in_chromium(desktop_lesson, site, name):
         # no widget manager on the site: explorers and quizzes are plain HTML (casecurity.site_explorers)
         assert page.locator(".casecurity-explorer, .casecurity-saved-view").count() > 0
         assert page.locator(".jupyter-widgets").count() == 0
-    tables = [table for table in page.locator(".output.text_html table").all()
-              if not table.evaluate("e => !!e.closest('[hidden], details:not([open])')")]  # other explorer states
-    for table in tables[:5]:
+    # tables outside other explorer states and closed details (one call for all, not one per table)
+    tables = page.locator(".output.text_html table:not([hidden], [hidden] table, details:not([open]) table)")
+    for table in tables.all()[:5]:
         assert table.is_visible()
     charts = page.locator(".casecurity-chart:not(.casecurity-explorer .casecurity-chart) svg[role=img]")
     assert charts.count() == saved_charts(name)
@@ -622,9 +626,9 @@ def slider_lesson() -> str:
 
 
 @pytest.mark.browser
-def test_keyboard_reaches_map_controls_and_time_slider(page_factory, server):
+def test_keyboard_reaches_map_controls_and_time_slider(desktop_lesson):
     name = slider_lesson()
-    page = open_lesson(page_factory(), server, name)
+    page, _ = desktop_lesson(name)
     frames = wait_for_maps(page, saved_maps(name))
     frame = next(f for f in frames if f.locator(".casecurity-slider input").count())
     handle = frame.frame_element()
@@ -645,12 +649,13 @@ def test_keyboard_reaches_map_controls_and_time_slider(page_factory, server):
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("width,height,label", [(1366, 800, "desktop"), (390, 844, "phone")])
-def test_layout_at_desktop_and_phone_width(page_factory, server, screens_dir, width, height, label):
+@pytest.mark.parametrize("width,label", [(1366, "desktop"), (390, "phone")])
+def test_layout_at_desktop_and_phone_width(desktop_lesson, phone_lesson, screens_dir, width, label):
     """Nothing overflows the page sideways, wide tables scroll in their own box, and no map
     legend covers the time slider; screenshots for a person to look at."""
     name = slider_lesson()
-    page = open_lesson(page_factory(width, height), server, name)
+    page = phone_lesson(name) if label == "phone" else desktop_lesson(name)[0]
+    assert page.viewport_size["width"] == width
     frames = wait_for_maps(page, saved_maps(name))
     page.screenshot(path=str(screens_dir / f"site-{name}-{label}.png"))
     assert page.evaluate("document.documentElement.scrollWidth") <= width, "the page scrolls sideways"
@@ -662,8 +667,9 @@ def test_layout_at_desktop_and_phone_width(page_factory, server, screens_dir, wi
     theme_css = page.evaluate("fetch('../_static/styles/pydata-sphinx-theme.css').then(r => r.text())")
     major = re.search(r'"Font Awesome (\d+) Free"', theme_css).group(1)
     assert page.evaluate(f"document.fonts.check('900 16px \"Font Awesome {major} Free\"')")
-    for box in page.locator("div.cell_output .output.text_html").all():
-        sizes = box.evaluate("e => [e.scrollWidth, e.clientWidth, getComputedStyle(e).overflowX]")
+    boxes = page.eval_on_selector_all("div.cell_output .output.text_html",
+                                      "els => els.map(e => [e.scrollWidth, e.clientWidth, getComputedStyle(e).overflowX])")
+    for sizes in boxes:
         if sizes[0] > sizes[1]:
             assert sizes[2] in ("auto", "scroll"), "a wide table overflows instead of scrolling"
     slider_frame = next(f for f in frames if f.locator(".casecurity-slider").count())
@@ -713,12 +719,12 @@ def press_toggle(page, selector: str, how: str) -> None:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("width,height,label", [(390, 844, "phone"), (1366, 768, "desktop")])
-def test_menus_open_by_tap_and_keyboard(page_factory, server, screens_dir, width, height, label):
+@pytest.mark.parametrize("label", ["phone", "desktop"])
+def test_menus_open_by_tap_and_keyboard(desktop_lesson, phone_lesson, screens_dir, label):
     """The ☰ button shows the list of lessons and "Contents" the page's outline, by tap, click
     and keyboard, and both close again (pydata-sphinx-theme issue #2451 broke the phone menus)."""
-    phone = width < 600
-    page = open_lesson(page_factory(width, height, touch=phone), server, "02_alliances")
+    phone = label == "phone"
+    page = phone_lesson("02_alliances") if phone else desktop_lesson("02_alliances")[0]
     lessons = [f"/notebooks/{name}.html" for name in LESSONS if name != "02_alliances"]
     headings = [slug for slug in re.findall(r"^## (.+)$", lesson_text("02_alliances"), re.MULTILINE)][:3]
     assert headings, "lesson 02 has no ## headings"
@@ -931,17 +937,18 @@ def test_charts_readable_and_wide_boxes_show_they_scroll_on_a_phone(page_factory
     else:
         page = page_factory(390, 844, touch=True)
         page.goto(server + path, wait_until="load")
-    for chart in page.locator(".casecurity-chart svg").all():
-        if chart.evaluate("e => !!e.closest('[hidden]')"):
-            continue
-        scale = chart.evaluate("e => e.getBoundingClientRect().width / e.viewBox.baseVal.width")
+    # each read in one call for all the page's charts and boxes (a call per element is a round trip)
+    scales = page.eval_on_selector_all(".casecurity-chart svg", """charts => charts.filter(e => !e.closest('[hidden]'))
+        .map(e => e.getBoundingClientRect().width / e.viewBox.baseVal.width)""")
+    for scale in scales:
         assert 11 * scale >= 10, f"chart labels drawn at {11 * scale:.1f} px on a phone"
-    boxes = page.locator("div.cell_output .output.text_html, .casecurity-chart, .pst-scrollable-table-container").all()
-    wide = [box for box in boxes if box.evaluate("e => !e.closest('[hidden]') && e.scrollWidth > e.clientWidth + 1")]
+    wide = page.eval_on_selector_all(
+        "div.cell_output .output.text_html, .casecurity-chart, .pst-scrollable-table-container",
+        """boxes => boxes.filter(e => !e.closest('[hidden]') && e.scrollWidth > e.clientWidth + 1)
+            .map(e => [getComputedStyle(e).overflowX, getComputedStyle(e).backgroundImage])""")
     if path == "index.html":
         assert wide, "the lesson table fits a phone: this test would show nothing"
-    for box in wide:
-        style = box.evaluate("e => [getComputedStyle(e).overflowX, getComputedStyle(e).backgroundImage]")
+    for style in wide:
         assert style[0] in ("auto", "scroll") and "gradient" in style[1], f"a wide box hides that it scrolls: {style}"
     assert page.evaluate("document.documentElement.scrollWidth") <= 390, "the page scrolls sideways"
 
@@ -973,6 +980,7 @@ def test_lesson_04_prints_whole_maps_and_descriptions(page_factory, server, scre
     name = "04_major_powers"
     expected = saved_map_descriptions(name)
     assert len(expected) >= 2 and all(len(text) > 80 for text in expected), expected
+    # its own page: the explorer test has moved lesson 04's explorer on the shared one
     page = open_lesson(page_factory(), server, name)
     wait_for_maps(page, saved_maps(name))
     page.emulate_media(media="print")
@@ -988,9 +996,9 @@ def test_lesson_04_prints_whole_maps_and_descriptions(page_factory, server, scre
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("width,height", [(1366, 768), (390, 844)])
-def test_search_field_text_starts_after_its_icon(page_factory, server, width, height):
-    page = open_lesson(page_factory(width, height), server, "02_alliances")
+@pytest.mark.parametrize("label", ["desktop", "phone"])
+def test_search_field_text_starts_after_its_icon(desktop_lesson, phone_lesson, label):
+    page = phone_lesson("02_alliances") if label == "phone" else desktop_lesson("02_alliances")[0]
     next(b for b in page.locator(".search-button__button").all() if b.is_visible()).click()
     field = page.locator("#pst-search-dialog input[type=search]")
     field.wait_for(state="visible", timeout=90_000)
@@ -1000,4 +1008,7 @@ def test_search_field_text_starts_after_its_icon(page_factory, server, width, he
         const icon = input.closest('form').querySelector('i');
         return [input.getBoundingClientRect().left + parseFloat(getComputedStyle(input).paddingLeft),
                 icon.getBoundingClientRect().right]; }""")
+    field.fill("")
+    page.keyboard.press("Escape")  # the page is shared: the dialog is shut again
+    field.wait_for(state="hidden", timeout=90_000)
     assert text_starts >= icon_ends, "the search icon overlaps the typed text"
