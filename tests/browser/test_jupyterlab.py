@@ -1,8 +1,8 @@
 """End to end: the course in a real JupyterLab, started by `make lab`, in headless Chromium.
 
 The server is started the way a learner starts it: ``make lab`` from the repository root,
-with only ``LAB_ARGS`` added (no browser, a free port, a token, the app exposed to the
-test). So these tests see the root, the settings and the kernel extension that ``make lab``
+with only ``LAB_ARGS`` added (no browser, a free port, the app exposed to the test); Jupyter
+makes up the token, which the tests read from the URL ``make lab`` prints. So these tests see the root, the settings and the kernel extension that ``make lab``
 gives a learner. Test-only settings (no autosave, no notebook windowing) live in a private
 user-settings folder; the "Jupyter news" pop-up must stay away by the course's own setting.
 The learner's progress goes to a temporary file (``CASECURITY_PROGRESS``). The server is
@@ -20,7 +20,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import signal
 import socket
 import subprocess
@@ -76,6 +75,22 @@ def _wait_for_server(url: str, process: subprocess.Popen, log: Path, timeout: fl
     pytest.fail(f"JupyterLab did not answer within {timeout} s:\n{log.read_text()[-3000:]}")
 
 
+LESSON_URL = re.compile(r"http://127\.0\.0\.1:(\d+)/lab/tree/notebooks/00_start_here\.ipynb\?token=([0-9a-f]+)")
+
+
+def _wait_for_text(path: Path, pattern: re.Pattern, timeout: float = 120,
+                   process: subprocess.Popen | None = None) -> re.Match:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        found = pattern.search(path.read_text(errors="replace")) if path.is_file() else None
+        if found:
+            return found
+        if process is not None and process.poll() is not None:
+            pytest.fail(f"`make lab` exited with code {process.returncode}:\n{path.read_text()[-3000:]}")
+        time.sleep(0.5)
+    pytest.fail(f"{pattern.pattern} did not appear in {path} within {timeout} s")
+
+
 def _stop(process: subprocess.Popen) -> None:
     """Stop the server and its kernels: SIGTERM to the process group, SIGKILL if it lingers."""
     if process.poll() is not None:
@@ -92,7 +107,8 @@ def _stop(process: subprocess.Popen) -> None:
 
 @pytest.fixture(scope="module")
 def lab_server(tmp_path_factory):
-    """JupyterLab started by `make lab` at the repository root; yields (base_url, token, progress)."""
+    """JupyterLab started by `make lab` at the repository root; yields (base_url, token, progress,
+    printed_url): the token is Jupyter's own, read from the lesson URL `make lab` prints."""
     work = tmp_path_factory.mktemp("jupyterlab")
     settings = work / "lab-settings"
     for relative, content in LAB_SETTINGS.items():
@@ -100,7 +116,6 @@ def lab_server(tmp_path_factory):
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(json.dumps(content))
     port = _free_port()
-    token = secrets.token_hex(16)
     progress = work / "progress.json"
     env = dict(os.environ)
     env.update(
@@ -116,7 +131,7 @@ def lab_server(tmp_path_factory):
     env.pop("MAKEFLAGS", None)
     # online map mode, as a learner has it: maps must draw with the CDN blocked (_new_context)
     env.pop("CASECURITY_OFFLINE", None)
-    lab_args = f"--no-browser --ip=127.0.0.1 --port={port} --ServerApp.token={token} --LabApp.expose_app_in_browser=True"
+    lab_args = f"--no-browser --ip=127.0.0.1 --port={port} --LabApp.expose_app_in_browser=True"
     log = work / "server.log"
     with log.open("w") as log_file:
         process = subprocess.Popen(
@@ -129,8 +144,10 @@ def lab_server(tmp_path_factory):
         )
     try:
         base = f"http://127.0.0.1:{port}"
+        printed = _wait_for_text(log, LESSON_URL, timeout=300, process=process)
+        token = printed.group(2)
         _wait_for_server(f"{base}/api/status?token={token}", process, log, timeout=300)
-        yield base, token, progress
+        yield base, token, progress, printed
     finally:
         _stop(process)
     saved = [line for line in log.read_text().splitlines() if "Saving file at" in line]
@@ -239,7 +256,7 @@ def _wait_for_output(page, needle: str, text: str, absent: str = "\0", timeout: 
 
 
 def test_lesson_links_to_its_exercise_set_where_answers_are_checked(lab_server, browser, screens_dir):
-    base, token, progress = lab_server
+    base, token, progress, _ = lab_server
     expect = playwright_sync.expect
     context = _new_context(browser, {"width": 1280, "height": 900})
     page = context.new_page()
@@ -345,7 +362,7 @@ def _wait_until(condition, timeout: float = 30) -> None:
 
 
 def test_widgets_and_map_work_in_jupyterlab(lab_server, browser, screens_dir):
-    base, token, _ = lab_server
+    base, token, _, _ = lab_server
     expect = playwright_sync.expect
     context = _new_context(browser, {"width": 1280, "height": 1000})
     page = context.new_page()
@@ -405,19 +422,6 @@ def test_widgets_and_map_work_in_jupyterlab(lab_server, browser, screens_dir):
         context.close()
 
 
-LESSON_URL = re.compile(r"http://127\.0\.0\.1:(\d+)/lab/tree/notebooks/00_start_here\.ipynb\?token=([0-9a-f]+)")
-
-
-def _wait_for_text(path: Path, pattern: re.Pattern, timeout: float = 120) -> re.Match:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        found = pattern.search(path.read_text(errors="replace")) if path.is_file() else None
-        if found:
-            return found
-        time.sleep(0.5)
-    pytest.fail(f"{pattern.pattern} did not appear in {path} within {timeout} s")
-
-
 def _make_lab(work: Path, lab_args: str, **env_extra: str) -> tuple[subprocess.Popen, Path]:
     """`make lab` as a learner runs it (Jupyter makes up the token), private runtime and config folders."""
     env = dict(os.environ, JUPYTER_RUNTIME_DIR=str(work / "runtime"), JUPYTER_CONFIG_DIR=str(work / "config"),
@@ -432,21 +436,19 @@ def _make_lab(work: Path, lab_args: str, **env_extra: str) -> tuple[subprocess.P
     return process, log
 
 
-def test_make_lab_without_a_browser_prints_the_lesson_url(tmp_path, browser):
-    """`make lab LAB_ARGS=--no-browser` prints a URL, with its token, that opens lesson 00 itself."""
-    port = _free_port()
-    process, log = _make_lab(tmp_path, f"--no-browser --ip=127.0.0.1 --port={port} --LabApp.expose_app_in_browser=True")
+def test_make_lab_without_a_browser_prints_the_lesson_url(lab_server, browser):
+    """`make lab LAB_ARGS=--no-browser` prints a URL, with its token, that opens lesson 00 itself
+    (the module's server: started that way, with a token Jupyter made up)."""
+    base, _, _, printed = lab_server
+    assert base.endswith(f":{printed.group(1)}")
     context = _new_context(browser, {"width": 1280, "height": 900})
     try:
-        printed = _wait_for_text(log, LESSON_URL, timeout=300)
-        assert printed.group(1) == str(port)
         page = context.new_page()
         page.goto(printed.group(0), wait_until="domcontentloaded")  # as pasted: nothing added
         page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=90_000)
         _wait_for_notebook(page, "notebooks/00_start_here.ipynb")
     finally:
         context.close()
-        _stop(process)
 
 
 def test_plain_make_lab_opens_the_same_lesson_url(tmp_path):
@@ -487,7 +489,7 @@ def _map_frames(page, cell_index: int, selector: str = "iframe"):
 
 def test_maps_draw_with_the_cdn_blocked_on_open_and_after_rerun(lab_server, browser, screens_dir):
     """A lesson's saved maps, and the maps it draws again, appear with no request leaving the machine."""
-    base, token, _ = lab_server
+    base, token, _, _ = lab_server
     expect = playwright_sync.expect
     lesson = "notebooks/00_start_here.ipynb"
     saved = _saved_maps(ROOT / lesson)
