@@ -32,8 +32,8 @@ def lesson_module(tmp_path, monkeypatch):
 
 
 # The files that keep one worker longest run first, longest first (measured with `make test` on a
-# two-core machine, 2026-12-07: test_site about 150 s of one worker, test_setup 60, JupyterLab 50,
-# down to about 10). `make test` hands out whole files (--dist loadfile) in collection order
+# two-core machine, 2026-12-08: test_site about 125 s of one worker, JupyterLab 70, test_setup 60,
+# the exercise sets and nbgrader 35, down to about 8). `make test` hands out whole files (--dist loadfile) in collection order
 # (--no-loadscope-reorder), so a long file left to the end would run alone on one core while the
 # other idles. A stale or missing entry only costs time, never a result.
 LONG_FILES = (
@@ -41,19 +41,19 @@ LONG_FILES = (
     "tests/test_setup.py",
     "tests/browser/test_jupyterlab.py",
     "tests/test_exercise_sets_end_to_end.py",
-    "tests/test_grade_hostile.py",
-    "tests/test_assessment_mode.py",
     "tests/test_nbgrader_route.py",
-    "tests/test_grade.py",
-    "tests/test_templates.py",
-    "tests/test_grade_safety.py",
     "tests/test_variants.py",
+    "tests/test_grade.py",
+    "tests/test_grade_hostile.py",
     "tests/browser/test_maps_browser.py",
+    "tests/test_assessment_mode.py",
     "tests/test_nbval_strict.py",
-    "tests/test_class.py",
-    "tests/test_class_rows.py",
-    "tests/test_stable_outputs.py",
+    "tests/test_grade_safety.py",
     "tests/test_exercises_kernel.py",
+    "tests/test_templates.py",
+    "tests/test_class_rows.py",
+    "tests/test_class.py",
+    "tests/test_stable_outputs.py",
     "tests/test_class_lesson03.py",
 )
 
