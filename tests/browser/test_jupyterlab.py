@@ -255,93 +255,117 @@ def _wait_for_output(page, needle: str, text: str, absent: str = "\0", timeout: 
                     f"[execution count, outputs, kernel status] = {held}")
 
 
-def test_lesson_links_to_its_exercise_set_where_answers_are_checked(lab_server, browser, screens_dir):
-    base, token, progress, _ = lab_server
-    expect = playwright_sync.expect
+@pytest.fixture(scope="module")
+def lesson_from_printed_url(lab_server, browser):
+    """Lesson 00 in Chromium, opened from the URL `make lab` printed, as pasted (nothing added), its
+    kernel idle. The printed-URL test checks that load; the course-path test then works on the
+    same page instead of loading JupyterLab again (5-7 s of Chromium's CPU)."""
+    _, _, _, printed = lab_server
     context = _new_context(browser, {"width": 1280, "height": 900})
-    page = context.new_page()
     try:
-        lesson = "notebooks/00_start_here.ipynb"
-        exercises = "exercises/00_start_here_exercises.ipynb"
-        _open(page, base, token, lesson)
-        # the course's setting, not a flag: JupyterLab does not ask about Jupyter news
-        fetch_news = page.evaluate(
-            "async () => (await window.jupyterapp.serviceManager.settings.fetch("
-            "'@jupyterlab/apputils-extension:notification')).schema.properties.fetchNews.default"
-        )  # the course's override becomes the default the learner's JupyterLab starts from
-        assert fetch_news == "false"
-        # JupyterLab asks about news once it has started; by the time the lesson's kernel is
-        # idle that start-up is over, so the absence of the question is meaningful
-        page.wait_for_function(
-            "() => { const w = window.jupyterapp.shell.currentWidget;"
-            " return w && w.sessionContext && w.sessionContext.session"
-            " && w.sessionContext.session.kernel && w.sessionContext.session.kernel.status === 'idle'; }",
-            timeout=120_000,
-            polling=POLL_MS,
-        )
-        expect(page.get_by_text("official Jupyter news")).to_have_count(0)
-
-        # the file browser shows the lesson's folder; its root is the course folder
-        browser_panel = page.locator(".jp-FileBrowser")
-        expect(browser_panel.locator(".jp-BreadCrumbs")).to_contain_text("notebooks", timeout=30_000)
-        browser_panel.locator(".jp-BreadCrumbs-home").click()
-        for folder in ("notebooks", "exercises", "solutions", "data"):
-            expect(browser_panel.locator(f".jp-DirListing-item[title^='Name: {folder}']")).to_have_count(1)
-        page.screenshot(path=str(screens_dir / "jupyterlab_course_root.png"))
-
-        # the lesson ends with a link to its exercise set; clicking it opens the set
-        link = page.locator(f".jp-RenderedMarkdown a[href*='{exercises.split('/')[1]}']").first
-        link.scroll_into_view_if_needed()
-        link.click()
-        _wait_for_notebook(page, exercises)
-        notebook = _current_panel(page).locator(".jp-Notebook")
-        expect(notebook.locator(".jp-RenderedMarkdown").first).to_contain_text(
-            "First run the code cell below"
-        )
-
-        cells = notebook.locator(".jp-CodeCell")
-        _run_cell(page, cells.first)  # the imports, as the notebook says
-        question = cells.filter(has_text="ex.q1.check(answer)").first
-        output = question.locator(".jp-OutputArea-output")
-
-        # the cell holds a template: run as it is, it asks for the blank; then fill the blank in,
-        # wrongly and then rightly, as a learner types it
-        template = next(
-            c.source
-            for c in nbformat.read(ROOT / exercises, as_version=4).cells
-            if c.cell_type == "code" and "ex.q1.check(" in c.source
-        )
-        code_lines = [line for line in template.split("\n") if not line.startswith("#")]
-        assert "\n".join(code_lines).count("____") == 1  # one blank to fill (the comment names it)
-
-        def filled(value: str) -> str:
-            head, _, tail = template.rpartition("____")
-            return head + value + tail
-
-        _run_cell(page, question)
-        _wait_for_output(page, "ex.q1.check(answer)", "Fill in the blanks")
-        expect(output).to_contain_text("Fill in the blanks", timeout=180_000)
-        _run_cell(page, question, filled('"neighbour"'))
-        _wait_for_output(page, "ex.q1.check(answer)", "Incorrect", absent="Fill in the blanks")
-        expect(output).to_contain_text("Incorrect", timeout=180_000)
-        _wait_until(lambda: _status(progress, "00", "q1") == "incorrect")
-
-        # fixed by index: Shift+Enter in the last cell adds a new empty cell after it
-        progress_cell = cells.nth(cells.count() - 1)
-        lesson_row = progress_cell.locator("tr", has_text="Start here")
-        _run_cell(page, progress_cell)
-        expect(lesson_row.locator("td").nth(4)).to_have_text("0", timeout=180_000)  # the "Correct" column
-
-        _run_cell(page, question, filled('"central_asia"'))
-        _wait_for_output(page, "ex.q1.check(answer)", "Correct", absent="Incorrect")
-        expect(output).to_contain_text("Correct", timeout=180_000)
-        expect(output).not_to_contain_text("Incorrect")
-        _wait_until(lambda: _status(progress, "00", "q1") == "correct")
-        _run_cell(page, progress_cell)
-        expect(lesson_row.locator("td").nth(4)).to_have_text("1", timeout=180_000)
-        page.screenshot(path=str(screens_dir / "jupyterlab_exercise_checked.png"))
+        page = context.new_page()
+        page.goto(printed.group(0), wait_until="domcontentloaded")
+        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=90_000)
+        _wait_for_notebook(page, "notebooks/00_start_here.ipynb")
+        yield page
     finally:
         context.close()
+
+
+def test_make_lab_without_a_browser_prints_the_lesson_url(lab_server, lesson_from_printed_url):
+    """`make lab LAB_ARGS=--no-browser` prints a URL, with its token, that opens lesson 00 itself
+    (the module's server: started that way, with a token Jupyter made up)."""
+    base, _, _, printed = lab_server
+    assert base.endswith(f":{printed.group(1)}")
+    shown = lesson_from_printed_url.evaluate("() => window.jupyterapp.shell.currentWidget.context.path")
+    assert shown == "notebooks/00_start_here.ipynb"
+
+
+def test_lesson_links_to_its_exercise_set_where_answers_are_checked(lab_server, lesson_from_printed_url, screens_dir):
+    """From lesson 00 (opened from the printed URL) to its exercise set: a template, a wrong and a
+    right answer, each verdict and the learner's progress."""
+    _, _, progress, _ = lab_server
+    expect = playwright_sync.expect
+    page = lesson_from_printed_url
+    lesson = "notebooks/00_start_here.ipynb"
+    exercises = "exercises/00_start_here_exercises.ipynb"
+    assert page.evaluate("() => window.jupyterapp.shell.currentWidget.context.path") == lesson
+    # the course's setting, not a flag: JupyterLab does not ask about Jupyter news
+    fetch_news = page.evaluate(
+        "async () => (await window.jupyterapp.serviceManager.settings.fetch("
+        "'@jupyterlab/apputils-extension:notification')).schema.properties.fetchNews.default"
+    )  # the course's override becomes the default the learner's JupyterLab starts from
+    assert fetch_news == "false"
+    # JupyterLab asks about news once it has started; by the time the lesson's kernel is
+    # idle that start-up is over, so the absence of the question is meaningful
+    page.wait_for_function(
+        "() => { const w = window.jupyterapp.shell.currentWidget;"
+        " return w && w.sessionContext && w.sessionContext.session"
+        " && w.sessionContext.session.kernel && w.sessionContext.session.kernel.status === 'idle'; }",
+        timeout=120_000,
+        polling=POLL_MS,
+    )
+    expect(page.get_by_text("official Jupyter news")).to_have_count(0)
+
+    # the file browser shows the lesson's folder; its root is the course folder
+    browser_panel = page.locator(".jp-FileBrowser")
+    expect(browser_panel.locator(".jp-BreadCrumbs")).to_contain_text("notebooks", timeout=30_000)
+    browser_panel.locator(".jp-BreadCrumbs-home").click()
+    for folder in ("notebooks", "exercises", "solutions", "data"):
+        expect(browser_panel.locator(f".jp-DirListing-item[title^='Name: {folder}']")).to_have_count(1)
+    page.screenshot(path=str(screens_dir / "jupyterlab_course_root.png"))
+
+    # the lesson ends with a link to its exercise set; clicking it opens the set
+    link = page.locator(f".jp-RenderedMarkdown a[href*='{exercises.split('/')[1]}']").first
+    link.scroll_into_view_if_needed()
+    link.click()
+    _wait_for_notebook(page, exercises)
+    notebook = _current_panel(page).locator(".jp-Notebook")
+    expect(notebook.locator(".jp-RenderedMarkdown").first).to_contain_text(
+        "First run the code cell below"
+    )
+
+    cells = notebook.locator(".jp-CodeCell")
+    _run_cell(page, cells.first)  # the imports, as the notebook says
+    question = cells.filter(has_text="ex.q1.check(answer)").first
+    output = question.locator(".jp-OutputArea-output")
+
+    # the cell holds a template: run as it is, it asks for the blank; then fill the blank in,
+    # wrongly and then rightly, as a learner types it
+    template = next(
+        c.source
+        for c in nbformat.read(ROOT / exercises, as_version=4).cells
+        if c.cell_type == "code" and "ex.q1.check(" in c.source
+    )
+    code_lines = [line for line in template.split("\n") if not line.startswith("#")]
+    assert "\n".join(code_lines).count("____") == 1  # one blank to fill (the comment names it)
+
+    def filled(value: str) -> str:
+        head, _, tail = template.rpartition("____")
+        return head + value + tail
+
+    _run_cell(page, question)
+    _wait_for_output(page, "ex.q1.check(answer)", "Fill in the blanks")
+    expect(output).to_contain_text("Fill in the blanks", timeout=180_000)
+    _run_cell(page, question, filled('"neighbour"'))
+    _wait_for_output(page, "ex.q1.check(answer)", "Incorrect", absent="Fill in the blanks")
+    expect(output).to_contain_text("Incorrect", timeout=180_000)
+    _wait_until(lambda: _status(progress, "00", "q1") == "incorrect")
+
+    # fixed by index: Shift+Enter in the last cell adds a new empty cell after it
+    progress_cell = cells.nth(cells.count() - 1)
+    lesson_row = progress_cell.locator("tr", has_text="Start here")
+    _run_cell(page, progress_cell)
+    expect(lesson_row.locator("td").nth(4)).to_have_text("0", timeout=180_000)  # the "Correct" column
+
+    _run_cell(page, question, filled('"central_asia"'))
+    _wait_for_output(page, "ex.q1.check(answer)", "Correct", absent="Incorrect")
+    expect(output).to_contain_text("Correct", timeout=180_000)
+    expect(output).not_to_contain_text("Incorrect")
+    _wait_until(lambda: _status(progress, "00", "q1") == "correct")
+    _run_cell(page, progress_cell)
+    expect(lesson_row.locator("td").nth(4)).to_have_text("1", timeout=180_000)
+    page.screenshot(path=str(screens_dir / "jupyterlab_exercise_checked.png"))
 
 
 def _status(progress: Path, lesson: str, question: str) -> str | None:
@@ -434,21 +458,6 @@ def _make_lab(work: Path, lab_args: str, **env_extra: str) -> tuple[subprocess.P
             cwd=ROOT, env=env, stdout=log_file, stderr=subprocess.STDOUT, start_new_session=True,
         )
     return process, log
-
-
-def test_make_lab_without_a_browser_prints_the_lesson_url(lab_server, browser):
-    """`make lab LAB_ARGS=--no-browser` prints a URL, with its token, that opens lesson 00 itself
-    (the module's server: started that way, with a token Jupyter made up)."""
-    base, _, _, printed = lab_server
-    assert base.endswith(f":{printed.group(1)}")
-    context = _new_context(browser, {"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        page.goto(printed.group(0), wait_until="domcontentloaded")  # as pasted: nothing added
-        page.wait_for_function("() => window.jupyterapp && window.jupyterapp.shell", timeout=90_000)
-        _wait_for_notebook(page, "notebooks/00_start_here.ipynb")
-    finally:
-        context.close()
 
 
 def test_plain_make_lab_opens_the_same_lesson_url(tmp_path):
