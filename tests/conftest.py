@@ -33,9 +33,9 @@ def lesson_module(tmp_path, monkeypatch):
 
 # The files that keep one worker longest run first, longest first (measured with `make test` on a
 # two-core machine, 2026-12-08: test_site about 125 s of one worker, JupyterLab 70, test_setup 60,
-# the exercise sets and nbgrader 35, down to about 8). `make test` hands out whole files (--dist loadfile) in collection order
-# (--no-loadscope-reorder), so a long file left to the end would run alone on one core while the
-# other idles. A stale or missing entry only costs time, never a result.
+# the exercise sets and nbgrader 35, down to about 8). `make test` hands out whole files
+# (--dist loadfile) in collection order (--no-loadscope-reorder), so a long file left to the end
+# would run alone on one core while the other idles. A stale or missing entry only costs time.
 LONG_FILES = (
     "tests/browser/test_site.py",
     "tests/test_setup.py",

@@ -300,6 +300,22 @@ def test_changed_file_is_read_again(monkeypatch, tmp_path):
     assert "TKM" in iso3s(data.members("CSTO", on=2010))
 
 
+def test_corrected_country_name_is_used_at_once(monkeypatch, tmp_path):
+    """Country lookups are indexed once per reading of countries.csv: a corrected name shows in the
+    same session, in country_name, iso3_of and the names of a query's rows."""
+    folder = tmp_path / "data"
+    shutil.copytree(MINI, folder)
+    monkeypatch.setenv("CASECURITY_DATA", str(folder))
+    assert data.country_name("KAZ") == "Kazakhstan"
+    with pytest.raises(CourseError):
+        data.iso3_of("Qazaqstan Republic")
+    countries = folder / "countries.csv"
+    countries.write_text(countries.read_text().replace("KAZ,Kazakhstan", "KAZ,Qazaqstan Republic"))
+    assert data.country_name("kaz") == "Qazaqstan Republic"
+    assert data.iso3_of("qazaqstan republic") == "KAZ"
+    assert "Qazaqstan Republic" in data.members("CSTO", on=2010)["name"].tolist()
+
+
 def test_command_line_validate(tmp_path):
     env = {"CASECURITY_DATA": str(MINI), "PATH": ""}
     ok = subprocess.run(

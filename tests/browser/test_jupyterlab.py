@@ -1,16 +1,16 @@
 """End to end: the course in a real JupyterLab, started by `make lab`, in headless Chromium.
 
-The server is started the way a learner starts it: ``make lab`` from the repository root,
-with only ``LAB_ARGS`` added (no browser, a free port, the app exposed to the test); Jupyter
-makes up the token, which the tests read from the URL ``make lab`` prints. So these tests see the root, the settings and the kernel extension that ``make lab``
-gives a learner. Test-only settings (no autosave, no notebook windowing) live in a private
-user-settings folder; the "Jupyter news" pop-up must stay away by the course's own setting.
-The learner's progress goes to a temporary file (``CASECURITY_PROGRESS``). The server is
-stopped in teardown whatever happens (its whole process group is killed), and the
-repository's notebooks are checked to be unchanged afterwards.
+The server is started the way a learner starts it: ``make lab`` from the repository root, with
+only ``LAB_ARGS`` added (no browser, a free port, the app exposed to the test); Jupyter makes up
+the token, which the tests read from the URL ``make lab`` prints. So these tests see the root,
+the settings and the kernel extension that ``make lab`` gives a learner. Test-only settings (no
+autosave, no notebook windowing) live in a private user-settings folder; the "Jupyter news"
+pop-up must stay away by the course's own setting. The learner's progress goes to a temporary file
+(``CASECURITY_PROGRESS``). The server is stopped in teardown whatever happens (its whole process
+group is killed), and the repository's notebooks are checked to be unchanged afterwards.
 
-- The course path: open lesson 00, follow its link to the exercise set, answer a question
-  wrongly and then correctly, and see the verdict and the progress change.
+- The course path: open lesson 00 from the printed URL, follow its link to the exercise set,
+  answer a question wrongly and then correctly, and see the verdict and the progress change.
 - Widgets: run the widget demo notebook, see the membership explorer, move its date slider
   with the keyboard, read a new summary line, and see country shapes on an offline map.
 """
